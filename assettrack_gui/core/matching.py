@@ -1,0 +1,147 @@
+"""Turning a raw scan into the database's canonical value, and nothing more.
+
+Normalisation removes only what the settings say: surrounding whitespace and control characters
+(CR, LF, Tab, GS 0x1D, …), a configured prefix/suffix and a leading AIM symbology identifier.
+Matching is exact first, then equal after removing '-' on both sides. There is no case folding,
+padding or fuzzy matching: a match that differs only in letter case is reported as a hint
+("is Caps Lock on?") and never used.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+
+from .settings import Settings
+
+AIM_ID = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+MAX_SCAN_LENGTH = 200
+
+ASSET, HOLDER, CASE = "asset", "holder", "case"
+UNKNOWN, AMBIGUOUS, EMPTY, TOO_LONG = "unknown", "ambiguous", "empty", "too_long"
+KIND_WORDS = {ASSET: "asset", HOLDER: "holder badge", CASE: "case"}
+
+_EXACT_SQL = """
+SELECT 'asset', id, asset_tag FROM assets WHERE asset_tag = :s
+UNION ALL SELECT 'holder', id, badge_code FROM holders WHERE badge_code = :s
+UNION ALL SELECT 'case', id, case_code FROM cases WHERE case_code = :s
+"""
+_DASHLESS_SQL = """
+SELECT 'asset', id, asset_tag FROM assets WHERE replace(asset_tag, '-', '') = :k
+UNION ALL SELECT 'holder', id, badge_code FROM holders WHERE replace(badge_code, '-', '') = :k
+UNION ALL SELECT 'case', id, case_code FROM cases WHERE replace(case_code, '-', '') = :k
+"""
+_NOCASE_SQL = """
+SELECT 'asset', id, asset_tag FROM assets
+ WHERE replace(asset_tag, '-', '') = :k COLLATE NOCASE
+UNION ALL SELECT 'holder', id, badge_code FROM holders
+ WHERE replace(badge_code, '-', '') = :k COLLATE NOCASE
+UNION ALL SELECT 'case', id, case_code FROM cases
+ WHERE replace(case_code, '-', '') = :k COLLATE NOCASE
+LIMIT 5
+"""
+
+
+def _is_edge_junk(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def _strip_edges(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and _is_edge_junk(text[start]):
+        start += 1
+    while end > start and _is_edge_junk(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def normalize_scan(raw: str, settings: Settings | None = None) -> str:
+    """Strip what the scanner adds around a code, as configured; never change the code itself."""
+    settings = settings or Settings()
+    text = _strip_edges(raw)
+    if settings.prefix and text.startswith(settings.prefix):
+        text = text[len(settings.prefix) :]
+    if settings.suffix and text.endswith(settings.suffix):
+        text = text[: -len(settings.suffix)]
+    if settings.strip_aim:
+        text = AIM_ID.sub("", text, count=1)
+    return _strip_edges(text)
+
+
+def visible(text: str, limit: int = 60) -> str:
+    """Show a scan with invisible characters made visible, shortened for messages."""
+    out = []
+    for ch in text:
+        if ch == "\t":
+            out.append("<TAB>")
+        elif ch == "\r":
+            out.append("<CR>")
+        elif ch == "\n":
+            out.append("<LF>")
+        elif ch == "\x1d":
+            out.append("<GS>")
+        elif unicodedata.category(ch) in ("Cc", "Cf"):
+            out.append(f"<U+{ord(ch):04X}>")
+        else:
+            out.append(ch)
+    shown = "".join(out)
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return shown
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a scan is. ``kind`` is asset/holder/case, or unknown/ambiguous/empty/too_long."""
+
+    scan: str
+    kind: str
+    id: int | None = None
+    canonical: str | None = None
+    via: str = ""  # "exact" or "dashless"
+    message: str = ""  # why it is not a match (unknown/ambiguous/...), with any hint
+    candidates: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def found(self) -> bool:
+        return self.kind in KIND_WORDS
+
+
+def classify(conn: sqlite3.Connection, scan: str) -> Match:
+    """Say what a normalised scan is: one asset, holder badge or case, or why it is none."""
+    if not scan:
+        return Match(scan, EMPTY, message="empty scan")
+    if len(scan) > MAX_SCAN_LENGTH:
+        return Match(
+            scan,
+            TOO_LONG,
+            message=f"scan too long ({len(scan)} characters): not a tag, badge or case code",
+        )
+    rows = conn.execute(_EXACT_SQL, {"s": scan}).fetchall()
+    via = "exact"
+    key = scan.replace("-", "")
+    if not rows and key:
+        rows = conn.execute(_DASHLESS_SQL, {"k": key}).fetchall()
+        via = "dashless"
+    if len(rows) == 1:
+        kind, row_id, value = rows[0]
+        return Match(scan, kind, row_id, value, via)
+    if len(rows) > 1:
+        named = " and ".join(f"{KIND_WORDS[k]} {v}" for k, _, v in rows)
+        return Match(
+            scan,
+            AMBIGUOUS,
+            message=f"ambiguous: {visible(scan)} matches {named}; scan a code that matches exactly",
+            candidates=tuple((k, v) for k, _, v in rows),
+        )
+    message = f"no asset, badge or case {visible(scan)}"
+    if key:
+        near = conn.execute(_NOCASE_SQL, {"k": key}).fetchall()
+        if near:
+            kind, _, value = near[0]
+            message = (
+                f"no asset {visible(scan)}; {KIND_WORDS[kind]} {value} exists — is Caps Lock on?"
+            )
+    return Match(scan, UNKNOWN, message=message)

@@ -1,0 +1,243 @@
+"""The one module that owns SQLite: connections, pragmas, migrations and write transactions.
+
+Every mutation runs inside ``Store.write()``, which issues an explicit ``BEGIN IMMEDIATE`` (so the
+write lock is taken before validation reads anything and ``busy_timeout`` is honoured) and ends with
+``COMMIT`` or, on any error, an explicit ``ROLLBACK``. Python's sqlite3 is opened with
+``isolation_level=None`` so it never starts deferred transactions of its own.
+
+SQLite errors a person must see (busy, disk full, read-only, damaged file, newer schema) are turned
+into ``errors.StoreError`` subclasses with a plain-language message; anything else is a bug and
+propagates unchanged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import (
+    CorruptDatabase,
+    DatabaseBusy,
+    DiskFull,
+    NewerSchema,
+    ReadOnlyDatabase,
+    StoreError,
+    UserError,
+)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _schema_v1(conn: sqlite3.Connection) -> None:
+    sql = resources.files("assettrack_gui.core").joinpath("schema.sql").read_text("utf-8")
+    for statement in _split_sql(sql):
+        conn.execute(statement)
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a script into statements (sqlite3.complete_statement handles triggers' inner ';')."""
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not current.strip():
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+# Migrations run in order, each inside the same BEGIN IMMEDIATE; user_version records the last one.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_v1]
+
+
+def latest_version() -> int:
+    return len(MIGRATIONS)
+
+
+def translate_error(exc: BaseException, path: Path | str = "") -> StoreError | None:
+    """Map an sqlite3 error to a message a clerk can act on; None means it is a bug."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    msg = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in msg or "busy" in msg:
+        return DatabaseBusy(
+            "The database is busy: another station or program is writing to it. "
+            "Nothing was changed; try again in a moment."
+        )
+    if "full" in msg:
+        return DiskFull(f"The disk holding the database is full{where}. Nothing was changed.")
+    if "readonly" in msg or "read-only" in msg or "read only" in msg:
+        return ReadOnlyDatabase(
+            f"The database is read-only{where}: changes cannot be saved. Nothing was changed."
+        )
+    if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+        return CorruptDatabase(
+            f"The database file is damaged or is not an AssetTrack database{where}. "
+            "Restore it from a backup."
+        )
+    if "unable to open" in msg:
+        return StoreError(f"The database cannot be opened{where}: check the path and permissions.")
+    if "disk i/o" in msg:
+        return StoreError(f"The disk reported an error while using the database{where}.")
+    return None
+
+
+class Store:
+    """An open AssetTrack database. A Store (like its connection) belongs to one thread."""
+
+    def __init__(self, path: Path | str, *, create: bool = True, migrate: bool = True) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            if not self.path.exists():
+                if not create:
+                    raise UserError(
+                        f"No database at {self.path}. Create one with 'assettrack-admin init'."
+                    )
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            elif self.path.is_dir():
+                raise UserError(f"{self.path} is a folder, not a database file.")
+        try:
+            self.conn = sqlite3.connect(
+                str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) or exc from None
+        try:
+            self._configure()
+            if migrate:
+                self.migrate()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    # -- setup -----------------------------------------------------------------------------
+
+    def _configure(self) -> None:
+        try:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA trusted_schema = OFF")
+            self.conn.execute("PRAGMA user_version").fetchone()  # fails early on a non-database
+            mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() != "wal":
+                try:
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError as exc:
+                    # A read-only file cannot switch journal mode; reading still works.
+                    if translate_error(exc) is None:
+                        raise
+            self.conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) or exc from None
+
+    def user_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Bring the schema up to date; refuse a database written by a newer AssetTrack."""
+        current = self.user_version()
+        if current > latest_version():
+            raise NewerSchema(
+                f"This database ({self.path}) was written by a newer version of AssetTrack "
+                f"(schema {current}; this version knows up to {latest_version()}). "
+                "Upgrade AssetTrack to open it."
+            )
+        if current == latest_version():
+            return
+        with self.write() as conn:
+            current = self.user_version()  # re-read under the write lock
+            if current > latest_version():
+                raise NewerSchema(f"Schema {current} is newer than this AssetTrack.")
+            for version in range(current, latest_version()):
+                MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {latest_version()}")
+
+    # -- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (also after SQLITE_FULL/BUSY)."""
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) or exc from None
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            user = translate_error(exc, self.path)
+            if user is not None:
+                raise user from None
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for multi-query reads (deferred BEGIN, never writes)."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) or exc from None
+        try:
+            yield conn
+        finally:
+            self._rollback()
+
+    def _rollback(self) -> None:
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the transaction is already gone (SQLite may roll back by itself)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils view of the same connection (for reads; writes go through write())."""
+        return sqlite_utils.Database(self.conn)
+
+    def backup(self, dest: Path | str) -> None:
+        """Online backup (works while other processes use the database)."""
+        dest = Path(dest)
+        if dest.exists() and dest.is_dir():
+            raise UserError(f"{dest} is a folder; give a file name for the backup.")
+        tmp = dest.with_name(dest.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        try:
+            target = sqlite3.connect(str(tmp))
+        except sqlite3.Error as exc:
+            raise UserError(f"Cannot write the backup to {dest}: {exc}") from None
+        try:
+            self.conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error as exc:
+            target.close()
+            tmp.unlink(missing_ok=True)
+            raise translate_error(exc, self.path) or UserError(f"Backup failed: {exc}") from None
+        target.close()
+        tmp.replace(dest)
+
+    def close(self) -> None:
+        self._rollback()
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,303 @@
+"""Audit of a database: file integrity, invariants, event-log replay and the hash chain.
+
+``verify(store)`` returns every problem found, each naming the asset, slot, holder or event it
+concerns. An empty list means the current tables are exactly what the event log says they must
+be, and the log has not been edited.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from .eventlog import GENESIS, event_hash
+from .store import Store
+
+
+@dataclass
+class VerifyReport:
+    problems: list[str] = field(default_factory=list)
+    events: int = 0
+    head_hash: str = GENESIS
+    assets: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(store: Store) -> VerifyReport:
+    report = VerifyReport()
+    with store.read() as conn:
+        _check_file(conn, report)
+        _check_invariants(conn, report)
+        _check_chain(conn, report)
+        _replay(conn, report)
+        report.assets = conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+    return report
+
+
+def _check_file(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    for (msg,) in conn.execute("PRAGMA integrity_check"):
+        if msg != "ok":
+            report.problems.append(f"integrity_check: {msg}")
+    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        report.problems.append(f"foreign key: {table} row {rowid} points to a missing {parent} row")
+
+
+_INVARIANTS = [
+    (
+        "SELECT id, asset_tag FROM assets WHERE location_type NOT IN ('STORAGE', 'IN_CUSTODY')",
+        "asset {1} (id {0}): location_type is neither STORAGE nor IN_CUSTODY",
+    ),
+    (
+        "SELECT id, asset_tag FROM assets "
+        "WHERE (location_type = 'IN_CUSTODY') != (current_holder_id IS NOT NULL)",
+        "asset {1} (id {0}): IN_CUSTODY does not agree with current_holder_id",
+    ),
+    (
+        "SELECT a.id, a.asset_tag, c.case_code, s.position FROM assets a "
+        "JOIN slots s ON s.asset_id = a.id JOIN cases c ON c.id = s.case_id "
+        "WHERE a.location_type = 'IN_CUSTODY'",
+        "asset {1} (id {0}): in custody but also in slot {2}/{3}",
+    ),
+    (
+        "SELECT a.id, a.asset_tag, count(*) FROM assets a JOIN slots s ON s.asset_id = a.id "
+        "GROUP BY a.id HAVING count(*) > 1",
+        "asset {1} (id {0}): in {2} slots at once",
+    ),
+    (
+        "SELECT a.id, a.asset_tag, a.current_holder_id FROM assets a "
+        "LEFT JOIN holders h ON h.id = a.current_holder_id "
+        "WHERE a.current_holder_id IS NOT NULL AND h.id IS NULL",
+        "asset {1} (id {0}): held by holder id {2}, which does not exist",
+    ),
+    (
+        "SELECT s.id, c.case_code, s.position, c.rows * c.cols FROM slots s "
+        "JOIN cases c ON c.id = s.case_id WHERE s.position < 1 OR s.position > c.rows * c.cols",
+        "slot {0} ({1}/{2}): position outside 1..{3}",
+    ),
+    (
+        "SELECT c.id, c.case_code, count(s.id), c.rows * c.cols FROM cases c "
+        "LEFT JOIN slots s ON s.case_id = c.id GROUP BY c.id HAVING count(s.id) != c.rows * c.cols",
+        "case {1} (id {0}): has {2} slots, expected {3}",
+    ),
+    (
+        "SELECT id, event_type FROM events WHERE asset_id IS NULL AND event_type IN "
+        "('RECEIVE', 'SLOT_ASSIGN', 'SLOT_MOVE', 'STOCK_OUT', 'STOCK_IN')",
+        "event {0}: {1} without an asset",
+    ),
+    (
+        "SELECT batch_id, count(DISTINCT created_at), count(DISTINCT operator) FROM events "
+        "GROUP BY batch_id HAVING count(DISTINCT created_at) > 1 OR count(DISTINCT operator) > 1",
+        "batch {0}: its events disagree on time or operator",
+    ),
+]
+
+
+def _check_invariants(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    for sql, message in _INVARIANTS:
+        for row in conn.execute(sql):
+            report.problems.append(message.format(*row))
+
+
+def _check_chain(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    prev = GENESIS
+    expected_id = 1
+    count = 0
+    for row in conn.execute(
+        "SELECT id, batch_id, event_type, asset_id, holder_id, slot_id, operator, created_at, "
+        "note, details, prev_hash, hash FROM events ORDER BY id"
+    ):
+        count += 1
+        content, stored_prev, stored_hash = row[:10], row[10], row[11]
+        event_id = row[0]
+        if event_id != expected_id:
+            report.problems.append(
+                f"event {event_id}: ids jump from {expected_id - 1} (events {expected_id}–"
+                f"{event_id - 1} are missing)"
+            )
+        expected_id = event_id + 1
+        if stored_prev != prev:
+            report.problems.append(
+                f"event {event_id}: prev_hash does not match the hash of the event before it"
+            )
+        if event_hash(stored_prev, content) != stored_hash:
+            report.problems.append(
+                f"event {event_id}: hash does not match its content (the event was edited)"
+            )
+        prev = stored_hash
+    report.events = count
+    report.head_hash = prev
+
+
+@dataclass
+class _A:
+    tag: str
+    serial: str
+    description: str
+    location: str = "STORAGE"
+    holder: int | None = None
+    slot: int | None = None
+
+
+def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    """Rebuild holders, cases, assets and slot contents from the log and compare."""
+    problems = report.problems
+    holders: dict[int, list[object]] = {}  # id -> [name, badge, active]
+    cases: dict[int, tuple[str, str, int, int]] = {}
+    assets: dict[int, _A] = {}
+    slot_of: dict[int, int] = {}  # slot_id -> asset_id
+    for row in conn.execute(
+        "SELECT id, event_type, asset_id, holder_id, slot_id, details FROM events ORDER BY id"
+    ):
+        eid, etype, aid, hid, sid, details_text = row
+        try:
+            details = json.loads(details_text)
+        except ValueError:
+            problems.append(f"event {eid}: details are not valid JSON")
+            continue
+
+        def bad(msg: str, eid: int = eid, etype: str = etype) -> None:
+            problems.append(f"event {eid} ({etype}): {msg}")
+
+        if etype == "HOLDER_ADD":
+            holders[hid] = [details.get("name"), details.get("badge_code"), 1]
+        elif etype == "HOLDER_RENAME":
+            if hid not in holders:
+                bad(f"holder {hid} was never added")
+                continue
+            holders[hid][0] = details.get("name")
+        elif etype in ("HOLDER_DEACTIVATE", "HOLDER_REACTIVATE"):
+            if hid not in holders:
+                bad(f"holder {hid} was never added")
+                continue
+            holders[hid][2] = 1 if etype == "HOLDER_REACTIVATE" else 0
+        elif etype == "CASE_CREATE":
+            cases[details.get("case_id")] = (
+                details.get("case_code"),
+                details.get("name"),
+                details.get("rows"),
+                details.get("cols"),
+            )
+        elif etype == "RECEIVE":
+            if aid in assets:
+                bad(f"asset id {aid} received twice")
+                continue
+            assets[aid] = _A(
+                details.get("asset_tag"), details.get("serial"), details.get("description")
+            )
+            if sid is not None:
+                if sid in slot_of:
+                    bad(f"slot {sid} already holds asset id {slot_of[sid]}")
+                slot_of[sid] = aid
+                assets[aid].slot = sid
+        elif etype in ("SLOT_ASSIGN", "SLOT_MOVE", "STOCK_OUT", "STOCK_IN"):
+            a = assets.get(aid)
+            if a is None:
+                bad(f"asset id {aid} was never received")
+                continue
+            if etype == "STOCK_OUT":
+                if a.location != "STORAGE" or a.slot is None:
+                    bad(f"asset {a.tag} was not slotted in storage")
+                if a.slot != sid:
+                    bad(f"asset {a.tag} left slot {sid} but was in slot {a.slot}")
+                if hid not in holders:
+                    bad(f"holder {hid} was never added")
+                elif not holders[hid][2]:
+                    bad(f"holder {hid} was deactivated")
+                if a.slot is not None:
+                    slot_of.pop(a.slot, None)
+                a.slot, a.location, a.holder = None, "IN_CUSTODY", hid
+                continue
+            if etype == "STOCK_IN":
+                if a.location != "IN_CUSTODY":
+                    bad(f"asset {a.tag} was not in custody")
+                elif a.holder != hid:
+                    bad(f"asset {a.tag} returned by holder {hid} but held by {a.holder}")
+                a.location, a.holder = "STORAGE", None
+            elif etype == "SLOT_ASSIGN":
+                if a.location != "STORAGE" or a.slot is not None:
+                    bad(f"asset {a.tag} was not unslotted storage")
+            elif etype == "SLOT_MOVE":
+                if a.slot is None:
+                    bad(f"asset {a.tag} was not in a slot")
+                if details.get("from_slot_id") != a.slot:
+                    bad(
+                        f"asset {a.tag} moved from slot {details.get('from_slot_id')}, was in {a.slot}"
+                    )
+                if a.slot is not None:
+                    slot_of.pop(a.slot, None)
+            if sid in slot_of:
+                bad(f"slot {sid} already holds asset id {slot_of[sid]}")
+            slot_of[sid] = aid
+            a.slot = sid
+
+    _compare(conn, problems, holders, cases, assets, slot_of)
+
+
+def _compare(
+    conn: sqlite3.Connection,
+    problems: list[str],
+    holders: dict[int, list[object]],
+    cases: dict[int, tuple[str, str, int, int]],
+    assets: dict[int, _A],
+    slot_of: dict[int, int],
+) -> None:
+    db_holders = {
+        r[0]: list(r[1:]) for r in conn.execute("SELECT id, name, badge_code, active FROM holders")
+    }
+    for hid in sorted(db_holders.keys() | holders.keys()):
+        if hid not in holders:
+            problems.append(f"holder id {hid} ({db_holders[hid][1]}): not in the event log")
+        elif hid not in db_holders:
+            problems.append(f"holder id {hid}: in the event log but missing from holders")
+        elif db_holders[hid] != holders[hid]:
+            problems.append(
+                f"holder id {hid}: table says {db_holders[hid]}, event log says {holders[hid]}"
+            )
+    db_cases = {
+        r[0]: tuple(r[1:])
+        for r in conn.execute("SELECT id, case_code, name, rows, cols FROM cases")
+    }
+    for cid in sorted(db_cases.keys() | cases.keys()):
+        if cid not in cases:
+            problems.append(f"case id {cid} ({db_cases[cid][0]}): not in the event log")
+        elif cid not in db_cases:
+            problems.append(f"case id {cid}: in the event log but missing from cases")
+        elif db_cases[cid] != cases[cid]:
+            problems.append(
+                f"case id {cid}: table says {db_cases[cid]}, event log says {cases[cid]}"
+            )
+    db_slot_of = {
+        r[0]: r[1]
+        for r in conn.execute("SELECT id, asset_id FROM slots WHERE asset_id IS NOT NULL")
+    }
+    db_assets = {
+        r[0]: r[1:]
+        for r in conn.execute(
+            "SELECT id, asset_tag, serial, description, location_type, current_holder_id FROM assets"
+        )
+    }
+    for aid in sorted(db_assets.keys() | assets.keys()):
+        if aid not in assets:
+            problems.append(f"asset {db_assets[aid][0]} (id {aid}): not in the event log")
+            continue
+        if aid not in db_assets:
+            problems.append(f"asset id {aid} ({assets[aid].tag}): in the event log but missing")
+            continue
+        a = assets[aid]
+        expected = (a.tag, a.serial, a.description, a.location, a.holder)
+        if tuple(db_assets[aid]) != expected:
+            problems.append(
+                f"asset {db_assets[aid][0]} (id {aid}): table says {tuple(db_assets[aid])}, "
+                f"event log says {expected}"
+            )
+    for sid in sorted(db_slot_of.keys() | slot_of.keys()):
+        if db_slot_of.get(sid) != slot_of.get(sid):
+            tag = db_assets.get(db_slot_of.get(sid, -1), ("nothing",))[0]
+            problems.append(
+                f"slot {sid}: holds {tag if sid in db_slot_of else 'nothing'} "
+                f"(asset id {db_slot_of.get(sid)}), event log says asset id {slot_of.get(sid)}"
+            )
