@@ -96,6 +96,11 @@ class Line:
     def name(self) -> str:
         return self.label or visible(self.scan)
 
+    @property
+    def ref(self) -> str:
+        """How another line's message points here: its label ("line 7" of a CSV) or its place."""
+        return self.label or f"line {self.index + 1}"
+
 
 @dataclass
 class Preview:
@@ -516,7 +521,7 @@ class Engine:
         line: Line,
         case_code: str,
         position: int | str | None,
-        claimed: dict[int, int],
+        claimed: dict[int, str],
     ) -> None:
         """Resolve case+position to an empty slot not claimed by an earlier line."""
         try:
@@ -543,16 +548,16 @@ class Engine:
         if occupant is not None:
             line.refuse(f"slot {label} is taken by {occupant}")
         elif slot_id in claimed:
-            line.refuse(f"slot {label} is already used by line {claimed[slot_id] + 1}")
+            line.refuse(f"slot {label} is already used by {claimed[slot_id]}")
         else:
-            claimed[slot_id] = line.index
+            claimed[slot_id] = line.ref
             line.to_slot_id = slot_id
 
     def _validate_placements(
         self, conn: sqlite3.Connection, items: Sequence[Placement], operation: str
     ) -> Preview:
         preview = Preview(operation, [])
-        claimed: dict[int, int] = {}
+        claimed: dict[int, str] = {}
         asset_lines = self._asset_lines(conn, [item.scan for item in items])
         for (line, state), item in zip(asset_lines, items, strict=True):
             preview.lines.append(line)
@@ -618,7 +623,7 @@ class Engine:
     def _validate_register(self, conn: sqlite3.Connection, items: Sequence[NewAsset]) -> Preview:
         preview = Preview(REGISTER, [])
         seen: dict[str, int] = {}
-        claimed: dict[int, int] = {}
+        claimed: dict[int, str] = {}
         for index, item in enumerate(items):
             tag = item.asset_tag
             line = Line(index=index, scan=tag, label=item.label, asset_tag=tag, now="new")
@@ -629,7 +634,7 @@ class Engine:
                 line.refuse(problem)
                 continue
             if tag in seen:
-                line.refuse(f"asset tag {tag} appears twice (also line {seen[tag] + 1})")
+                line.refuse(f"asset tag {tag} appears twice (also {preview.lines[seen[tag]].ref})")
                 continue
             seen[tag] = index
             if conn.execute("SELECT 1 FROM assets WHERE asset_tag = ?", (tag,)).fetchone():
@@ -704,7 +709,7 @@ class Engine:
             elif (problem := _code_problem(badge, "badge code", self.settings)) is not None:
                 line.refuse(problem)
             elif badge in seen:
-                line.refuse(f"badge {badge} appears twice (also line {seen[badge] + 1})")
+                line.refuse(f"badge {badge} appears twice (also {preview.lines[seen[badge]].ref})")
             elif (
                 clash := conn.execute(
                     "SELECT 'a holder', name FROM holders WHERE badge_code = :b "
@@ -802,7 +807,7 @@ class Engine:
             if (problem := _code_problem(code, "case code", self.settings)) is not None:
                 line.refuse(problem)
             elif code in seen:
-                line.refuse(f"case {code} appears twice (also line {seen[code] + 1})")
+                line.refuse(f"case {code} appears twice (also {preview.lines[seen[code]].ref})")
             elif r is None or c is None or r < 1 or c < 1:
                 line.refuse(f"rows and cols must be whole numbers ≥ 1 (got {nrows!r} × {ncols!r})")
             elif r * c > MAX_SLOTS_PER_CASE:
