@@ -1,0 +1,232 @@
+"""CSV imports: file-level problems are usage errors, row-level problems refuse the whole file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from assettrack_gui.core import importer
+from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.errors import Refused, UsageError
+from assettrack_gui.core.settings import Settings
+from assettrack_gui.core.store import Store
+
+HOLDER_COLS = importer.COLUMNS[importer.HOLDERS]
+ASSET_COLS = importer.COLUMNS[importer.ASSETS]
+
+
+@pytest.fixture
+def engine(tmp_path):
+    store = Store(tmp_path / "at.db")
+    engine = Engine(store, operator="tester", settings=Settings())
+    engine.add_holders([("seed", "Dana Reyes", "B-1001")])
+    engine.create_cases([("seed", "CART-A", "Laptop cart A", 2, 5)])
+    yield engine
+    store.close()
+
+
+def dump(conn: sqlite3.Connection) -> str:
+    return "\n".join(conn.iterdump())
+
+
+def write(tmp_path, text: str | bytes, name: str = "in.csv"):
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8", newline="")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def test_records_carry_the_file_line_they_start_on():
+    text = (
+        "name,badge_code\r\n"
+        '"Dana\r\nReyes",B-1\r\n'  # record on lines 2-3
+        "\r\n"  # blank line 4 is skipped
+        "Lee Park,B-2\r\n"  # line 5
+        ",\r\n"  # an empty spreadsheet row is skipped too
+        "Sam,B-3,extra\r\n"  # line 7: wrong field count
+    )
+    records = importer.parse_csv(text, HOLDER_COLS)
+    assert [(r.line, r.values, r.problem) for r in records] == [
+        (2, {"name": "Dana\r\nReyes", "badge_code": "B-1"}, ""),
+        (5, {"name": "Lee Park", "badge_code": "B-2"}, ""),
+        (7, {}, "expected 2 fields (name,badge_code), found 3"),
+    ]
+    assert records[2].label == "line 7"
+
+
+def test_header_in_any_order_with_spreadsheet_noise():
+    records = importer.parse_csv(
+        " Badge_Code , NAME\n B-1 , Dana \n", HOLDER_COLS, source="holders.csv"
+    )
+    # Names and badges are kept exactly as typed (the engine refuses badges with spaces).
+    assert records[0].values == {"badge_code": " B-1 ", "name": " Dana "}
+
+
+def test_case_code_position_rows_and_cols_are_trimmed_other_fields_are_not():
+    records = importer.parse_csv(
+        "asset_tag,serial,description,case_code,position\nAT-1, S1 , desc , CART-A , 3 \n",
+        ASSET_COLS,
+    )
+    assert records[0].values == {
+        "asset_tag": "AT-1",
+        "serial": " S1 ",
+        "description": " desc ",
+        "case_code": "CART-A",
+        "position": "3",
+    }
+    cases = importer.parse_csv(
+        "case_code,name,rows,cols\n C-1 ,Cart, 2 ,5 \n", ("case_code", "name", "rows", "cols")
+    )
+    assert cases[0].values == {"case_code": "C-1", "name": "Cart", "rows": "2", "cols": "5"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "is empty: expected a header line name,badge_code"),
+        ("\n\n", "is empty"),
+        ("name\nDana\n", "missing column(s) badge_code"),
+        ("name,badge_code,email\n", "unknown column(s) email"),
+        ("name,badge,code\n", "missing column(s) badge_code and unknown column(s) badge, code"),
+        ("name,badge_code,name\n", "repeats column(s) name"),
+        ("name,badge_code,\n", "unnamed column(s) 3"),
+        (
+            'name,badge_code\nDana,B-1\n"Lee,B-2\n',
+            "line 3: malformed CSV (a quoted field is never closed)",
+        ),
+        ('name,badge_code\n"Dana"x,B-1\n', "line 2: malformed CSV"),
+    ],
+)
+def test_bad_files_are_usage_errors(text, expected):
+    with pytest.raises(UsageError) as err:
+        importer.parse_csv(text, HOLDER_COLS, source="holders.csv")
+    assert expected in str(err.value)
+    assert "holders.csv" in str(err.value)
+    assert err.value.exit_code == 2
+
+
+def test_read_csv_accepts_a_bom_and_crlf(tmp_path):
+    path = write(tmp_path, "\ufeffname,badge_code\r\nDana,B-1\r\n".encode())
+    records = importer.read_csv(path, HOLDER_COLS)
+    assert records[0].values == {"name": "Dana", "badge_code": "B-1"}
+
+
+def test_read_csv_refuses_files_it_cannot_read(tmp_path):
+    with pytest.raises(UsageError, match="No such file"):
+        importer.read_csv(tmp_path / "missing.csv", HOLDER_COLS)
+    with pytest.raises(UsageError, match="is a folder"):
+        importer.read_csv(tmp_path, HOLDER_COLS)
+    latin1 = write(tmp_path, "name,badge_code\nDana,B-1\nJosé,B-2\n".encode("latin-1"))
+    with pytest.raises(UsageError, match=r"not UTF-8 text \(byte 0xE9 on line 3\)"):
+        importer.read_csv(latin1, HOLDER_COLS)
+
+
+def test_unknown_kind_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="choose one of holders, cases, assets"):
+        importer.load_import("people", write(tmp_path, "name\n"))
+
+
+# -- previewing and committing ---------------------------------------------------------------------
+
+
+def test_import_holders_commits_one_batch(engine, tmp_path):
+    path = write(tmp_path, "name,badge_code\nLee Park,B-1002\nSam Quinn,B-1003\n")
+    result = importer.commit_import(engine, importer.load_import(importer.HOLDERS, path))
+    assert result.count == 2
+    batches = engine.conn.execute(
+        "SELECT DISTINCT batch_id FROM events WHERE event_type = 'HOLDER_ADD' AND holder_id > 1"
+    ).fetchall()
+    assert batches == [(result.batch_id,)]
+    assert [h.badge_code for h in engine.all_holders()] == ["B-1001", "B-1002", "B-1003"]
+
+
+def test_every_bad_row_is_named_by_file_line_and_nothing_changes(engine, tmp_path):
+    path = write(
+        tmp_path,
+        "name,badge_code\n"
+        "Lee Park,B-1002\n"  # line 2: fine
+        "Dana Again,B-1001\n"  # line 3: badge already used
+        '"Sam\nQuinn",B-1003\n'  # lines 4-5: fine
+        "Too,many,fields\n"  # line 6
+        "\n"
+        "Lee Twin,B-1002\n"  # line 8: duplicate of line 2
+        ",B-1004\n",  # line 9: empty name
+    )
+    before = dump(engine.conn)
+    file = importer.load_import(importer.HOLDERS, path)
+    preview = importer.preview_import(engine, file)
+    assert [line.name for line in preview.lines] == [f"line {n}" for n in (2, 3, 4, 6, 8, 9)]
+    with pytest.raises(Refused) as err:
+        importer.commit_import(engine, file)
+    assert err.value.reasons == [
+        "line 3: badge B-1001 is already used by a holder (Dana Reyes)",
+        "line 6: expected 2 fields (name,badge_code), found 3",
+        "line 8: badge B-1002 appears twice (also line 2)",
+        "line 9: name is empty",
+    ]
+    assert dump(engine.conn) == before
+
+
+def test_import_cases_refuses_bad_sizes(engine, tmp_path):
+    path = write(
+        tmp_path, "case_code,name,rows,cols\nBIN-1,Bin,1,4\nBIN-2,Bin,0,4\nBIN-3,Bin,x,2\n"
+    )
+    before = dump(engine.conn)
+    with pytest.raises(Refused) as err:
+        importer.commit_import(engine, importer.load_import(importer.CASES, path))
+    assert [r.split(":")[0] for r in err.value.reasons] == ["line 3", "line 4"]
+    assert dump(engine.conn) == before
+    path = write(tmp_path, "case_code,name,rows,cols\nBIN-1,Bin, 1 , 4 \n")
+    importer.commit_import(engine, importer.load_import(importer.CASES, path))
+    assert [c.case_code for c in engine.cases()] == ["BIN-1", "CART-A"]
+
+
+def test_import_assets_into_slots_or_unslotted(engine, tmp_path):
+    path = write(
+        tmp_path,
+        "asset_tag,serial,description,case_code,position\n"
+        "AT-1,S1,ThinkPad,CART-A,1\n"
+        "AT-2,S2,Spare,,\n"
+        "AT-3,S3,Dell, CART-A , 10 \n",
+    )
+    result = importer.commit_import(engine, importer.load_import(importer.ASSETS, path))
+    assert [(line.asset_tag, line.to) for line in result.preview.lines] == [
+        ("AT-1", "CART-A/1"),
+        ("AT-2", "storage (no slot)"),
+        ("AT-3", "CART-A/10"),
+    ]
+
+
+def test_import_assets_names_every_bad_row(engine, tmp_path):
+    path = write(
+        tmp_path,
+        "asset_tag,serial,description,case_code,position\n"
+        "AT-1,S1,ok,CART-A,1\n"  # line 2
+        "AT-2,S2,ok,NO-CASE,1\n"  # line 3: unknown case
+        "AT-3,S3,ok,CART-A,11\n"  # line 4: out of range
+        "AT-4,S4,ok,CART-A\n"  # line 5: field missing
+        "AT-5,S5,ok,CART-A,1\n"  # line 6: slot of line 2
+        " AT-6,S6,ok,,\n"  # line 7: tag with a leading space
+        "AT-7,S7,ok,CART-A,\n",  # line 8: case without position
+    )
+    before = dump(engine.conn)
+    with pytest.raises(Refused) as err:
+        importer.commit_import(engine, importer.load_import(importer.ASSETS, path))
+    reasons = err.value.reasons
+    assert [r.split(":")[0] for r in reasons] == [f"line {n}" for n in (3, 4, 5, 6, 7, 8)]
+    assert "no case 'NO-CASE'" in reasons[0]
+    assert "positions 1–10" in reasons[1]
+    assert "slot CART-A/1 is already used by line 2" in reasons[3]
+    assert dump(engine.conn) == before
+
+
+def test_a_header_without_rows_imports_nothing(engine, tmp_path):
+    path = write(tmp_path, "name,badge_code\n\n")
+    with pytest.raises(Refused, match="no rows after the header"):
+        importer.commit_import(engine, importer.load_import(importer.HOLDERS, path))
