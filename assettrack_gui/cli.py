@@ -66,7 +66,7 @@ class Context:
             path = self.db_path
             if not path.exists():
                 raise UsageError(
-                    f"No database at {path}; run '{PROG} init' to create it "
+                    f"No database at {path}; run {PROG} init to create it "
                     f"(or choose another with --db PATH or {paths.DB_ENV_VAR})."
                 )
             if path.is_dir():
@@ -78,7 +78,7 @@ class Context:
                         raise UsageError(f"{path} is not an AssetTrack database.")
                     raise UsageError(
                         f"No AssetTrack database at {path} (the file is empty); "
-                        f"run '{PROG} init' to create it."
+                        f"run {PROG} init to create it."
                     )
                 store.migrate()  # refuses a database from a newer AssetTrack
             except BaseException:
@@ -538,10 +538,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     report = verify(ctx.store())
     if report.ok:
-        _say(
-            f"OK: {_count(report.events, 'event')}, head hash {report.head_hash}, "
-            f"{_count(report.assets, 'asset')}"
-        )
+        # Fixed wording (always "events", "assets") so scripts can parse it.
+        _say(f"OK: {report.events} events, head hash {report.head_hash}, {report.assets} assets")
         return 0
     for problem in report.problems:
         _warn(problem)
