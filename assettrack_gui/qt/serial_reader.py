@@ -23,25 +23,16 @@ the same serial number. On success it emits ``connected`` and scans flow again.
 
 States: ``"connected"``, ``"disconnected"``, ``"reconnecting"``, ``"stopped"``; the message is a
 sentence for the status bar. ``start()`` also hooks ``QCoreApplication.aboutToQuit`` to ``stop()``.
-
-PySide6 6.12.0 on Python 3.11: ``SignalInstance.emit()`` (and a successful ``disconnect()``)
-returns ``True`` without a reference, so every emit drops one and the interpreter aborts with
-"bool_dealloc" once they run out (always at exit). This module emits through ``_emit()``, which
-gives the reference back when a one-time probe shows the leak.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import os
-import sys
 import threading
 import time
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 import serial
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
@@ -174,41 +165,6 @@ def _normalise_terminator(terminator: str) -> str:
     raise ValueError(f"terminator must be one of {', '.join(TERMINATORS)}, not {terminator!r}")
 
 
-@functools.cache
-def _bool_results_leak() -> bool:
-    """Whether ``SignalInstance.emit()``/``disconnect()`` hand back a bool without a reference.
-
-    PySide6 6.12.0 on Python 3.11 does: every emit drops one reference to ``True`` and the
-    interpreter aborts with "bool_dealloc" once they run out, at the latest at exit. Python 3.12+
-    has immortal bools. Measured once (GUI thread, before the worker starts) rather than keyed on
-    version numbers, so a fixed PySide6 turns the compensation off by itself.
-    """
-    if sys.version_info >= (3, 12):
-        return False
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(64):
-        probe.ping.emit()
-    dropped = before - sys.getrefcount(True)
-    for _ in range(max(0, dropped)):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    return dropped >= 32
-
-
-def _keep_bool(result: object) -> None:
-    """Give back the reference a leaking PySide6 call took from a bool it returned."""
-    if isinstance(result, bool) and _bool_results_leak():
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
-
-
-def _emit(signal: Any, *args: object) -> None:
-    _keep_bool(signal.emit(*args))
-
-
 class _Disconnected(Exception):
     """The port went away while idle (no exception from pyserial)."""
 
@@ -260,15 +216,14 @@ class _ReaderThread(QThread):
             if port is None:
                 if lost_message is None:
                     lost_message = f"Cannot open the scanner port {self.original_port}: {error}"
-                    _emit(self.state, self.run_id, "disconnected", lost_message)
-                    _emit(self.state, self.run_id, "reconnecting", self._waiting_message())
+                    self.state.emit(self.run_id, "disconnected", lost_message)
+                    self.state.emit(self.run_id, "reconnecting", self._waiting_message())
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX_S)
                 continue
             lost_message = None
             opened_at = time.monotonic()
-            _emit(
-                self.state,
+            self.state.emit(
                 self.run_id,
                 "connected",
                 f"Serial scanner connected on {self.current_port}.",
@@ -278,8 +233,8 @@ class _ReaderThread(QThread):
             except (serial.SerialException, OSError, _Disconnected) as exc:
                 if not self._stop.is_set():
                     lost_message = f"Serial scanner on {self.current_port} disconnected ({exc})."
-                    _emit(self.state, self.run_id, "disconnected", lost_message)
-                    _emit(self.state, self.run_id, "reconnecting", self._waiting_message())
+                    self.state.emit(self.run_id, "disconnected", lost_message)
+                    self.state.emit(self.run_id, "reconnecting", self._waiting_message())
             finally:
                 self._close()
                 self._splitter.reset()
@@ -361,10 +316,10 @@ class _ReaderThread(QThread):
                 return
             if data:
                 for frame in self._splitter.feed(data):
-                    _emit(self.frame, self.run_id, frame)
+                    self.frame.emit(self.run_id, frame)
                 hint = self._splitter.wrong_terminator_hint()
                 if hint:
-                    _emit(self.state, self.run_id, "connected", hint)
+                    self.state.emit(self.run_id, "connected", hint)
                 last_check = time.monotonic()
             elif time.monotonic() - last_check >= PRESENCE_CHECK_S:
                 last_check = time.monotonic()
@@ -399,7 +354,6 @@ class SerialReader(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        _bool_results_leak()
         if not port:
             raise ValueError("no serial port given")
         self._port = port
@@ -451,7 +405,7 @@ class SerialReader(QObject):
             return True
         app = QCoreApplication.instance()
         if app is not None:
-            _keep_bool(app.aboutToQuit.disconnect(self.stop))
+            app.aboutToQuit.disconnect(self.stop)
         thread.request_stop()
         finished = thread.wait(int(timeout * 1000))
         if not finished:
@@ -467,7 +421,7 @@ class SerialReader(QObject):
     @Slot(int, str)
     def _on_frame(self, run_id: int, text: str) -> None:
         if self._current(run_id):
-            _emit(self.scanReceived, text)
+            self.scanReceived.emit(text)
 
     @Slot(int, str, str)
     def _on_state(self, run_id: int, state: str, message: str) -> None:
@@ -476,4 +430,4 @@ class SerialReader(QObject):
 
     def _set_state(self, state: str, message: str) -> None:
         self._state = state
-        _emit(self.stateChanged, state, message)
+        self.stateChanged.emit(state, message)
