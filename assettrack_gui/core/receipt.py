@@ -4,7 +4,7 @@ A receipt is the paper a holder signs: who took or returned which assets, when, 
 them. It is plain fpdf2 (no Qt), so the GUI, ``assettrack-admin`` and tests make the same file.
 
 fpdf2's built-in fonts are Latin-1 only, which would turn "Łukasiewicz" into an error, so DejaVu
-Sans (bundled in ``assettrack_gui/resources/fonts``) is used. DejaVu has no CJK glyphs; if a
+Sans (bundled in ``resources/fonts``) is used. DejaVu has no CJK glyphs; if a
 receipt needs characters DejaVu lacks and a known system fallback font exists (see
 ``FALLBACK_FONT_CANDIDATES``), it is embedded too; otherwise those characters print as empty boxes
 rather than failing, because a receipt with a box is better than no receipt.
@@ -24,11 +24,12 @@ from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace, TTFFont
 
+from ..resources import ROOT as RESOURCES
 from .eventlog import LogHead
 
 __all__ = ["FONT_DIR", "Receipt", "ReceiptLine", "receipt_title", "write_receipt_pdf"]
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+FONT_DIR = RESOURCES / "fonts"
 _REGULAR = FONT_DIR / "DejaVuSans.ttf"
 _BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
