@@ -724,6 +724,11 @@ class Engine:
             seen.setdefault(badge, index)
         return preview
 
+    def preview_add_holders(self, rows: Sequence[tuple[str, str, str]]) -> Preview:
+        """Verdicts for adding holders; rows are (label for messages, name, badge_code)."""
+        with self.store.read() as conn:
+            return self._validate_holders(conn, rows)
+
     def add_holders(self, rows: Sequence[tuple[str, str, str]]) -> CommitResult:
         """Add holders in one batch; rows are (label for messages, name, badge_code)."""
         with self.store.write() as conn:
@@ -826,6 +831,11 @@ class Engine:
                 line.to = f"{name} ({r} × {c})"
             seen.setdefault(code, index)
         return preview
+
+    def preview_create_cases(self, rows: Sequence[tuple[str, str, str, Any, Any]]) -> Preview:
+        """Verdicts for creating cases; rows are (label, code, name, rows, cols)."""
+        with self.store.read() as conn:
+            return self._validate_cases(conn, rows)
 
     def create_cases(self, rows: Sequence[tuple[str, str, str, Any, Any]]) -> CommitResult:
         """Create cases and all their slots in one batch; rows are (label, code, name, rows, cols)."""

@@ -174,11 +174,9 @@ def _engine_preview(engine: Engine, kind: str, records: Sequence[CsvRecord]) -> 
     """Verdicts for well-formed records, without changing anything."""
     if kind == ASSETS:
         return engine.preview_register(_asset_items(records))
-    # The engine validates holders and cases only inside their commit; run that check read-only.
-    with engine.store.read() as conn:
-        if kind == HOLDERS:
-            return engine._validate_holders(conn, _holder_rows(records))
-        return engine._validate_cases(conn, _case_rows(records))
+    if kind == HOLDERS:
+        return engine.preview_add_holders(_holder_rows(records))
+    return engine.preview_create_cases(_case_rows(records))
 
 
 def _merge(preview: Preview, broken: Sequence[CsvRecord], good: Sequence[CsvRecord]) -> Preview:
