@@ -17,7 +17,9 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .core import importer, paths
 from .core.custody import (
@@ -605,6 +607,359 @@ def register_inspection_commands(
     parser.add_argument("dest", metavar="DEST", help="backup file to write")
 
 
+# -- reports ----------------------------------------------------------------------------------------
+
+# Spelled out here so that building the parser does not import the report code (and fpdf);
+# tests/core/test_cli_report.py checks the list against core.reports.EVENT_TYPES.
+REPORT_EVENT_TYPES = (
+    "RECEIVE, SLOT_ASSIGN, SLOT_MOVE, STOCK_OUT, STOCK_IN, HOLDER_ADD, HOLDER_RENAME, "
+    "HOLDER_DEACTIVATE, HOLDER_REACTIVATE, CASE_CREATE"
+)
+# A text cell wider than this is cut with "…" in the printed table (never in CSV).
+TABLE_CELL_MAX = 48
+
+if TYPE_CHECKING:
+    from .core.reports import Report
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"days cannot be negative: {value}")
+    return value
+
+
+def _cell(value: object) -> str:
+    """One table cell for people: bools as words, control characters visible, long text cut."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "OVERDUE" if value else ""
+    text = _flat(str(value))
+    return text if len(text) <= TABLE_CELL_MAX else text[: TABLE_CELL_MAX - 1] + "…"
+
+
+def _print_table(
+    header: Sequence[str], rows: Callable[[], Iterator[Sequence[object]]], columns: Sequence[int]
+) -> int:
+    """An aligned table of ``columns`` of the rows; returns the row count.
+
+    Two passes over ``rows()`` (widths, then printing) keep memory flat for any number of rows;
+    the caller holds one read transaction, so both passes see the same data.
+    """
+    labels = [header[i].removesuffix("_local").replace("_", " ") for i in columns]
+    widths = [len(label) for label in labels]
+    numeric = [True] * len(columns)
+    count = 0
+    for row in rows():
+        count += 1
+        for n, i in enumerate(columns):
+            value = row[i]
+            widths[n] = max(widths[n], len(_cell(value)))
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                numeric[n] = False
+    if count == 0:
+        return 0
+
+    def line(cells: Sequence[str], right: Sequence[bool]) -> str:
+        return "  ".join(
+            cell.rjust(w) if r else cell.ljust(w)
+            for cell, w, r in zip(cells, widths, right, strict=True)
+        ).rstrip()
+
+    _say(line(labels, numeric))
+    _say("  ".join("-" * w for w in widths))
+    for row in rows():
+        _say(line([_cell(row[i]) for i in columns], numeric))
+    return count
+
+
+def _people_columns(header: Sequence[str]) -> list[int]:
+    """Every column but the UTC times: people read the local-time column next to them."""
+    return [i for i, name in enumerate(header) if not name.endswith("_utc")]
+
+
+def _local_zone() -> str:
+    offset = datetime.now().astimezone().strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+def _csv_dest(text: str) -> str:
+    if text == "-":
+        return text
+    dest = Path(text).expanduser()
+    if dest.is_dir():
+        raise UsageError(f"{dest} is a folder; give a file name for the CSV.")
+    if not dest.parent.is_dir():
+        raise UsageError(f"No folder {dest.parent} for {dest.name}.")
+    return str(dest)
+
+
+def _report_output(
+    args: argparse.Namespace,
+    ctx: Context,
+    build: Callable[[sqlite3.Connection], Report],
+    empty: str,
+    *,
+    table: Callable[[Report], int] | None = None,
+) -> int:
+    """Run one report inside a read snapshot: ``--csv`` export with the log head, or a table."""
+    from .core.csvout import sidecar_path, write_csv
+
+    with ctx.store().read() as conn:
+        report = build(conn)
+        if args.csv is not None:
+            dest = _csv_dest(args.csv)
+            rows = write_csv(dest, report.header, report.rows(), log_head=log_head(conn))
+            if dest == "-":
+                if rows == 0:
+                    _warn(empty)
+                return 0
+            _say(f"Wrote {_count(rows, 'row')} to {dest}" + (f" ({empty})" if rows == 0 else ""))
+            _say(f"Event-log head recorded in {sidecar_path(dest)}")
+            return 0
+        _say(report.title)
+        _say()
+        if table is not None:
+            count = table(report)
+        else:
+            count = _print_table(report.header, report.rows, _people_columns(report.header))
+        if count == 0:
+            _say(empty)
+        else:
+            _say()
+            _say(f"{_count(count, 'row')}; times are local ({_local_zone()}); --csv adds UTC.")
+    return 0
+
+
+def cmd_report_custody(args: argparse.Namespace, ctx: Context) -> int:
+    from .core import reports
+    from .core.settings import load_settings
+
+    days = args.days if args.days is not None else load_settings().overdue_days
+    if args.holder:
+        empty = f"{args.holder} holds nothing" + (" overdue." if args.overdue else ".")
+    elif args.overdue:
+        empty = f"Nothing is overdue (held more than {_count(days, 'day')})."
+    else:
+        empty = "Nobody holds anything: every asset is in storage."
+    return _report_output(
+        args,
+        ctx,
+        lambda conn: reports.custody_report(
+            conn, holder=args.holder, overdue_only=args.overdue, overdue_days=days
+        ),
+        empty,
+    )
+
+
+def cmd_report_holder(args: argparse.Namespace, ctx: Context) -> int:
+    from .core import reports
+    from .core.settings import load_settings
+
+    days = args.days if args.days is not None else load_settings().overdue_days
+    return _report_output(
+        args,
+        ctx,
+        lambda conn: reports.holder_report(conn, args.holder, overdue_days=days),
+        f"{args.holder} holds nothing.",
+    )
+
+
+def cmd_report_history(args: argparse.Namespace, ctx: Context) -> int:
+    from .core import reports
+    from .core.settings import load_settings
+
+    settings = load_settings()
+    return _report_output(
+        args,
+        ctx,
+        lambda conn: reports.history_report(conn, args.scan, settings=settings),
+        "No events.",
+    )
+
+
+def cmd_report_occupancy(args: argparse.Namespace, ctx: Context) -> int:
+    from .core import reports
+
+    def table(report: Report) -> int:
+        # Per case first (used / free), then every slot and what is in it.
+        with ctx.store().read() as conn:
+            summary = reports.occupancy_summary(conn, case=args.case)
+        _print_table(
+            ["case_code", "case_name", "slots", "used", "free"], lambda: iter(summary), range(5)
+        )
+        if not summary:
+            return 0
+        _say()
+        return _print_table(report.header, report.rows, [0, 5, 6, 7, 8])
+
+    return _report_output(
+        args,
+        ctx,
+        lambda conn: reports.occupancy_report(conn, case=args.case),
+        "No cases yet.",
+        table=table,
+    )
+
+
+def cmd_report_events(args: argparse.Namespace, ctx: Context) -> int:
+    from .core import reports
+
+    return _report_output(
+        args,
+        ctx,
+        lambda conn: reports.events_report(
+            conn,
+            since=args.since,
+            until=args.until,
+            event_type=args.type,
+            holder=args.holder,
+            operator=args.operator_filter,
+            batch=args.batch,
+        ),
+        "No events match.",
+    )
+
+
+def cmd_report_receipt(args: argparse.Namespace, ctx: Context) -> int:
+    from .core.receipt import receipt_title, write_receipt_pdf
+    from .core.reports import batch_receipt
+
+    dest = Path(args.pdf).expanduser()
+    if dest.is_dir():
+        raise UsageError(f"{dest} is a folder; give a file name for the PDF.")
+    if not dest.parent.is_dir():
+        raise UsageError(f"No folder {dest.parent} for {dest.name}.")
+    with ctx.store().read() as conn:
+        receipt = batch_receipt(conn, args.batch_id)
+    write_receipt_pdf(receipt, dest)
+    _say(
+        f"{receipt_title(receipt.kind)} for batch {receipt.batch_id}: "
+        f"{_count(len(receipt.lines), 'asset')}, {receipt.holder_name} ({receipt.holder_badge}), "
+        f"written to {dest}"
+    )
+    return 0
+
+
+def register_report_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    group = add_group(
+        commands,
+        common,
+        "report",
+        "custody, holder, history, occupancy and event reports; receipts as PDF",
+        "Without --csv a report prints an aligned table with local times. With --csv FILE it\n"
+        "writes a CSV for Excel (UTF-8 with BOM, CRLF; text that starts like a formula gets a\n"
+        "leading apostrophe) and records the event-log head (event count and head hash) in\n"
+        "FILE.loghead.txt beside it; with --csv - the CSV goes to stdout and the head to stderr.",
+    )
+
+    def csv_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--csv",
+            metavar="FILE",
+            help="write CSV to FILE (- for stdout) instead of printing a table; the event-log "
+            "head goes to FILE.loghead.txt (stderr for -)",
+        )
+
+    def days_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--days",
+            type=_days,
+            metavar="N",
+            help="overdue means held longer than N days (default: overdue_days in the settings "
+            "file, 14 unless changed)",
+        )
+
+    parser = add_command(
+        group,
+        common,
+        "custody",
+        cmd_report_custody,
+        "who holds what: tag, serial, description, holder, since, days held, overdue",
+        "Overdue = held longer than N days since the last stock-out (exactly N days is not\n"
+        "overdue).",
+    )
+    parser.add_argument("--holder", metavar="BADGE", help="only this holder (badge or exact name)")
+    parser.add_argument("--overdue", action="store_true", help="only overdue assets")
+    days_option(parser)
+    csv_option(parser)
+
+    parser = add_command(
+        group, common, "holder", cmd_report_holder, "everything one holder has now"
+    )
+    parser.add_argument("holder", metavar="BADGE", help="badge code or exact name")
+    days_option(parser)
+    csv_option(parser)
+
+    parser = add_command(
+        group,
+        common,
+        "history",
+        cmd_report_history,
+        "every event of one asset, oldest first",
+        "SCAN is matched as a scanner's input (exact, then without dashes).",
+    )
+    parser.add_argument("scan", metavar="SCAN", help="asset tag as scanned")
+    csv_option(parser)
+
+    parser = add_command(
+        group,
+        common,
+        "occupancy",
+        cmd_report_occupancy,
+        "per case: slots used / free, and each slot's asset",
+    )
+    parser.add_argument("--case", metavar="CODE", help="only this case")
+    csv_option(parser)
+
+    # Not the shared parent: here --operator filters events instead of naming who records them
+    # (a report records nothing), so it must not also be set by the global --operator.
+    db_only = argparse.ArgumentParser(add_help=False)
+    db_only.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS, help="database file (as before COMMAND)"
+    )
+    parser = add_command(
+        group,
+        db_only,
+        "events",
+        cmd_report_events,
+        "all events in a date range, filtered by type, holder, operator and batch",
+        "DATE is YYYY-MM-DD, a local calendar day (--until includes that whole day), or\n"
+        "YYYY-MM-DDTHH:MM[:SS] local time (or with Z / +HH:MM).\n"
+        f"TYPE is one of {REPORT_EVENT_TYPES}\n(stock-out works for STOCK_OUT).",
+    )
+    parser.add_argument("--since", metavar="DATE", help="from this day or time on")
+    parser.add_argument("--until", metavar="DATE", help="up to this day (inclusive) or time")
+    parser.add_argument("--type", metavar="TYPE", help="only this event type")
+    parser.add_argument("--holder", metavar="BADGE", help="only events of this holder")
+    parser.add_argument(
+        "--operator",
+        dest="operator_filter",
+        metavar="NAME",
+        help="only events recorded by this operator (exact name)",
+    )
+    parser.add_argument("--batch", metavar="ID", help="only this batch")
+    csv_option(parser)
+
+    parser = add_command(
+        group,
+        common,
+        "receipt",
+        cmd_report_receipt,
+        "write the PDF hand-over (stock-out) or return (stock-in) receipt of a batch",
+        "The receipt lists holder, badge, batch id, date, operator and every asset with tag\n"
+        "and serial, with signature lines, and the event-log head at printing.",
+    )
+    parser.add_argument("batch_id", metavar="BATCH_ID", help="as printed by stock-out / stock-in")
+    parser.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
+
+
 # -- the parser --------------------------------------------------------------------------------------
 
 CommandGroup = Callable[
@@ -620,6 +975,7 @@ COMMAND_GROUPS: list[CommandGroup] = [
     register_holder_commands,
     register_case_commands,
     register_inspection_commands,
+    register_report_commands,
 ]
 
 

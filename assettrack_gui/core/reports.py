@@ -14,9 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from . import matching
-from .custody import find_case, find_holder
+from .custody import find_case, find_holder, get_holder
 from .errors import UsageError, UserError
+from .eventlog import log_head
 from .receipt import Receipt, ReceiptLine
+from .settings import Settings
 
 EVENT_TYPES = (
     "RECEIVE",
@@ -62,26 +64,40 @@ def local_display(stamp: str | None) -> str:
 def parse_date_bound(text: str, *, end: bool) -> str:
     """A --since/--until value as a UTC ISO string bound.
 
-    Accepts YYYY-MM-DD (a local calendar day; --until includes that whole day) or a full ISO-8601
-    date-time (local if it has no offset).
+    Accepts YYYY-MM-DD (a local calendar day; with ``end`` the bound is the next local midnight,
+    so --until includes that whole day) or a full ISO-8601 date-time (local if it has no offset;
+    used as given, so --until 2026-11-24T18:00 stops just before 18:00).
     """
     text = text.strip()
     try:
-        if len(text) == 10:
+        try:
             day = date.fromisoformat(text)
-            if end:
-                day += timedelta(days=1)
-            moment = datetime.combine(day, time()).astimezone()
-        else:
+        except ValueError:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 moment = moment.astimezone()
-    except ValueError:
+        else:
+            if end:
+                day += timedelta(days=1)
+            moment = datetime.combine(day, time()).astimezone()
+        utc = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise UsageError(
             f"cannot read the date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
         ) from None
-    utc = moment.astimezone(UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _aware(moment: datetime | None) -> datetime:
+    """``now`` for day counts: the current time, or the caller's (a naive value is local time)."""
+    if moment is None:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def is_overdue(since_utc: str, now: datetime, overdue_days: int) -> bool:
+    """Held *longer* than ``overdue_days`` days: exactly N days is not overdue, N days + 1 s is."""
+    return _aware(now) - parse_utc(since_utc) > timedelta(days=overdue_days)
 
 
 def _holder_id(conn: sqlite3.Connection, ref: str) -> tuple[int, str]:
@@ -124,7 +140,12 @@ def custody_report(
     overdue_days: int = 14,
     now: datetime | None = None,
 ) -> Report:
-    """Who holds what. ``overdue`` = held longer than ``overdue_days`` whole days."""
+    """Who holds what, ordered by holder then tag.
+
+    ``days_held`` counts whole days since the asset's last stock-out; ``overdue`` is true when it
+    has been held longer than ``overdue_days`` days (see :func:`is_overdue`). ``now`` fixes the
+    moment days are counted from (tests, reprints); by default it is the time ``rows()`` runs.
+    """
     where = ""
     params: tuple[int, ...] = ()
     title = "Custody: who holds what"
@@ -136,12 +157,12 @@ def custody_report(
         title += f" — overdue (held more than {overdue_days} days)"
 
     def rows() -> Iterator[Row]:
-        current = now or datetime.now(UTC)
+        current = _aware(now)
         for tag, serial, desc, name, badge, since in conn.execute(
             _CUSTODY_SQL.format(where=where), params
         ):
-            days = (current - parse_utc(since)).days if since else 0
-            overdue = days > overdue_days
+            days = max(0, (current - parse_utc(since)).days) if since else 0
+            overdue = bool(since) and is_overdue(since, current, overdue_days)
             if overdue_only and not overdue:
                 continue
             yield (tag, serial, desc, name, badge, since or "", local_display(since), days, overdue)
@@ -155,6 +176,7 @@ def holder_report(
     """Everything one holder has now."""
     report = custody_report(conn, holder=holder, overdue_days=overdue_days, now=now)
     report.name = "holder"
+    report.title = report.title.replace("Custody: ", "Held by ", 1)
     return report
 
 
@@ -207,17 +229,31 @@ def _event_rows(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -
         )
 
 
-def history_report(conn: sqlite3.Connection, scan: str) -> Report:
-    """Every event of one asset, oldest first."""
-    m = matching.classify(conn, scan)
+def history_report(
+    conn: sqlite3.Connection, scan: str, *, settings: Settings | None = None
+) -> Report:
+    """Every event of one asset, oldest first.
+
+    ``scan`` is normalised and matched as a scanner's input would be (exact, then without dashes).
+    """
+    m = matching.classify(conn, matching.normalize_scan(scan, settings))
     if m.kind != matching.ASSET:
-        raise UserError(f"{matching.visible(scan)}: {m.message or 'not an asset'}")
+        raise UserError(f"{matching.visible(scan)}: {_not_an_asset(conn, m)}")
     return Report(
         "history",
         f"History of {m.canonical}",
         EVENTS_HEADER,
         lambda: _event_rows(conn, "WHERE e.asset_id = ?", (m.id,)),
     )
+
+
+def _not_an_asset(conn: sqlite3.Connection, m: matching.Match) -> str:
+    if m.kind == matching.HOLDER and m.id is not None:
+        holder = get_holder(conn, m.id)
+        return f"this is the badge of {holder.label if holder else m.canonical}, not an asset"
+    if m.kind == matching.CASE:
+        return f"this is case {m.canonical}, not an asset"
+    return m.message or "not an asset"
 
 
 def events_report(
@@ -230,17 +266,25 @@ def events_report(
     operator: str | None = None,
     batch: str | None = None,
 ) -> Report:
-    """All events in a date range, filterable by type, holder, operator and batch."""
+    """All events in a date range, filterable by type, holder, operator and batch, oldest first.
+
+    ``since``/``until`` are read by :func:`parse_date_bound` (a bad date is a ``UsageError``); an
+    unknown holder or batch is a ``UserError``, an unknown event type a ``UsageError``.
+    """
     clauses: list[str] = []
     params: list[Any] = []
     parts: list[str] = []
-    if since:
+    low = parse_date_bound(since, end=False) if since else None
+    high = parse_date_bound(until, end=True) if until else None
+    if low is not None and high is not None and low >= high:
+        raise UsageError(f"--since {since} is not before --until {until}")
+    if low is not None:
         clauses.append("e.created_at >= ?")
-        params.append(parse_date_bound(since, end=False))
+        params.append(low)
         parts.append(f"since {since}")
-    if until:
+    if high is not None:
         clauses.append("e.created_at < ?")
-        params.append(parse_date_bound(until, end=True))
+        params.append(high)
         parts.append(f"until {until}")
     if event_type:
         kind = event_type.strip().upper().replace("-", "_")
@@ -258,10 +302,16 @@ def events_report(
         clauses.append("e.operator = ?")
         params.append(operator)
         parts.append(f"operator {operator}")
-    if batch:
+    if batch and batch.strip():
+        batch = batch.strip()
+        if (
+            conn.execute("SELECT 1 FROM events WHERE batch_id = ? LIMIT 1", (batch,)).fetchone()
+            is None
+        ):
+            raise UserError(f"{batch}: no batch with that id")
         clauses.append("e.batch_id = ?")
-        params.append(batch.strip())
-        parts.append(f"batch {batch.strip()}")
+        params.append(batch)
+        parts.append(f"batch {batch}")
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     title = "Events" + (f" ({', '.join(parts)})" if parts else "")
     frozen = tuple(params)
@@ -297,10 +347,12 @@ def occupancy_report(conn: sqlite3.Connection, *, case: str | None = None) -> Re
 
     def rows() -> Iterator[Row]:
         sql = f"""
-        SELECT c.case_code, c.name, c.rows * c.cols,
-               (SELECT count(asset_id) FROM slots WHERE case_id = c.id),
+        SELECT c.case_code, c.name, c.rows * c.cols, u.used,
                s.position, a.asset_tag, a.serial, a.description
-          FROM cases c JOIN slots s ON s.case_id = c.id
+          FROM cases c
+          JOIN (SELECT case_id, count(asset_id) AS used FROM slots GROUP BY case_id) u
+            ON u.case_id = c.id
+          JOIN slots s ON s.case_id = c.id
           LEFT JOIN assets a ON a.id = s.asset_id
           {where}
          ORDER BY c.case_code, s.position
@@ -311,13 +363,23 @@ def occupancy_report(conn: sqlite3.Connection, *, case: str | None = None) -> Re
     return Report("occupancy", title, OCCUPANCY_HEADER, rows)
 
 
-def occupancy_summary(conn: sqlite3.Connection) -> list[tuple[str, str, int, int, int]]:
-    """(case_code, name, slots, used, free) per case."""
+def occupancy_summary(
+    conn: sqlite3.Connection, *, case: str | None = None
+) -> list[tuple[str, str, int, int, int]]:
+    """(case_code, name, slots, used, free) per case, or for one case (``UserError`` if unknown)."""
+    where = ""
+    params: tuple[int, ...] = ()
+    if case:
+        info = find_case(conn, case)
+        if info is None:
+            raise UserError(f"{case}: no such case")
+        where, params = "WHERE c.id = ?", (info.id,)
     return [
         (code, name, size, used, size - used)
         for code, name, size, used in conn.execute(
             "SELECT c.case_code, c.name, c.rows * c.cols, count(s.asset_id) FROM cases c "
-            "LEFT JOIN slots s ON s.case_id = c.id GROUP BY c.id ORDER BY c.case_code"
+            f"LEFT JOIN slots s ON s.case_id = c.id {where} GROUP BY c.id ORDER BY c.case_code",
+            params,
         )
     ]
 
@@ -326,8 +388,24 @@ def occupancy_summary(conn: sqlite3.Connection) -> list[tuple[str, str, int, int
 
 
 def batch_receipt(conn: sqlite3.Connection, batch_id: str) -> Receipt:
-    """The hand-over (STOCK_OUT) or return (STOCK_IN) receipt of one batch."""
+    """The hand-over (STOCK_OUT) or return (STOCK_IN) receipt of one batch.
+
+    Carries the event-log head at the time of printing, which the PDF prints under the total.
+    """
     batch_id = batch_id.strip()
+    kinds = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT event_type FROM events WHERE batch_id = ?", (batch_id,)
+        )
+    }
+    if not kinds:
+        raise UserError(f"{batch_id}: no batch with that id")
+    if not kinds <= {"STOCK_OUT", "STOCK_IN"} or len(kinds) != 1:
+        raise UserError(
+            f"{batch_id}: receipts exist for stock-out and stock-in batches; this batch is "
+            f"{', '.join(sorted(kinds))}"
+        )
     rows = conn.execute(
         """
         SELECT e.event_type, e.created_at, e.operator, h.name, h.badge_code,
@@ -341,14 +419,6 @@ def batch_receipt(conn: sqlite3.Connection, batch_id: str) -> Receipt:
         """,
         (batch_id,),
     ).fetchall()
-    if not rows:
-        raise UserError(f"{batch_id}: no batch with that id")
-    kinds = {r[0] for r in rows}
-    if not kinds <= {"STOCK_OUT", "STOCK_IN"} or len(kinds) != 1:
-        raise UserError(
-            f"{batch_id}: receipts exist for stock-out and stock-in batches; this batch is "
-            f"{', '.join(sorted(kinds))}"
-        )
     kind, created, operator, name, badge = rows[0][:5]
     return Receipt(
         kind=kind,
@@ -359,4 +429,5 @@ def batch_receipt(conn: sqlite3.Connection, batch_id: str) -> Receipt:
         holder_name=name or "",
         holder_badge=badge or "",
         lines=[ReceiptLine(r[5], r[6], r[7], r[8] or "") for r in rows],
+        log_head=log_head(conn),
     )
