@@ -94,7 +94,8 @@ class Line:
 
     @property
     def name(self) -> str:
-        return self.label or visible(self.scan)
+        """How a refusal names this line: its label, else the scan, else its place (empty scan)."""
+        return self.label or visible(self.scan) or f"line {self.index + 1}"
 
     @property
     def ref(self) -> str:
@@ -306,6 +307,26 @@ class Engine:
     def classify(self, raw: str) -> Match:
         return classify(self.conn, self.normalize(raw))
 
+    def _find_holder(self, conn: sqlite3.Connection, ref: str | int) -> HolderInfo | None:
+        """A holder by id, by a scanned badge (normalised like any scan) or by exact name."""
+        if isinstance(ref, int):
+            return get_holder(conn, ref)
+        m = classify(conn, self.normalize(ref))
+        if m.kind == matching.HOLDER:
+            assert m.id is not None
+            return get_holder(conn, m.id)
+        return find_holder(conn, ref)
+
+    def _find_case(self, conn: sqlite3.Connection, ref: str | int) -> CaseInfo | None:
+        """A case by id or by a scanned case code (normalised like any scan)."""
+        if isinstance(ref, int):
+            return get_case(conn, ref)
+        m = classify(conn, self.normalize(ref))
+        if m.kind == matching.CASE:
+            assert m.id is not None
+            return get_case(conn, m.id)
+        return find_case(conn, ref)
+
     # -- shared line checks ---------------------------------------------------------------
 
     def _asset_lines(
@@ -346,11 +367,7 @@ class Engine:
             preview.problems.append("choose a custodian first")
         else:
             try:
-                holder = (
-                    get_holder(conn, holder_ref)
-                    if isinstance(holder_ref, int)
-                    else find_holder(conn, holder_ref)
-                )
+                holder = self._find_holder(conn, holder_ref)
             except UserError as exc:
                 preview.problems.append(str(exc))
             else:
@@ -417,11 +434,7 @@ class Engine:
         case: CaseInfo | None = None
         if return_case not in (None, ""):
             try:
-                case = (
-                    get_case(conn, return_case)
-                    if isinstance(return_case, int)
-                    else find_case(conn, str(return_case))
-                )
+                case = self._find_case(conn, return_case)
             except UserError as exc:
                 preview.problems.append(str(exc))
             else:
@@ -525,7 +538,7 @@ class Engine:
     ) -> None:
         """Resolve case+position to an empty slot not claimed by an earlier line."""
         try:
-            case = find_case(conn, case_code) if case_code else None
+            case = self._find_case(conn, case_code) if case_code else None
         except UserError as exc:
             line.refuse(str(exc))
             return
@@ -759,7 +772,7 @@ class Engine:
         return holder
 
     def _holder_or_fail(self, conn: sqlite3.Connection, ref: str | int) -> HolderInfo:
-        holder = get_holder(conn, ref) if isinstance(ref, int) else find_holder(conn, ref)
+        holder = self._find_holder(conn, ref)
         if holder is None:
             raise Refused([f"{ref}: no holder with that badge or name"])
         return holder

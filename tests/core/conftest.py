@@ -1,0 +1,131 @@
+"""Core fixtures: a fresh database per test, and an engine over a small seeded stockroom.
+
+The seeded stockroom (``engine``), built with the engine's own calls so its event log is real:
+
+- holders Dana Reyes (B-1001), Lee Park (B-1002) and the deactivated Old Timer (B-0999);
+- case CART-A (2 × 5) and case SHELF-B (1 × 3);
+- AT-SMOKE-0001…0004 in CART-A/1…4, AT-SMOKE-0005 registered but not slotted, ZX9000 in SHELF-B/1;
+- AT-SMOKE-0006 left CART-A/5 for Dana, AT-SMOKE-0007 left CART-A/6 for Lee (both in custody).
+
+The module-level helpers (``dump``, ``where``, ``slot_id``, ``events``) are imported by the test
+modules of this package: ``from .conftest import dump``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.settings import Settings
+from assettrack_gui.core.store import Store
+
+
+def dump(conn: sqlite3.Connection) -> str:
+    """The whole database content as SQL text: equal dumps mean nothing changed."""
+    return "\n".join(conn.iterdump())
+
+
+def where(conn: sqlite3.Connection, tag: str) -> tuple[str, str | None, str | None]:
+    """(location_type, holder badge or None, "CASE/position" or None) of one asset."""
+    row = conn.execute(
+        "SELECT a.location_type, h.badge_code, c.case_code || '/' || s.position FROM assets a "
+        "LEFT JOIN holders h ON h.id = a.current_holder_id "
+        "LEFT JOIN slots s ON s.asset_id = a.id LEFT JOIN cases c ON c.id = s.case_id "
+        "WHERE a.asset_tag = ?",
+        (tag,),
+    ).fetchone()
+    assert row is not None, f"no asset {tag}"
+    return row
+
+
+def slot_id(conn: sqlite3.Connection, case_code: str, position: int) -> int:
+    row = conn.execute(
+        "SELECT s.id FROM slots s JOIN cases c ON c.id = s.case_id "
+        "WHERE c.case_code = ? AND s.position = ?",
+        (case_code, position),
+    ).fetchone()
+    assert row is not None, f"no slot {case_code}/{position}"
+    return int(row[0])
+
+
+def asset_id(conn: sqlite3.Connection, tag: str) -> int:
+    row = conn.execute("SELECT id FROM assets WHERE asset_tag = ?", (tag,)).fetchone()
+    assert row is not None, f"no asset {tag}"
+    return int(row[0])
+
+
+def holder_id(conn: sqlite3.Connection, badge: str) -> int:
+    row = conn.execute("SELECT id FROM holders WHERE badge_code = ?", (badge,)).fetchone()
+    assert row is not None, f"no holder {badge}"
+    return int(row[0])
+
+
+def events(conn: sqlite3.Connection, batch_id: str) -> list[sqlite3.Row]:
+    """The events of one batch as rows addressable by column name, in log order."""
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(
+            "SELECT * FROM events WHERE batch_id = ? ORDER BY id", (batch_id,)
+        ).fetchall()
+    finally:
+        conn.row_factory = None
+
+
+def seed(engine: Engine) -> None:
+    """Fill an empty database with the stockroom described in this module's docstring."""
+    engine.add_holders(
+        [("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002"), ("", "Old Timer", "B-0999")]
+    )
+    engine.set_holder_active("B-0999", False)
+    engine.create_cases(
+        [("", "CART-A", "Laptop cart A", 2, 5), ("", "SHELF-B", "Scanner shelf B", 1, 3)]
+    )
+    engine.commit_register(
+        [NewAsset(f"AT-SMOKE-000{n}", f"SN{n}", "ThinkPad", "CART-A", n) for n in range(1, 5)]
+        + [
+            NewAsset("AT-SMOKE-0005", "SN5", "Dell spare"),
+            NewAsset("ZX9000", "ZX-SN", "Zebra scanner", "SHELF-B", 1),
+            NewAsset("AT-SMOKE-0006", "SN6", "ThinkPad", "CART-A", 5),
+            NewAsset("AT-SMOKE-0007", "SN7", "ThinkPad", "CART-A", 6),
+        ]
+    )
+    engine.commit_stock_out(["AT-SMOKE-0006"], "B-1001")
+    engine.commit_stock_out(["AT-SMOKE-0007"], "B-1002")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "assettrack.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    """A fresh, empty, fully migrated database of this test's own."""
+    s = Store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def empty_engine(store: Store) -> Engine:
+    """An engine over an empty database, with default scanner settings (no settings file)."""
+    return Engine(store, operator="tester", settings=Settings())
+
+
+@pytest.fixture
+def engine(empty_engine: Engine) -> Engine:
+    """An engine over the seeded stockroom."""
+    seed(empty_engine)
+    return empty_engine
+
+
+@pytest.fixture
+def other_engine(engine: Engine, db_path: Path) -> Iterator[Engine]:
+    """A second engine on its own connection to the seeded database (another station)."""
+    s = Store(db_path, create=False)
+    yield Engine(s, operator="station-2", settings=Settings())
+    s.close()
