@@ -332,6 +332,17 @@ def test_scanned_badge_with_scanner_prefix_selects_the_holder(engine: Engine) ->
     assert where(engine.conn, "AT-SMOKE-0002") == ("IN_CUSTODY", "B-1001", None)
 
 
+def test_scanned_case_codes_are_normalised_like_any_scan(engine: Engine) -> None:
+    engine.settings = Settings(prefix="*")
+    engine.commit_put_away([Placement("*AT-SMOKE-0005\r", "*SHELF-B\r", 2)])
+    assert where(engine.conn, "AT-SMOKE-0005") == ("STORAGE", None, "SHELF-B/2")
+    engine.commit_move([Placement("]C1AT-SMOKE-0001", "]C1CARTA", 5)])  # AT-SMOKE-0006's slot
+    result = engine.commit_stock_in(["AT-SMOKE-0006"], "]Q1SHELF-B\n")
+    assert result.preview.return_case is not None
+    assert result.preview.return_case.case_code == "SHELF-B"
+    assert where(engine.conn, "AT-SMOKE-0006") == ("STORAGE", None, "SHELF-B/3")
+
+
 # -- Stock-In ------------------------------------------------------------------------------------------------
 
 
