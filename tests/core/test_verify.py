@@ -1,0 +1,309 @@
+"""Tampering: what an auditor's ``verify`` must catch, each problem named by event, asset or slot.
+
+The tamperer here is someone with the database file and a stock sqlite3 shell: first they meet the
+append-only triggers, then they drop them and edit, delete or bypass the log.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.eventlog import GENESIS, event_hash, log_head
+from assettrack_gui.core.verify import verify
+
+from .conftest import asset_id, dump, holder_id, slot_id
+
+EVENT_COLUMNS = (
+    "id, batch_id, event_type, asset_id, holder_id, slot_id, operator, created_at, note, details"
+)
+
+
+@pytest.fixture
+def shell(engine: Engine, db_path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection to the seeded database, in autocommit mode, like the CLI shell."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    yield conn
+    conn.close()
+
+
+def drop_log_triggers(shell: sqlite3.Connection) -> None:
+    shell.execute("DROP TRIGGER events_no_update")
+    shell.execute("DROP TRIGGER events_no_delete")
+
+
+def event_of(shell: sqlite3.Connection, event_type: str, asset: int | None = None) -> int:
+    sql = "SELECT id FROM events WHERE event_type = ?" + (" AND asset_id = ?" if asset else "")
+    row = shell.execute(sql, (event_type, asset) if asset else (event_type,)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def rehash_chain(shell: sqlite3.Connection) -> None:
+    """What a forger who knows the algorithm does after editing: recompute every hash."""
+    prev = GENESIS
+    for row in shell.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id").fetchall():
+        digest = event_hash(prev, tuple(row))
+        shell.execute(
+            "UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, row[0])
+        )
+        prev = digest
+
+
+def problems(engine: Engine) -> list[str]:
+    report = verify(engine.store)
+    assert not report.ok
+    return report.problems
+
+
+def test_a_clean_database_verifies(engine: Engine) -> None:
+    report = verify(engine.store)
+    assert report.ok and report.problems == []
+    head = log_head(engine.conn)
+    assert (report.events, report.head_hash) == (head.count, head.head_hash)
+    assert report.events == engine.conn.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+    assert report.assets == 8
+
+
+def test_an_empty_database_verifies(empty_engine: Engine) -> None:
+    report = verify(empty_engine.store)
+    assert report.ok and (report.events, report.head_hash, report.assets) == (0, GENESIS, 0)
+
+
+# -- the triggers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("UPDATE events SET operator = 'mallory' WHERE id = 3", "UPDATE refused"),
+        ("UPDATE events SET note = 'fixed' ", "UPDATE refused"),
+        ("DELETE FROM events WHERE id = 3", "DELETE refused"),
+        ("DELETE FROM events", "DELETE refused"),
+        ("DELETE FROM assets WHERE asset_tag = 'ZX9000'", "assets cannot be deleted"),
+        ("DELETE FROM holders WHERE badge_code = 'B-0999'", "deactivate them"),
+        ("DELETE FROM slots", "slots cannot be deleted"),
+        ("DELETE FROM cases", "cases cannot be deleted"),
+        ("UPDATE cases SET rows = 1", "a case cannot be resized"),
+        ("UPDATE slots SET position = 99 WHERE id = 1", "a slot cannot change case or position"),
+    ],
+)
+def test_the_log_and_what_it_refers_to_cannot_be_edited_or_deleted(
+    engine: Engine, shell: sqlite3.Connection, sql: str, message: str
+) -> None:
+    before = dump(shell)
+    with pytest.raises(sqlite3.IntegrityError, match=message):
+        shell.execute(sql)
+    assert dump(shell) == before
+    assert verify(engine.store).ok
+
+
+def test_the_engine_connection_cannot_edit_the_log_either(engine: Engine) -> None:
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"), engine.store.write() as conn:
+        conn.execute("UPDATE events SET holder_id = NULL")
+    assert verify(engine.store).ok
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        (
+            "UPDATE slots SET asset_id = (SELECT id FROM assets WHERE asset_tag = 'AT-SMOKE-0006') "
+            "WHERE id = (SELECT id FROM slots WHERE asset_id IS NULL LIMIT 1)",
+            "an asset in custody cannot be put in a slot",
+        ),
+        (
+            "UPDATE assets SET location_type = 'IN_CUSTODY', current_holder_id = 1 "
+            "WHERE asset_tag = 'AT-SMOKE-0001'",
+            "vacate the slot before an asset goes into custody",
+        ),
+        (
+            "UPDATE assets SET location_type = 'IN_CUSTODY', current_holder_id = "
+            "(SELECT id FROM holders WHERE badge_code = 'B-0999') WHERE asset_tag = 'AT-SMOKE-0005'",
+            "an inactive holder cannot receive custody",
+        ),
+        (
+            "UPDATE assets SET location_type = 'IN_CUSTODY' WHERE asset_tag = 'AT-SMOKE-0005'",
+            "CHECK constraint failed",
+        ),
+    ],
+)
+def test_the_database_itself_refuses_impossible_custody(
+    shell: sqlite3.Connection, sql: str, message: str
+) -> None:
+    before = dump(shell)
+    with pytest.raises(sqlite3.IntegrityError, match=message):
+        shell.execute(sql)
+    assert dump(shell) == before
+
+
+# -- with the triggers dropped: edits to the log ---------------------------------------------------
+
+
+def test_an_edited_event_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
+    drop_log_triggers(shell)
+    shell.execute("UPDATE events SET operator = 'mallory' WHERE id = 3")
+    (batch,) = shell.execute("SELECT batch_id FROM events WHERE id = 3").fetchone()
+    assert problems(engine) == [
+        f"batch {batch}: its events disagree on time or operator",  # 3 holders, one batch
+        "event 3: hash does not match its content (the event was edited)",
+    ]
+
+
+def test_an_edited_custody_event_is_named_and_disagrees_with_the_tables(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    conn = engine.conn
+    drop_log_triggers(shell)
+    out = event_of(shell, "STOCK_OUT", asset_id(conn, "AT-SMOKE-0006"))
+    shell.execute("UPDATE events SET holder_id = ? WHERE id = ?", (holder_id(conn, "B-1002"), out))
+    found = problems(engine)
+    assert f"event {out}: hash does not match its content (the event was edited)" in found
+    assert any(
+        p.startswith(f"asset AT-SMOKE-0006 (id {asset_id(conn, 'AT-SMOKE-0006')})") for p in found
+    )
+
+
+def test_a_re_hashed_forgery_still_disagrees_with_the_tables(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    conn = engine.conn
+    drop_log_triggers(shell)
+    out = event_of(shell, "STOCK_OUT", asset_id(conn, "AT-SMOKE-0006"))
+    shell.execute("UPDATE events SET holder_id = ? WHERE id = ?", (holder_id(conn, "B-1002"), out))
+    rehash_chain(shell)
+    found = problems(engine)
+    assert not [p for p in found if "hash" in p]  # the chain itself is consistent again...
+    aid, lee = asset_id(conn, "AT-SMOKE-0006"), holder_id(conn, "B-1002")
+    dana = holder_id(conn, "B-1001")
+    assert found == [  # ...but the replay does not give the tables
+        f"asset AT-SMOKE-0006 (id {aid}): table says ('AT-SMOKE-0006', 'SN6', 'ThinkPad', "
+        f"'IN_CUSTODY', {dana}), event log says ('AT-SMOKE-0006', 'SN6', 'ThinkPad', "
+        f"'IN_CUSTODY', {lee})"
+    ]
+
+
+def test_a_deleted_middle_event_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
+    drop_log_triggers(shell)
+    gone = event_of(shell, "HOLDER_DEACTIVATE")
+    total = shell.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert 1 < gone < total
+    shell.execute("DELETE FROM events WHERE id = ?", (gone,))
+    found = problems(engine)
+    nxt = gone + 1
+    assert f"event {nxt}: ids jump from {gone - 1} (events {gone}–{gone} are missing)" in found
+    assert f"event {nxt}: prev_hash does not match the hash of the event before it" in found
+    old_timer = holder_id(engine.conn, "B-0999")
+    assert (
+        f"holder id {old_timer}: table says ['Old Timer', 'B-0999', 0], event log says ['Old Timer', 'B-0999', 1]"
+        in found
+    )
+
+
+def test_a_deleted_receive_leaves_an_asset_the_log_does_not_know(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    drop_log_triggers(shell)
+    zx = asset_id(engine.conn, "ZX9000")
+    gone = event_of(shell, "RECEIVE", zx)
+    shell.execute("DELETE FROM events WHERE id = ?", (gone,))
+    found = problems(engine)
+    assert f"asset ZX9000 (id {zx}): not in the event log" in found
+    assert any(p.startswith(f"event {gone + 1}: ids jump") for p in found)
+
+
+def test_truncating_the_newest_events_changes_the_recorded_head(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    """Truncation is caught by comparing heads: verify reports the count and head it saw."""
+    recorded = log_head(engine.conn)
+    drop_log_triggers(shell)
+    last = shell.execute("SELECT max(id) FROM events").fetchone()[0]
+    shell.execute("DELETE FROM events WHERE id = ?", (last,))
+    report = verify(engine.store)
+    assert (report.events, report.head_hash) != (recorded.count, recorded.head_hash)
+    assert report.events == recorded.count - 1
+    # The newest event was AT-SMOKE-0007's stock-out: the tables no longer match the log.
+    assert any(p.startswith("asset AT-SMOKE-0007") for p in report.problems)
+
+
+# -- with the log intact: the tables changed behind its back ------------------------------------------
+
+
+def test_an_asset_moved_by_raw_sql_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
+    conn = engine.conn
+    zx, old, new = (
+        asset_id(conn, "ZX9000"),
+        slot_id(conn, "SHELF-B", 1),
+        slot_id(conn, "SHELF-B", 3),
+    )
+    shell.execute("BEGIN")
+    shell.execute("UPDATE slots SET asset_id = NULL WHERE id = ?", (old,))
+    shell.execute("UPDATE slots SET asset_id = ? WHERE id = ?", (zx, new))
+    shell.execute("COMMIT")
+    assert problems(engine) == [
+        f"slot {old}: holds nothing (asset id None), event log says asset id {zx}",
+        f"slot {new}: holds ZX9000 (asset id {zx}), event log says asset id None",
+    ]
+
+
+def test_an_asset_stocked_out_without_an_event_is_named(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    conn = engine.conn
+    aid = asset_id(conn, "AT-SMOKE-0001")
+    shell.execute("BEGIN")
+    shell.execute("UPDATE slots SET asset_id = NULL WHERE asset_id = ?", (aid,))
+    shell.execute(
+        "UPDATE assets SET location_type = 'IN_CUSTODY', current_holder_id = ? WHERE id = ?",
+        (holder_id(conn, "B-1002"), aid),
+    )
+    shell.execute("COMMIT")
+    found = problems(engine)
+    assert any(p.startswith(f"asset AT-SMOKE-0001 (id {aid}): table says") for p in found)
+    assert any(p.startswith(f"slot {slot_id(conn, 'CART-A', 1)}: holds nothing") for p in found)
+
+
+def test_an_asset_inserted_without_an_event_is_named(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    shell.execute("INSERT INTO assets (asset_tag) VALUES ('AT-GHOST')")
+    ghost = asset_id(engine.conn, "AT-GHOST")
+    assert problems(engine) == [f"asset AT-GHOST (id {ghost}): not in the event log"]
+
+
+def test_a_holder_renamed_or_reactivated_by_raw_sql_is_named(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    shell.execute("UPDATE holders SET name = 'Dana R.' WHERE badge_code = 'B-1001'")
+    shell.execute("UPDATE holders SET active = 1 WHERE badge_code = 'B-0999'")
+    dana, old = holder_id(engine.conn, "B-1001"), holder_id(engine.conn, "B-0999")
+    assert problems(engine) == [
+        f"holder id {dana}: table says ['Dana R.', 'B-1001', 1], event log says ['Dana Reyes', 'B-1001', 1]",
+        f"holder id {old}: table says ['Old Timer', 'B-0999', 1], event log says ['Old Timer', 'B-0999', 0]",
+    ]
+
+
+def test_custody_and_slot_at_once_is_named_when_the_guards_are_gone(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    shell.execute("DROP TRIGGER slots_no_custody_asset_update")
+    aid = asset_id(engine.conn, "AT-SMOKE-0006")
+    shell.execute(
+        "UPDATE slots SET asset_id = ? WHERE id = ?", (aid, slot_id(engine.conn, "CART-A", 5))
+    )
+    found = problems(engine)
+    assert f"asset AT-SMOKE-0006 (id {aid}): in custody but also in slot CART-A/5" in found
+
+
+def test_a_holder_that_does_not_exist_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
+    shell.execute("PRAGMA foreign_keys = OFF")
+    aid = asset_id(engine.conn, "AT-SMOKE-0006")
+    shell.execute("UPDATE assets SET current_holder_id = 99 WHERE id = ?", (aid,))
+    found = problems(engine)
+    assert f"foreign key: assets row {aid} points to a missing holders row" in found
+    assert f"asset AT-SMOKE-0006 (id {aid}): held by holder id 99, which does not exist" in found
