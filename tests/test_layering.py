@@ -1,0 +1,51 @@
+"""assettrack_gui/core never depends on Qt: the CLI, scripts and tests use it without a display."""
+
+from __future__ import annotations
+
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import assettrack_gui.core
+
+CORE = Path(assettrack_gui.core.__file__).parent
+QT_NAMES = re.compile(r"\b(PySide6|PySide2|PyQt5|PyQt6|shiboken6|shiboken2|qtpy)\b")
+
+
+def core_modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules([str(CORE)], "assettrack_gui.core."))
+
+
+def test_core_source_never_mentions_qt() -> None:
+    sources = sorted(CORE.rglob("*.py"))
+    assert len(sources) >= 10
+    offenders = [
+        f"{path.relative_to(CORE.parent)}:{number}: {line.strip()}"
+        for path in sources
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if QT_NAMES.search(line)
+    ]
+    assert offenders == []
+
+
+def test_importing_every_core_module_loads_no_qt() -> None:
+    modules = core_modules()
+    assert {"assettrack_gui.core.custody", "assettrack_gui.core.store"} <= set(modules)
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "qt = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'PySide6', 'PySide2', 'PyQt5', 'PyQt6', 'shiboken6', 'shiboken2'})\n"
+        "print('loaded:', len([m for m in sys.modules if m.startswith('assettrack_gui.core.')]))\n"
+        "print('qt:', qt)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[-1] == "qt: []"
+    assert int(lines[0].split()[1]) >= len(modules)
