@@ -17,7 +17,7 @@ from typing import Any
 from . import paths
 
 TERMINATORS = ("enter", "tab", "crlf")
-SERIAL_TERMINATORS = ("CR", "LF", "CRLF")
+SERIAL_TERMINATORS = ("CR", "LF", "CRLF", "auto")  # auto: any of CR, LF, CRLF
 
 
 @dataclass
