@@ -14,7 +14,9 @@ from assettrack_gui.qt.scanner_settings import ScannerSettingsDialog, show_keys
 from assettrack_gui.qt.serial_reader import PortInfo
 from assettrack_gui.qt.wedge_filter import WedgeFilter
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise)\(\)"
+)
 
 PORTS = [
     PortInfo("/dev/ttyACM0", "Honeywell 1900 scanner", "0C2E:0B61", "A1"),
