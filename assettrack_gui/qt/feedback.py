@@ -15,6 +15,7 @@ Off when ``Settings.sound_enabled`` is false (:attr:`Feedback.enabled`).
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import sys
 from collections.abc import Callable
@@ -103,7 +104,7 @@ class Feedback(QObject):
         self._effects[accepted].play()
 
     def _play_winsound(self, accepted: bool) -> None:
-        import winsound  # type: ignore[import-not-found]  # Windows only
+        winsound: Any = importlib.import_module("winsound")  # Windows only
 
         flags = winsound.SND_FILENAME | winsound.SND_ASYNC | winsound.SND_NODEFAULT
         winsound.PlaySound(str(self._paths[accepted]), flags)

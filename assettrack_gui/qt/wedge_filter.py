@@ -314,8 +314,8 @@ class WedgeFilter(QObject):
         if not count or target is None or not shiboken6.isValid(target):
             return
         leaked = scan[:count]
-        if isinstance(target, QComboBox) and target.lineEdit() is not None:
-            target = target.lineEdit()
+        if isinstance(target, QComboBox):
+            target = target.lineEdit() or target
         if isinstance(target, QLineEdit):
             end = target.cursorPosition()
             if target.text()[:end].endswith(leaked):
