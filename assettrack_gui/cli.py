@@ -16,6 +16,7 @@ import argparse
 import os
 import sqlite3
 import sys
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -932,7 +933,8 @@ def register_report_commands(
         "all events in a date range, filtered by type, holder, operator and batch",
         "DATE is YYYY-MM-DD, a local calendar day (--until includes that whole day), or\n"
         "YYYY-MM-DDTHH:MM[:SS] local time (or with Z / +HH:MM).\n"
-        f"TYPE is one of {REPORT_EVENT_TYPES}\n(stock-out works for STOCK_OUT).",
+        "TYPE is one of " + textwrap.fill(REPORT_EVENT_TYPES, 70, subsequent_indent="  ") + "\n"
+        "(stock-out works for STOCK_OUT).",
     )
     parser.add_argument("--since", metavar="DATE", help="from this day or time on")
     parser.add_argument("--until", metavar="DATE", help="up to this day (inclusive) or time")
