@@ -18,6 +18,7 @@ Local-date tests run with TZ set to Central European time, so a local day differ
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -52,12 +53,19 @@ def at(stamp: str) -> Iterator[None]:
 
 
 @pytest.fixture
-def local_cet(monkeypatch):
-    monkeypatch.setenv("TZ", CET)
+def local_cet() -> Iterator[None]:
+    """Local time is Central European time for this test (TZ and the C library's idea of it)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = CET
     time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
 
 
 # -- the known stockroom ------------------------------------------------------------------------
