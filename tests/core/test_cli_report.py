@@ -397,3 +397,12 @@ def test_help_lists_every_event_type():
     names = [name for name, _ in cli.iter_commands()]
     for command in ("custody", "holder", "history", "occupancy", "events", "receipt"):
         assert f"report {command}" in names
+
+
+def test_readme_names_the_sidecar_file():
+    from assettrack_gui.core.csvout import SIDECAR_SUFFIX
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    admin = readme[readme.index("## Admin command line") :]
+    assert f"`FILE{SIDECAR_SUFFIX}`" in admin
+    assert f"custody.csv{SIDECAR_SUFFIX}" in admin
