@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QCoreApplication,
     QEvent,
@@ -59,6 +60,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     QThread,
+    QTimer,
     Signal,
     Slot,
 )
@@ -121,6 +123,10 @@ RECEIPT_EVENT_TYPES = ("STOCK_OUT", "STOCK_IN")
 FIRST_CHUNK_ROWS = 500
 CHUNK_ROWS = 5000
 CHUNK_SECONDS = 0.1
+FILTER_AT_ONCE_ROWS = 20_000  # more rows than this: filter after a pause in typing
+FILTER_PAUSE_MS = 250
+YIELD_EVERY = 250  # rows (FIRST_CHUNK_ROWS and CHUNK_ROWS are multiples)
+YIELD_SECONDS = 0.0005
 
 _TITLES = {
     "asset_tag": "Asset tag",
@@ -262,6 +268,7 @@ class ReportTableModel(QAbstractTableModel):
         self._texts: list[str] = []
         self._seq: list[int] = []  # load order, to restore it
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self._sorted_rows = 0  # rows in the order ``_sort`` describes (appends come unsorted)
         self._icon: QIcon | None = None
 
     # -- filling
@@ -272,6 +279,7 @@ class ReportTableModel(QAbstractTableModel):
         self.flag_column = flag_column
         self.flag_tooltip = flag_tooltip
         self._rows, self._texts, self._seq = [], [], []
+        self._sorted_rows = 0
         self.endResetModel()
 
     def append(self, rows: Sequence[Row], texts: Sequence[str] | None = None) -> None:
@@ -367,42 +375,54 @@ class ReportTableModel(QAbstractTableModel):
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         return self._sort
 
-    def _key_function(self, column: int) -> Callable[[Row], tuple[int, Any]]:
+    def _sort_keys(self, column: int) -> tuple[list[Any], list[bool]]:
+        """(sort key, is empty) per row; plain list comprehensions for the common column types."""
         name = self.header[column]
         if name.endswith("_local"):
             utc = self.column(name[: -len("_local")] + "_utc")
             if utc is not None:
-                column = utc
-        return lambda row: _sort_key(row[column])
+                column = utc  # "2026-03-29 02:30" local is ambiguous; its UTC value is not
+        values = [row[column] for row in self._rows]
+        kinds = {type(v) for v in values}
+        if kinds <= {int, float}:
+            return values, [False] * len(values)
+        if kinds == {str}:
+            return [v.casefold() for v in values], [v == "" for v in values]
+        keys = [_sort_key(v) for v in values]
+        return keys, [k[0] == _EMPTY for k in keys]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # QTableView.sortByColumn can ask twice in a row; 100,000 rows are not sorted twice.
+        if (column, order) == self._sort and self._sorted_rows == len(self._rows):
+            return
         self._sort = (column, order)
+        self._sorted_rows = len(self._rows)
         if not self._rows:
             return
         n = len(self._rows)
+        by_load = sorted(range(n), key=self._seq.__getitem__)
         if 0 <= column < len(self.header):
-            key = self._key_function(column)
-            keys = [key(row) for row in self._rows]
+            keys, empty = self._sort_keys(column)
             # Python's sort is stable in both directions: equal keys keep the load order.
             # Empty cells go last either way, as in a spreadsheet.
-            by_load = sorted(range(n), key=self._seq.__getitem__)
-            perm = [i for i in by_load if keys[i][0] != _EMPTY]
+            perm = [i for i in by_load if not empty[i]]
             perm.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-            perm += [i for i in by_load if keys[i][0] == _EMPTY]
+            perm += [i for i in by_load if empty[i]]
         else:
-            perm = sorted(range(n), key=self._seq.__getitem__)
+            perm = by_load
         self.layoutAboutToBeChanged.emit()
-        new_place = [0] * n
-        for new, old in enumerate(perm):
-            new_place[old] = new
         self._rows = [self._rows[i] for i in perm]
         self._texts = [self._texts[i] for i in perm]
         self._seq = [self._seq[i] for i in perm]
         old_indexes = self.persistentIndexList()
-        self.changePersistentIndexList(
-            old_indexes,
-            [self.index(new_place[i.row()], i.column()) for i in old_indexes],
-        )
+        if old_indexes:
+            new_place = [0] * n
+            for new, old in enumerate(perm):
+                new_place[old] = new
+            self.changePersistentIndexList(
+                old_indexes,
+                [self.index(new_place[i.row()], i.column()) for i in old_indexes],
+            )
         self.layoutChanged.emit()
 
 
@@ -416,11 +436,15 @@ class ReportFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._needle = ""
         self._flagged_only = False
+        self._model = ReportTableModel(self)
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        assert isinstance(model, ReportTableModel)
+        self._model = model  # filterAcceptsRow runs per row: no per-call lookups
+        super().setSourceModel(model)
 
     def source(self) -> ReportTableModel:
-        model = self.sourceModel()
-        assert isinstance(model, ReportTableModel)
-        return model
+        return self._model
 
     def set_text(self, text: str) -> None:
         needle = text.strip().casefold()
@@ -443,7 +467,9 @@ class ReportFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        model = self.source()
+        if not self._needle and not self._flagged_only:
+            return True
+        model = self._model
         if self._flagged_only and not model.is_flagged(source_row):
             return False
         return not self._needle or self._needle in model.row_text(source_row)
@@ -511,9 +537,12 @@ class _LoadJob(QThread):
                 for row in report.rows():
                     rows.append(row)
                     texts.append(_row_text(row, visible, flag))
-                    if len(rows) >= limit or (
-                        len(rows) % 250 == 0 and time.monotonic() - last > CHUNK_SECONDS
-                    ):
+                    if len(rows) % YIELD_EVERY:
+                        continue
+                    # Hand the GIL to the GUI thread now and then, so painting and typing
+                    # never wait behind a whole chunk of row building.
+                    time.sleep(YIELD_SECONDS)
+                    if len(rows) >= limit or time.monotonic() - last > CHUNK_SECONDS:
                         if self._stop.is_set():
                             return
                         total += len(rows)
@@ -716,6 +745,11 @@ class ReportsTab(QWidget):
         self.filter_edit.setPlaceholderText("Type to filter the rows below (any column)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter_changed)
+        self.filter_edit.returnPressed.connect(self._apply_filter)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_PAUSE_MS)
+        self._filter_timer.timeout.connect(self._apply_filter)
         filter_label = QLabel("&Filter:")
         filter_label.setBuddy(self.filter_edit)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter)
@@ -745,6 +779,9 @@ class ReportsTab(QWidget):
         horizontal.setSortIndicatorClearable(True)
         self.table.setSortingEnabled(True)
         horizontal.setStretchLastSection(True)
+        # Column widths from the first rows only: measuring 100,000 rows would stall the window.
+        horizontal.setResizeContentsPrecision(100)
+        vertical.setResizeContentsPrecision(100)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(self._row_activated)
         self.table.installEventFilter(self)
@@ -1037,6 +1074,8 @@ class ReportsTab(QWidget):
     def _kind_changed(self) -> None:
         kind = self.current_kind()
         self.params.setCurrentWidget(self._pages[kind])
+        # Another report has other columns: start it in its own order, not "sorted by column 6".
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.overdue_only.setEnabled(kind in ("custody", "holder"))
         self.refresh()
 
@@ -1051,7 +1090,16 @@ class ReportsTab(QWidget):
 
     @Slot(str)
     def _filter_changed(self, text: str) -> None:
-        self.proxy.set_text(text)
+        # Filtering 100,000 rows takes ~0.1 s: with that many, wait for a pause in typing.
+        if self.model.rowCount() > FILTER_AT_ONCE_ROWS:
+            self._filter_timer.start()
+        else:
+            self._apply_filter()
+
+    @Slot()
+    def _apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.proxy.set_text(self.filter_edit.text())
         self._update_status()
         self._update_buttons()
 
