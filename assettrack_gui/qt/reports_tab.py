@@ -10,6 +10,15 @@ worker threads, each opening its own ``Store(store.path, create=False)`` (an SQL
 belongs to the thread that opened it), so ``store`` must be a file database, not ``:memory:``.
 ``settings.overdue_days`` is the starting value of "Overdue after N days".
 
+Nothing is queried until the tab is first shown (so a 100,000-row custody report does not load
+while the clerk scans on another tab) or ``refresh()`` is called. Each time the tab is shown
+again it re-runs the report if the event log has grown since, so it never shows stale custody.
+F5 (``refresh_all()``) also re-reads the holder and case pickers. Useful public members for the
+main window and tests: ``set_kind(kind)``, ``refresh()``, ``refresh_all()``, ``is_loading()``,
+the signals ``loadFinished(int)``, ``loadFailed(str)``, ``exportFinished(str)``, and
+``stop_all_jobs()`` (module level; also hooked to ``QCoreApplication.aboutToQuit``). The tab runs
+on its own with ``python -m assettrack_gui.qt.reports_tab [--db PATH]``.
+
 Why it is built this way:
 
 * Rows arrive in chunks from a worker (:class:`_LoadJob`) and are appended with
@@ -64,7 +73,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -91,7 +100,7 @@ from ..core import reports
 from ..core.csvout import ExportCancelled, sidecar_path, write_csv
 from ..core.custody import Engine
 from ..core.errors import UserError
-from ..core.eventlog import log_head
+from ..core.eventlog import LogHead, log_head
 from ..core.reports import EVENT_TYPES, Report, Row
 from ..core.settings import Settings
 from ..core.store import Store
@@ -493,7 +502,7 @@ def _describe(exc: BaseException) -> str:
 class _LoadJob(QThread):
     """Runs one report in its own connection and sends its rows in chunks."""
 
-    began = Signal(int, str, object, object)  # job id, title, header, flag column
+    began = Signal(int, str, object, object, object)  # job id, title, header, flag column, head
     chunk = Signal(int, object, object)  # job id, rows, filter texts
     completed = Signal(int, int)  # job id, rows
     failed = Signal(int, str)  # job id, message
@@ -528,7 +537,8 @@ class _LoadJob(QThread):
                 header = list(report.header)
                 flag = report.flag_column
                 visible = [i for i in range(len(header)) if i not in hidden_columns(header)]
-                self.began.emit(self.job_id, report.title, header, flag)
+                head = log_head(conn)  # same snapshot as the rows
+                self.began.emit(self.job_id, report.title, header, flag, head)
                 rows: list[Row] = []
                 texts: list[str] = []
                 total = 0
@@ -663,13 +673,16 @@ class ReportsTab(QWidget):
         self.export_progress: QProgressDialog | None = None
         self.last_export_message = ""
         self.last_load_seconds = 0.0
+        self._loaded_head: LogHead | None = None
 
         self._build_ui()
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._shutdown)
         self.reload_pickers()
-        self._kind_changed()
+        self.params.setCurrentWidget(self._pages[self.current_kind()])
+        self._ran = False  # the first report runs when the tab is first shown (or on refresh())
+        self._show_status("Choose a report; it loads when this tab is shown (F5 refreshes).")
 
     # -- layout
 
@@ -732,8 +745,8 @@ class ReportsTab(QWidget):
 
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Run the report again (F5)")
-        self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
+        self.refresh_button.clicked.connect(self.refresh_all)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh_all)
 
         top = QHBoxLayout()
         top.addWidget(kind_label)
@@ -944,6 +957,7 @@ class ReportsTab(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Run the chosen report with the parameters as they are now."""
+        self._ran = True
         self._cancel_load()
         request = self.current_request()
         hint = request.missing()
@@ -981,10 +995,13 @@ class ReportsTab(QWidget):
     def is_loading(self) -> bool:
         return self._loading is not None
 
-    @Slot(int, str, object, object)
-    def _load_began(self, job_id: int, title: str, header: object, flag: object) -> None:
+    @Slot(int, str, object, object, object)
+    def _load_began(
+        self, job_id: int, title: str, header: object, flag: object, head: object
+    ) -> None:
         if job_id != self._load_id:
             return
+        self._loaded_head = head if isinstance(head, LogHead) else None
         assert isinstance(header, list)
         request = self._loading
         tooltip = ""
@@ -1045,6 +1062,28 @@ class ReportsTab(QWidget):
         if job is not None:
             job.wait()
             job.deleteLater()
+
+    @Slot()
+    def refresh_all(self) -> None:
+        """Refresh (F5): re-read the holder and case pickers, then run the report again."""
+        self.reload_pickers()
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Coming back to the tab after stock-outs elsewhere: show the new state, not the old."""
+        super().showEvent(event)
+        if not self._ran:
+            self.refresh()
+            return
+        if self._shown is None or self.is_loading() or self._loaded_head is None:
+            return
+        try:
+            with self.store.read() as conn:
+                head = log_head(conn)
+        except UserError:
+            return
+        if head != self._loaded_head:
+            self.refresh_all()
 
     def _shutdown(self) -> None:
         stop_all_jobs()
@@ -1281,3 +1320,34 @@ class ReportsTab(QWidget):
     def cancel_export(self) -> None:
         if self.export_progress is not None:
             self.export_progress.cancel()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m assettrack_gui.qt.reports_tab [--db PATH]``: the tab alone in a window."""
+    import argparse
+    import sys
+
+    from ..core import paths
+    from ..core.settings import load_settings
+
+    parser = argparse.ArgumentParser(description="AssetTrack reports, without the main window")
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: the app's)")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        store = Store(args.db or paths.default_db_path(), create=False)
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    tab = ReportsTab(store, load_settings())
+    tab.setWindowTitle("AssetTrack — Reports")
+    tab.resize(1200, 800)
+    tab.show()
+    code = app.exec()
+    stop_all_jobs()
+    store.close()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -135,3 +135,33 @@ def test_save_receipt_as_cancelled_writes_nothing(
 ) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
     assert save_receipt_as(None, store, seeded.new_out) is None
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_no_pdf_viewer_says_where_the_file_is_and_offers_save_as(
+    qtbot, store: Store, seeded: Seeded, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))
+    target = tmp_path / "copy.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    seen: list[str] = []
+
+    def press_save() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, press_save)
+            return
+        seen.append(box.text())
+        save = next(b for b in box.findChildren(QPushButton) if b.text() == "Save receipt as…")
+        save.click()
+
+    QTimer.singleShot(0, press_save)
+    path = open_receipt(None, store, seeded.old_out)
+    assert path == receipt_cache_path(seeded.old_out) and path.exists()
+    assert seen and str(path) in seen[0] and "No PDF viewer" in seen[0]
+    assert "Dana Reyes" in pdf_text(target)

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from assettrack_gui.core.csvout import SIDECAR_SUFFIX
 from assettrack_gui.core.eventlog import log_head
@@ -56,6 +56,7 @@ def tab(qtbot, store: Store, seeded: Seeded) -> Iterator[ReportsTab]:
     widget = ReportsTab(store, Settings(overdue_days=14))
     qtbot.addWidget(widget)
     widget.resize(1200, 700)
+    widget.refresh()
     qtbot.waitUntil(lambda: not widget.is_loading(), timeout=WAIT_MS)
     yield widget
     stop_all_jobs()
@@ -213,8 +214,8 @@ def test_filter_box_matches_any_visible_column(qtbot, tab: ReportsTab) -> None:
 
 def test_clicking_headers_sorts_numbers_as_numbers(qtbot, tab: ReportsTab) -> None:
     run(qtbot, tab, "occupancy")
-    tab.show()
-    qtbot.waitExposed(tab)
+    with qtbot.waitExposed(tab):
+        tab.show()
     header = tab.table.horizontalHeader()
     position = tab.model.column("position")
 
@@ -247,8 +248,8 @@ def test_sorting_keeps_the_selection_and_sorts_local_times_by_utc(qtbot, tab: Re
 
 
 def test_only_overdue_rows(qtbot, tab: ReportsTab) -> None:
-    tab.show()
-    qtbot.waitExposed(tab)
+    with qtbot.waitExposed(tab):
+        tab.show()
     assert tab.overdue_only.isEnabled()
     qtbot.mouseClick(tab.overdue_only, Qt.MouseButton.LeftButton)
     assert tab.overdue_only.isChecked()
@@ -487,9 +488,87 @@ def test_receipt_for_the_selected_stock_out_batch(
         assert needle in text
     # Keyboard: Enter on a stock-in row opens its return receipt.
     select_row(tab, types.index("STOCK_IN"))
-    tab.show()
-    qtbot.waitExposed(tab)
+    with qtbot.waitExposed(tab):
+        tab.show()
     tab.table.setFocus()
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)
     assert len(opened) == 2
     assert "Return receipt" in PdfReader(opened[1].toLocalFile()).pages[0].extract_text()
+
+
+# -- showing the tab, keyboard, standalone -------------------------------------------------------
+
+
+def test_first_load_waits_until_shown_and_showing_again_picks_up_new_events(
+    qtbot, store: Store, seeded: Seeded
+) -> None:
+    from assettrack_gui.core.custody import Engine
+
+    widget = ReportsTab(store, Settings())
+    qtbot.addWidget(widget)
+    assert widget._shown is None and not widget.is_loading()  # nothing queried yet
+    with qtbot.waitSignal(widget.loadFinished, timeout=WAIT_MS):
+        widget.show()
+    assert widget.model.rowCount() == 3
+    widget.hide()
+    Engine(store, operator="clerk.bo", settings=Settings()).commit_stock_out(["AT-0005"], "B-1003")
+    with qtbot.waitSignal(widget.loadFinished, timeout=WAIT_MS):
+        widget.show()
+    assert "AT-0005" in column(widget, "asset_tag")
+    widget.hide()
+    with qtbot.assertNotEmitted(widget.loadFinished, wait=100):
+        widget.show()  # nothing changed: no reload
+    stop_all_jobs()
+
+
+def test_every_control_is_reachable_by_keyboard(qtbot, tab: ReportsTab) -> None:
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QComboBox,
+        QLineEdit,
+        QPushButton,
+        QSpinBox,
+        QTableView,
+    )
+
+    # (Line edits' clear buttons and the table's corner button are mouse extras.)
+    kinds = (QPushButton, QCheckBox, QComboBox, QLineEdit, QSpinBox, QTableView)
+    controls = [w for w in tab.findChildren(QWidget) if isinstance(w, kinds)]
+    assert len(controls) > 15
+    for widget in controls:
+        if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QComboBox):
+            continue  # the combo box takes the focus
+        assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus, widget
+    with qtbot.waitExposed(tab):
+        tab.show()
+    with qtbot.waitActive(tab):
+        tab.activateWindow()
+    tab.table.setFocus()
+    qtbot.keyClick(tab, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert tab.filter_edit.hasFocus()
+    with qtbot.waitSignal(tab.loadFinished, timeout=WAIT_MS):
+        qtbot.keyClick(tab.filter_edit, Qt.Key.Key_F5)
+    tab.table.setFocus()
+    select_row(tab, 0)
+    tab.table.setCurrentIndex(tab.proxy.index(0, tab.model.column("days_held")))
+    qtbot.keyClick(
+        tab.table,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert column(tab, "days_held") == ["0", "30", "30"]
+    qtbot.keyClick(
+        tab.table,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert column(tab, "days_held") == ["30", "30", "0"]
+
+
+def test_standalone_entry_point(qtbot, tmp_path: Path, db_path: Path, seeded: Seeded) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    assert reports_tab.main(["--db", str(tmp_path / "missing.db")]) == 1
+    QTimer.singleShot(200, QApplication.quit)
+    assert reports_tab.main(["--db", str(db_path)]) == 0
