@@ -565,10 +565,25 @@ def test_every_control_is_reachable_by_keyboard(qtbot, tab: ReportsTab) -> None:
     assert column(tab, "days_held") == ["30", "30", "0"]
 
 
-def test_standalone_entry_point(qtbot, tmp_path: Path, db_path: Path, seeded: Seeded) -> None:
-    from PySide6.QtCore import QTimer
+def test_standalone_entry_point(
+    qtbot, tmp_path: Path, db_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtWidgets import QApplication
 
     assert reports_tab.main(["--db", str(tmp_path / "missing.db")]) == 1
-    QTimer.singleShot(200, QApplication.quit)
+    shown: list[ReportsTab] = []
+
+    def fake_exec(app: QApplication) -> int:
+        # A real exec() + quit() would leave the application quitting for the tests after this.
+        shown.extend(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, ReportsTab) and w.isVisible()
+        )
+        for tab in shown:
+            qtbot.waitUntil(lambda t=tab: t.model.rowCount() == 3, timeout=WAIT_MS)
+            tab.close()
+            tab.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
     assert reports_tab.main(["--db", str(db_path)]) == 0
+    assert len(shown) == 1 and shown[0].isWindow()
