@@ -243,7 +243,7 @@ class WedgeFilter(QObject):
             return self._shortcut_override(event)
         if event.isAutoRepeat():
             return False
-        return self._press(obj, event)
+        return self._press(event)
 
     def _release(self, event: QKeyEvent) -> bool:
         if event.isAutoRepeat():
@@ -268,10 +268,10 @@ class WedgeFilter(QObject):
             return True
         return False
 
-    def _press(self, window: QWindow, event: QKeyEvent) -> bool:
+    def _press(self, event: QKeyEvent) -> bool:
         name = key_name(event)
         timestamp = int(event.timestamp())
-        receiver = _receiver_for(window)
+        receiver = _receiver_for()
         self._receiver = receiver
         self.keyArrived.emit(name, timestamp)
         modal = QApplication.activeModalWidget() is not None
@@ -351,7 +351,7 @@ class WedgeFilter(QObject):
             self._stale_due = self._clock() + 0.005
             self._stale.start(5)
             return
-        receiver = self._receiver if self._receiver is not None else _receiver_for(None)
+        receiver = self._receiver if self._receiver is not None else _receiver_for()
         self._apply_replay(self._detector.flush(), receiver)
 
     def _on_released(self, text: str, source: str) -> None:
@@ -359,18 +359,21 @@ class WedgeFilter(QObject):
             self.scanned.emit(text)
 
 
-def _receiver_for(window: QWindow | None) -> QObject | None:
-    """The object Qt delivers this window's key events to (keyboard grab, popup, focus)."""
+def _receiver_for() -> QObject | None:
+    """The object Qt delivers key events to (keyboard grab, popup, focus).
+
+    Deliberately not ``window.focusObject()`` of the QWindow the event came for: that is a
+    throw-away wrapper of Qt's internal QWidgetWindow, and asking it for the focus widget makes PySide invalidate other
+    Python references to that widget when the wrapper goes (seen under X11: the confirmation's
+    ``clickedButton() is ok`` turned False, so a person's Enter cancelled the commit).
+    Key events go to the focus window, whose focus widget is the application's.
+    """
     grabber = QWidget.keyboardGrabber()
     if grabber is not None:
         return grabber
     popup = QApplication.activePopupWidget()
     if popup is not None:
         return popup.focusWidget() or popup
-    if window is not None:
-        focus = window.focusObject()
-        if focus is not None:
-            return focus
     return QApplication.focusWidget() or QGuiApplication.focusObject()
 
 
