@@ -214,6 +214,8 @@ def find_holder(conn: sqlite3.Connection, ref: str) -> HolderInfo | None:
     if m.kind == matching.HOLDER:
         assert m.id is not None
         return get_holder(conn, m.id)
+    if not matching.is_text(ref):
+        return None
     rows = conn.execute(
         "SELECT id, name, badge_code, active FROM holders WHERE name = ?", (ref,)
     ).fetchall()
@@ -235,7 +237,7 @@ def get_holder(conn: sqlite3.Connection, holder_id: int) -> HolderInfo | None:
 def find_case(conn: sqlite3.Connection, ref: str) -> CaseInfo | None:
     """A case by its code (canonical matching: exact, then without dashes)."""
     ref = ref.strip()
-    if not ref:
+    if not ref or not matching.is_text(ref):
         return None
     r = conn.execute(
         "SELECT id, case_code, name, rows, cols FROM cases WHERE case_code = ?", (ref,)
@@ -643,6 +645,8 @@ class Engine:
             line.serial, line.description = item.serial, item.description
             preview.lines.append(line)
             problem = _tag_problem(tag, self.settings)
+            if not problem and not matching.is_text(item.serial + item.description):
+                problem = "serial or description contains bytes that are not UTF-8 text"
             if problem:
                 line.refuse(problem)
                 continue
@@ -719,6 +723,8 @@ class Engine:
             preview.lines.append(line)
             if not name.strip():
                 line.refuse("name is empty")
+            elif not matching.is_text(name):
+                line.refuse(f"name {visible(name)} contains bytes that are not UTF-8 text")
             elif (problem := _code_problem(badge, "badge code", self.settings)) is not None:
                 line.refuse(problem)
             elif badge in seen:
@@ -783,6 +789,8 @@ class Engine:
             holder = self._holder_or_fail(conn, ref)
             if not new_name:
                 raise Refused([f"{holder.badge_code}: the new name is empty"])
+            if not matching.is_text(new_name):
+                raise Refused([f"{holder.badge_code}: the new name is not UTF-8 text"])
             if new_name == holder.name:
                 return holder
             conn.execute("UPDATE holders SET name = ? WHERE id = ?", (new_name, holder.id))
@@ -824,6 +832,8 @@ class Engine:
             r, c = _parse_position(nrows), _parse_position(ncols)
             if (problem := _code_problem(code, "case code", self.settings)) is not None:
                 line.refuse(problem)
+            elif not matching.is_text(name):
+                line.refuse(f"name {visible(name)} contains bytes that are not UTF-8 text")
             elif code in seen:
                 line.refuse(f"case {code} appears twice (also {preview.lines[seen[code]].ref})")
             elif r is None or c is None or r < 1 or c < 1:
@@ -1040,6 +1050,8 @@ def _code_problem(code: str, what: str, settings: Settings) -> str | None:
     """A code must survive scan normalisation unchanged, or it could never be scanned."""
     if not code:
         return f"{what} is empty"
+    if not matching.is_text(code):
+        return f"{what} {visible(code)} contains bytes that are not UTF-8 text"
     if normalize_scan(code, settings) != code:
         return f"{what} {visible(code)} has leading/trailing spaces, control characters or a scanner prefix"
     if len(code) > matching.MAX_SCAN_LENGTH:

@@ -82,7 +82,7 @@ def visible(text: str, limit: int = 60) -> str:
             out.append("<LF>")
         elif ch == "\x1d":
             out.append("<GS>")
-        elif unicodedata.category(ch) in ("Cc", "Cf"):
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
             out.append(f"<U+{ord(ch):04X}>")
         else:
             out.append(ch)
@@ -109,6 +109,16 @@ class Match:
         return self.kind in KIND_WORDS
 
 
+def is_text(value: str) -> bool:
+    """False for strings SQLite cannot store: undecodable bytes (e.g. a non-UTF-8 terminal)
+    arrive in Python as lone surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def classify(conn: sqlite3.Connection, scan: str) -> Match:
     """Say what a normalised scan is: one asset, holder badge or case, or why it is none."""
     if not scan:
@@ -118,6 +128,13 @@ def classify(conn: sqlite3.Connection, scan: str) -> Match:
             scan,
             TOO_LONG,
             message=f"scan too long ({len(scan)} characters): not a tag, badge or case code",
+        )
+    if not is_text(scan):
+        return Match(
+            scan,
+            UNKNOWN,
+            message=f"no asset, badge or case {visible(scan)}: the scan contains bytes that are "
+            "not UTF-8 text (check the scanner's or terminal's character set)",
         )
     rows = conn.execute(_EXACT_SQL, {"s": scan}).fetchall()
     via = "exact"

@@ -774,3 +774,33 @@ def test_damaged_table_page_is_a_plain_error_and_changes_nothing(
         == engine.conn.execute("SELECT count(*) FROM events").fetchone()
     )
     conn.close()
+
+
+def test_text_that_is_not_utf_8_is_refused_not_a_crash(engine: Engine) -> None:
+    """Undecodable command-line bytes arrive as lone surrogates, which SQLite cannot store."""
+    assert_refused(
+        engine,
+        lambda: engine.commit_register([NewAsset("AT-\udcc4"), NewAsset("AT-OK", "SN\udcc4")]),
+        "AT-<U+DCC4>: asset tag AT-<U+DCC4> contains bytes that are not UTF-8 text",
+        "AT-OK: serial or description contains bytes that are not UTF-8 text",
+    )
+    assert_refused(
+        engine,
+        lambda: engine.add_holders([("", "Ann", "B-\udcc4"), ("", "Ann \udcc4", "B-5")]),
+        "badge code B-<U+DCC4> contains bytes that are not UTF-8 text",
+        "B-5: name Ann <U+DCC4> contains bytes that are not UTF-8 text",
+    )
+    assert_refused(
+        engine,
+        lambda: engine.create_cases([("", "BIN-\udcc4", "", 1, 1)]),
+        "case code BIN-<U+DCC4> contains bytes that are not UTF-8 text",
+    )
+    assert_refused(
+        engine, lambda: engine.commit_stock_in(["AT-SMOKE-0006"], "CART-\udcc4"), "no case"
+    )
+    before = dump(engine.conn)
+    with pytest.raises(Refused, match="the new name is not UTF-8 text"):
+        engine.rename_holder("B-1001", "Dana \udcc4")
+    with pytest.raises(Refused, match="no holder with that badge or name"):
+        engine.set_holder_active("B-\udcc4", False)
+    assert dump(engine.conn) == before

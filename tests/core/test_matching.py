@@ -347,3 +347,14 @@ def test_dashless_lookup_stays_indexed_at_100k_assets(empty_engine: Engine) -> N
     assert "SEARCH assets USING INDEX assets_tag_nodash (<expr>=?)" in plan
     assert classify(conn, "AT050123").canonical == "AT-050-123"
     assert classify(conn, "at-050-123").message.endswith("AT-050-123 exists — is Caps Lock on?")
+
+
+def test_undecodable_bytes_are_an_unknown_scan_not_a_crash(engine: Engine) -> None:
+    # A non-UTF-8 terminal or argv turns bytes like 0xC4 into lone surrogates in Python;
+    # SQLite cannot bind them, so the scan must be answered before any query.
+    m = engine.classify("AT-SMOKE-\udcc4001")
+    assert m.kind == matching.UNKNOWN
+    assert "AT-SMOKE-<U+DCC4>001" in m.message and "not UTF-8 text" in m.message
+    assert engine.lookup("\udcff").match.kind == matching.UNKNOWN
+    preview = engine.preview_stock_out(["\udcff"], "\udcff")
+    assert not preview.ok and "no holder with badge or name" in preview.reasons()[0]
