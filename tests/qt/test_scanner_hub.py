@@ -188,3 +188,24 @@ def test_install_scanners_uses_the_override(qtbot, qapp, window, pty_pair, monke
     finally:
         hub.stop()
     assert not hub.reader
+
+
+def test_serial_scans_go_to_the_open_settings_test_area(qtbot, window, make_hub, pty_pair) -> None:
+    master, port = pty_pair
+    make_hub(window, serial=port)
+    qtbot.waitUntil(lambda: any(s == "connected" for s, _ in window.states))
+    shown: list[str] = []
+
+    def in_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ScannerSettingsDialog)
+        os.write(master, b"]C1AT-0005\r")
+        qtbot.waitUntil(lambda: dialog.pad.serial_scans == ["]C1AT-0005"])
+        shown.append(dialog.normalised.text())
+        dialog.reject()
+
+    QTimer.singleShot(100, in_dialog)
+    window.scanner_settings_action.trigger()
+    assert shown == ["AT-0005"]
+    qtbot.wait(150)
+    assert window.scans == []  # a test scan is not a batch scan

@@ -460,3 +460,26 @@ def test_new_config_applies_to_the_next_burst(
     kb.pause()
     kb.type("AT-0001\r", delay=50)
     assert scans == ["AT-0001"]
+
+
+def test_shortcuts_do_not_fire_in_the_middle_of_a_burst(qtbot, host: Host, wedge) -> None:
+    """The window system asks ShortcutOverride before each press; mid-burst the filter claims it."""
+    focus(qtbot, host.table)
+    kb = Keyboard()
+    kb.type("AT", delay=SCANNER_MS)
+    handle = host.windowHandle()
+    override = QKeyEvent(
+        QEvent.Type.ShortcutOverride, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"
+    )
+    override.setTimestamp(kb.now + SCANNER_MS)
+    override.ignore()
+    QApplication.sendEvent(handle, override)
+    assert override.isAccepted()
+    kb.pause()
+    late = QKeyEvent(
+        QEvent.Type.ShortcutOverride, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"
+    )
+    late.setTimestamp(kb.now)
+    late.ignore()
+    QApplication.sendEvent(handle, late)
+    assert not late.isAccepted()
