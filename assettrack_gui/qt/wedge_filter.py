@@ -17,6 +17,9 @@ key of a burst, and no terminating Enter, ever reaches the dialog; a person's de
 press still does (a character after a short delay, Enter/Esc at once). Completed scans wait in
 the :class:`ScanGate` until no modal dialog is open, and are then released in order, so a scan
 never slips into a batch that is being confirmed.
+
+A field where a scan should stay text (a search box meant to be scanned into) opts out with
+``field.setProperty(SCAN_AS_TEXT, True)``: while it has focus the filter lets every key through.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from assettrack_gui.core.wedge import BurstDetector, FeedResult, WedgeConfig
 
-__all__ = ["ScanGate", "WedgeFilter", "key_name"]
+__all__ = ["SCAN_AS_TEXT", "ScanGate", "WedgeFilter", "key_name"]
 
 _MODIFIER_NAMES = {
     Qt.Key.Key_Shift: "shift",
@@ -72,6 +75,8 @@ _COMMAND_MODIFIERS = (
     | Qt.KeyboardModifier.MetaModifier
 )
 GROUP_SEPARATOR = "\x1d"  # GS1 FNC1, typed by a scanner as Ctrl+]
+# Dynamic property: a widget that sets it to True gets scans typed into it, not delivered.
+SCAN_AS_TEXT = "assettrackScanAsText"
 # How long a scan may wait for a modal dialog before the gate looks again.
 GATE_POLL_MS = 50
 
@@ -274,6 +279,10 @@ class WedgeFilter(QObject):
         receiver = _receiver_for()
         self._receiver = receiver
         self.keyArrived.emit(name, timestamp)
+        if receiver is not None and receiver.property(SCAN_AS_TEXT) is True:
+            self._apply_replay(self._detector.flush(), receiver)
+            self._stale.stop()
+            return False
         modal = QApplication.activeModalWidget() is not None
         in_text = not modal and _is_text_field(receiver)
         result = self._detector.feed(name, timestamp, in_text_field=in_text)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from assettrack_gui.core.wedge import WedgeConfig
-from assettrack_gui.qt.wedge_filter import ScanGate, WedgeFilter, key_name
+from assettrack_gui.qt.wedge_filter import SCAN_AS_TEXT, ScanGate, WedgeFilter, key_name
 
 # The offscreen platform cannot resize to size hints or raise windows, and says so.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -483,3 +483,14 @@ def test_shortcuts_do_not_fire_in_the_middle_of_a_burst(qtbot, host: Host, wedge
     late.ignore()
     QApplication.sendEvent(handle, late)
     assert not late.isAccepted()
+
+
+def test_a_field_can_ask_for_scans_as_text(qtbot, host: Host, scans: list[str]) -> None:
+    """A search box meant to be scanned into opts out: the scan is typed into it."""
+    host.line.setProperty(SCAN_AS_TEXT, True)
+    focus(qtbot, host.line)
+    searched: list[str] = []
+    host.line.returnPressed.connect(lambda: searched.append(host.line.text()))
+    Keyboard().type("AT-0001\r", delay=SCANNER_MS)
+    assert scans == []
+    assert searched == ["AT-0001"]
