@@ -11,8 +11,9 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from .errors import CorruptDatabase
 from .eventlog import GENESIS, event_hash
-from .store import Store
+from .store import Store, translate_error
 
 
 @dataclass
@@ -28,14 +29,30 @@ class VerifyReport:
 
 
 def verify(store: Store) -> VerifyReport:
+    """Run every check; a damaged page stops only the checks that read it, and is reported."""
     report = VerifyReport()
+    stages = (
+        ("file check", _check_file),
+        ("invariant check", _check_invariants),
+        ("hash chain check", _check_chain),
+        ("event log replay", _replay),
+        ("asset count", _count_assets),
+    )
     with store.read() as conn:
-        _check_file(conn, report)
-        _check_invariants(conn, report)
-        _check_chain(conn, report)
-        _replay(conn, report)
-        report.assets = conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+        for name, stage in stages:
+            try:
+                stage(conn, report)
+            except sqlite3.DatabaseError as exc:
+                if not isinstance(translate_error(exc), CorruptDatabase):
+                    raise  # busy, I/O or a bug: not a finding about this file
+                report.problems.append(
+                    f"{name} could not finish: {exc} — the file is damaged; restore it from a backup"
+                )
     return report
+
+
+def _count_assets(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    report.assets = conn.execute("SELECT count(*) FROM assets").fetchone()[0]
 
 
 def _check_file(conn: sqlite3.Connection, report: VerifyReport) -> None:
