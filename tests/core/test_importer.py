@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from assettrack_gui.core import importer
@@ -11,6 +9,8 @@ from assettrack_gui.core.custody import Engine
 from assettrack_gui.core.errors import Refused, UsageError
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
+
+from .conftest import dump
 
 HOLDER_COLS = importer.COLUMNS[importer.HOLDERS]
 ASSET_COLS = importer.COLUMNS[importer.ASSETS]
@@ -24,10 +24,6 @@ def engine(tmp_path):
     engine.create_cases([("seed", "CART-A", "Laptop cart A", 2, 5)])
     yield engine
     store.close()
-
-
-def dump(conn: sqlite3.Connection) -> str:
-    return "\n".join(conn.iterdump())
 
 
 def write(tmp_path, text: str | bytes, name: str = "in.csv"):
