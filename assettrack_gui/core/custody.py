@@ -317,7 +317,10 @@ class Engine:
         if m.kind == matching.HOLDER:
             assert m.id is not None
             return get_holder(conn, m.id)
-        return find_holder(conn, ref)
+        holder = find_holder(conn, ref)
+        if holder is None and m.kind == matching.AMBIGUOUS:
+            raise UserError(m.message)
+        return holder
 
     def _find_case(self, conn: sqlite3.Connection, ref: str | int) -> CaseInfo | None:
         """A case by id or by a scanned case code (normalised like any scan)."""

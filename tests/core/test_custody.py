@@ -23,6 +23,7 @@ from assettrack_gui.core.errors import (
     ReadOnlyDatabase,
     Refused,
     StoreError,
+    UserError,
 )
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
@@ -804,3 +805,15 @@ def test_text_that_is_not_utf_8_is_refused_not_a_crash(engine: Engine) -> None:
     with pytest.raises(Refused, match="no holder with that badge or name"):
         engine.set_holder_active("B-\udcc4", False)
     assert dump(engine.conn) == before
+
+
+def test_an_ambiguous_badge_names_both_holders(engine: Engine) -> None:
+    engine.add_holders([("", "Bo Ode", "B-10-01")])  # B1001 is now B-1001 or B-10-01
+    assert_refused(
+        engine,
+        lambda: engine.commit_stock_out(["AT-SMOKE-0001"], "B1001"),
+        "ambiguous: B1001 matches holder badge B-1001 and holder badge B-10-01",
+    )
+    with pytest.raises(UserError, match="B-1001 and holder badge B-10-01"):
+        engine.set_holder_active("B1001", False)
+    assert engine.commit_stock_out(["AT-SMOKE-0001"], "B-10-01").count == 1
