@@ -65,10 +65,6 @@ def assert_batch(engine: Engine, result: CommitResult, event_type: str) -> list[
     return rows
 
 
-def ok_verdicts(preview: Preview) -> list[tuple[str | None, bool, str]]:
-    return [(line.asset_tag, line.ok, line.reason) for line in preview.lines]
-
-
 # -- Register -----------------------------------------------------------------------------------
 
 
