@@ -1,0 +1,134 @@
+"""The batch a clerk is building, kept on disk so a crash or a restart does not lose the scans.
+
+One small JSON file per database (the file name is a hash of the database's resolved path) in the
+platform state dir, rewritten atomically (temp file + ``os.replace``) after every change. The next
+start of the app offers it back; a commit or "Clear batch" deletes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from . import paths
+from .eventlog import utc_now
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class PendingBatch:
+    """Every uncommitted scan of every mode, with the custodian and the cases chosen for them."""
+
+    mode: str = "STOCK_OUT"
+    stock_out: list[str] = field(default_factory=list)
+    custodian: str = ""  # badge code
+    stock_in: list[str] = field(default_factory=list)
+    return_case: str = ""  # case code
+    placements: list[tuple[str, str, int | None]] = field(default_factory=list)
+    place_operation: str = "PUT_AWAY"
+    saved_at: str = ""
+    db_path: str = ""
+
+    @property
+    def scan_count(self) -> int:
+        return len(self.stock_out) + len(self.stock_in) + len(self.placements)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.scan_count == 0
+
+
+def pending_dir() -> Path:
+    return Path(platformdirs.user_state_dir(paths.APP_DIR_NAME, appauthor=False)) / "pending"
+
+
+def pending_path(db_path: Path | str) -> Path:
+    """The file that holds the pending batch of one database."""
+    key = str(Path(db_path).expanduser().resolve())
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+    return pending_dir() / f"batch-{digest}.json"
+
+
+def save_pending(db_path: Path | str, batch: PendingBatch) -> None:
+    """Write the batch atomically; an empty batch removes the file."""
+    target = pending_path(db_path)
+    if batch.is_empty:
+        clear_pending(db_path)
+        return
+    batch.saved_at = utc_now()
+    batch.db_path = str(Path(db_path).expanduser().resolve())
+    data = {"format": FORMAT_VERSION, **asdict(batch)}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".batch-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _str_list(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str)]
+
+
+def _placements(value: Any) -> list[tuple[str, str, int | None]]:
+    out: list[tuple[str, str, int | None]] = []
+    if not isinstance(value, list):
+        return out
+    for item in value:
+        if (
+            isinstance(item, list)
+            and len(item) == 3
+            and isinstance(item[0], str)
+            and isinstance(item[1], str)
+            and (item[2] is None or (isinstance(item[2], int) and not isinstance(item[2], bool)))
+        ):
+            out.append((item[0], item[1], item[2]))
+    return out
+
+
+def load_pending(db_path: Path | str) -> PendingBatch | None:
+    """The saved batch of this database, or None (no file, empty, or unreadable)."""
+    try:
+        raw = json.loads(pending_path(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT_VERSION:
+        return None
+
+    def text(key: str, default: str = "") -> str:
+        value = raw.get(key, default)
+        return value if isinstance(value, str) else default
+
+    batch = PendingBatch(
+        mode=text("mode", "STOCK_OUT"),
+        stock_out=_str_list(raw.get("stock_out")),
+        custodian=text("custodian"),
+        stock_in=_str_list(raw.get("stock_in")),
+        return_case=text("return_case"),
+        placements=_placements(raw.get("placements")),
+        place_operation=text("place_operation", "PUT_AWAY"),
+        saved_at=text("saved_at"),
+        db_path=text("db_path"),
+    )
+    return None if batch.is_empty else batch
+
+
+def clear_pending(db_path: Path | str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        pending_path(db_path).unlink()

@@ -1,0 +1,119 @@
+"""Modal dialogs of the main window.
+
+Every dialog is shown with ``exec()`` so ``QApplication.activeModalWidget()`` reveals it (the
+keyboard-wedge filter holds scans while one is open), and is activated explicitly once shown: on
+an X server without a window manager a new top-level window does not get keyboard focus by itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+1", "Stock-Out mode: scan a badge, then assets"),
+    ("Ctrl+2", "Stock-In mode: scan returned assets"),
+    ("Ctrl+3", "Put-away / Move mode: scan a case (and position), then assets"),
+    ("Ctrl+4", "Lookup mode: scan anything to see what and where it is"),
+    ("Enter", "In the scan field: take the typed scan"),
+    ("Ctrl+Return", "Commit the batch (asks for confirmation)"),
+    ("Enter / Esc", "In the confirmation: commit / cancel"),
+    ("Delete", "Remove the selected rows (in the table)"),
+    ("Ctrl+Z", "Remove the last scan"),
+    ("Ctrl+Shift+Delete", "Clear the batch (asks first)"),
+    ("Ctrl+L", "Put the cursor in the scan field"),
+    ("Ctrl+K", "Choose the custodian (Stock-Out)"),
+    ("F1", "This list"),
+    ("Ctrl+Q", "Quit (the uncommitted batch is kept for next time)"),
+)
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Raise and activate a top-level window (the offscreen test platform cannot raise)."""
+    if QGuiApplication.platformName() != "offscreen":
+        window.raise_()
+    window.activateWindow()
+
+
+def run_modal(dialog: QDialog) -> int:
+    """``exec()`` the dialog after making sure it gets the keyboard once it is on screen."""
+
+    def activate() -> None:
+        if dialog.isVisible():
+            bring_to_front(dialog)
+
+    QTimer.singleShot(0, activate)
+    return dialog.exec()
+
+
+def confirm(parent: QWidget, title: str, text: str, yes: str, informative: str = "") -> bool:
+    """A question whose default button (Enter) is ``yes`` and whose Esc is Cancel."""
+    box = QMessageBox(parent)
+    box.setObjectName("confirmDialog")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(ok)
+    box.setEscapeButton(cancel)
+    run_modal(box)
+    return box.clickedButton() is ok
+
+
+def message(
+    parent: QWidget,
+    title: str,
+    text: str,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+    details: str = "",
+) -> None:
+    box = QMessageBox(parent)
+    box.setObjectName("messageDialog")
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if details:
+        box.setInformativeText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
+    box.setEscapeButton(QMessageBox.StandardButton.Ok)
+    run_modal(box)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts — AssetTrack")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Everything in AssetTrack works from the keyboard:"))
+        table = QTableWidget(len(SHORTCUTS), 2, self)
+        table.setHorizontalHeaderLabels(["Keys", "What it does"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (keys, what) in enumerate(SHORTCUTS):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(what))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setMinimumSize(560, 420)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.table = table

@@ -1,0 +1,270 @@
+"""Widgets of the work area: scan entry, custodian picker, case map and the commit banner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assettrack_gui.core.custody import CaseInfo, HolderInfo
+
+from .preview_model import CaseMapModel, SlotRole
+
+HolderIdRole = Qt.ItemDataRole.UserRole + 10
+
+
+class ScanEntry(QLineEdit):
+    """The line a keyboard-wedge scanner types into. Ctrl+Z here means "remove the last scan"."""
+
+    def event(self, e: QEvent) -> bool:
+        if (
+            e.type() == QEvent.Type.ShortcutOverride
+            and isinstance(e, QKeyEvent)
+            and e.matches(QKeySequence.StandardKey.Undo)
+        ):
+            e.ignore()  # let the window's "Remove last scan" shortcut have it
+            return True
+        return super().event(e)
+
+
+class CustodianPicker(QComboBox):
+    """Active holders, searchable by any part of the name or badge, fully keyboard-operable."""
+
+    holderChanged = Signal(object)  # int | None
+
+    PLACEHOLDER = "— choose a custodian (type a name or badge, or scan a badge) —"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("custodianPicker")
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._model = QStandardItemModel(self)
+        self.setModel(self._model)
+        completer = QCompleter(self._model, self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        line = self.lineEdit()
+        assert line is not None
+        line.setPlaceholderText(self.PLACEHOLDER)
+        self.setMinimumContentsLength(30)
+        self._current: int | None = None
+        self.currentIndexChanged.connect(self._index_changed)
+        self.set_holders([])
+
+    def set_holders(self, holders: Sequence[HolderInfo]) -> None:
+        keep = self._current
+        self.blockSignals(True)
+        self._model.clear()
+        for h in holders:
+            item = QStandardItem(h.label)
+            item.setData(h.id, HolderIdRole)
+            self._model.appendRow(item)
+        self.blockSignals(False)
+        self.select_holder(keep, emit=False)
+
+    def holder_ids(self) -> list[int]:
+        return [self._model.item(r).data(HolderIdRole) for r in range(self._model.rowCount())]
+
+    def current_holder_id(self) -> int | None:
+        return self._current
+
+    def select_holder(self, holder_id: int | None, emit: bool = True) -> None:
+        row = self.holder_ids().index(holder_id) if holder_id in self.holder_ids() else -1
+        self.blockSignals(True)
+        self.setCurrentIndex(row)
+        if row < 0:
+            self.setEditText("")
+        self.blockSignals(False)
+        changed = (holder_id if row >= 0 else None) != self._current
+        self._current = holder_id if row >= 0 else None
+        if emit and changed:
+            self.holderChanged.emit(self._current)
+
+    def _index_changed(self, row: int) -> None:
+        holder_id = self._model.item(row).data(HolderIdRole) if row >= 0 else None
+        if holder_id != self._current:
+            self._current = holder_id
+            self.holderChanged.emit(holder_id)
+
+    def focusOutEvent(self, e: object) -> None:  # type: ignore[override]
+        super().focusOutEvent(e)  # type: ignore[arg-type]
+        # Half-typed search text that matches nothing falls back to the chosen custodian.
+        row = self.currentIndex()
+        self.setEditText(self.itemText(row) if row >= 0 else "")
+
+
+class CaseChooser(QComboBox):
+    """Cases by code and name, with an optional "none" entry."""
+
+    caseChanged = Signal(object)  # int | None
+
+    def __init__(self, none_text: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._none_text = none_text
+        self._ids: list[int | None] = []
+        self.currentIndexChanged.connect(self._changed)
+
+    def set_cases(self, cases: Sequence[CaseInfo], selected: int | None) -> None:
+        self.blockSignals(True)
+        self.clear()
+        self._ids = []
+        if self._none_text is not None:
+            self.addItem(self._none_text)
+            self._ids.append(None)
+        for c in cases:
+            self.addItem(f"{c.case_code} — {c.name} ({c.rows} × {c.cols})")
+            self._ids.append(c.id)
+        self.setCurrentIndex(self._ids.index(selected) if selected in self._ids else 0)
+        self.blockSignals(False)
+
+    def current_case_id(self) -> int | None:
+        row = self.currentIndex()
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def select_case(self, case_id: int | None) -> None:
+        if case_id in self._ids:
+            self.blockSignals(True)
+            self.setCurrentIndex(self._ids.index(case_id))
+            self.blockSignals(False)
+
+    def _changed(self, row: int) -> None:
+        self.caseChanged.emit(self._ids[row] if 0 <= row < len(self._ids) else None)
+
+
+class CaseMapView(QWidget):
+    """A case's slots as a grid: empty or occupied with the tag; the selected slot is described."""
+
+    slotSelected = Signal(int)  # position
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseMap")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel("Case map")
+        font = QFont(self.title.font())
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.model = CaseMapModel(self)
+        self.view = QTableView(self)
+        self.view.setObjectName("caseMapView")
+        self.view.setModel(self.model)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.setWordWrap(True)
+        layout.addWidget(self.view, 1)
+        self.detail = QLabel("Select a slot to see its asset.")
+        self.detail.setObjectName("slotDetail")
+        self.detail.setWordWrap(True)
+        layout.addWidget(self.detail)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self._case: CaseInfo | None = None
+
+    def show_case(
+        self, case: CaseInfo | None, slots: Sequence[tuple[int, int, str | None, str]]
+    ) -> None:
+        self._case = case
+        if case is None:
+            self.title.setText("Case map — no case chosen")
+            self.model.set_case(0, 0, [])
+            self.detail.setText("")
+            return
+        used = sum(1 for s in slots if s[2])
+        self.title.setText(
+            f"Case map: {case.case_code} — {case.name} ({used} of {case.size} slots used)"
+        )
+        self.model.set_case(case.rows, case.cols, slots)
+        self.detail.setText("Select a slot to see its asset.")
+
+    def select_position(self, position: int | None) -> None:
+        index = self.model.index_of_position(position) if position else QModelIndex()
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        slot = current.data(SlotRole) if current.isValid() else None
+        if slot is None or self._case is None:
+            return
+        _, position, tag, description = slot
+        where = f"{self._case.case_code}/{position}"
+        self.detail.setText(f"{where}: {tag} — {description}" if tag else f"{where}: empty")
+        self.slotSelected.emit(position)
+
+
+class Banner(QFrame):
+    """The result of the last commit, with a Receipt… button for stock-out/stock-in batches."""
+
+    receiptRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("commitBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.batch_id = ""
+        layout = QHBoxLayout(self)
+        self.label = QLabel()
+        self.label.setObjectName("bannerText")
+        self.label.setWordWrap(True)
+        font = QFont(self.label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.label.setFont(font)
+        layout.addWidget(self.label, 1)
+        self.receipt_button = QPushButton("Receipt…")
+        self.receipt_button.setObjectName("receiptButton")
+        self.receipt_button.clicked.connect(lambda: self.receiptRequested.emit(self.batch_id))
+        layout.addWidget(self.receipt_button)
+        self.close_button = QPushButton("Dismiss")
+        self.close_button.clicked.connect(self.hide)
+        layout.addWidget(self.close_button)
+        self.hide()
+
+    def show_success(self, text: str, batch_id: str, receipt: bool) -> None:
+        self.batch_id = batch_id
+        self.setStyleSheet(
+            "#commitBanner { background: #e8f5e9; border: 2px solid #2e7d32; border-radius: 4px; }"
+            "#bannerText { color: #1b5e20; }"
+        )
+        self.label.setText(text)
+        self.receipt_button.setVisible(receipt)
+        self.show()
+
+    def show_problem(self, text: str) -> None:
+        self.batch_id = ""
+        self.setStyleSheet(
+            "#commitBanner { background: #ffebee; border: 2px solid #c62828; border-radius: 4px; }"
+            "#bannerText { color: #b71c1c; }"
+        )
+        self.label.setText(text)
+        self.receipt_button.hide()
+        self.show()
+
+
+__all__ = [
+    "Banner",
+    "CaseChooser",
+    "CaseMapView",
+    "CustodianPicker",
+    "ScanEntry",
+]
