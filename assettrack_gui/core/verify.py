@@ -11,9 +11,10 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from . import store as store_module
 from .errors import CorruptDatabase
 from .eventlog import GENESIS, event_hash
-from .store import Store, translate_error
+from .store import Store, latest_version, translate_error
 
 
 @dataclass
@@ -33,6 +34,7 @@ def verify(store: Store) -> VerifyReport:
     report = VerifyReport()
     stages = (
         ("file check", _check_file),
+        ("schema check", _check_schema),
         ("invariant check", _check_invariants),
         ("hash chain check", _check_chain),
         ("event log replay", _replay),
@@ -53,6 +55,41 @@ def verify(store: Store) -> VerifyReport:
 
 def _count_assets(conn: sqlite3.Connection, report: VerifyReport) -> None:
     report.assets = conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+
+
+def _schema_objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    return {
+        (kind, name): " ".join(sql.split())
+        for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL"
+        )
+    }
+
+
+def _check_schema(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    """The tables, indexes and triggers must be AssetTrack's own: a dropped append-only trigger
+    leaves the log unprotected, and an added trigger could rewrite rows behind the engine."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != latest_version():
+        report.problems.append(f"schema: version {version}, expected {latest_version()}")
+        return
+    reference = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        reference.execute("BEGIN")  # as in Store.migrate
+        for migration in store_module.MIGRATIONS:
+            migration(reference)
+        expected = _schema_objects(reference)
+    finally:
+        reference.close()
+    actual = _schema_objects(conn)
+    for kind, name in sorted(expected.keys() - actual.keys()):
+        report.problems.append(f"schema: {kind} {name} is missing")
+    for kind, name in sorted(expected.keys() & actual.keys()):
+        if expected[kind, name] != actual[kind, name]:
+            report.problems.append(f"schema: {kind} {name} differs from AssetTrack's definition")
+    for kind, name in sorted(actual.keys() - expected.keys()):
+        if kind in ("trigger", "table", "view") and not name.startswith("sqlite_"):
+            report.problems.append(f"schema: unexpected {kind} {name}")
 
 
 def _check_file(conn: sqlite3.Connection, report: VerifyReport) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from assettrack_gui.core.custody import Engine
 from assettrack_gui.core.eventlog import GENESIS, event_hash, log_head
-from assettrack_gui.core.store import Store
+from assettrack_gui.core.store import Store, latest_version
 from assettrack_gui.core.verify import verify
 
 from .conftest import asset_id, dump, holder_id, slot_id
@@ -37,6 +37,12 @@ def shell(engine: Engine, db_path: Path) -> Iterator[sqlite3.Connection]:
 def drop_log_triggers(shell: sqlite3.Connection) -> None:
     shell.execute("DROP TRIGGER events_no_update")
     shell.execute("DROP TRIGGER events_no_delete")
+
+
+TRIGGERS_DROPPED = [
+    "schema: trigger events_no_delete is missing",
+    "schema: trigger events_no_update is missing",
+]
 
 
 def event_of(shell: sqlite3.Connection, event_type: str, asset: int | None = None) -> int:
@@ -144,6 +150,51 @@ def test_the_database_itself_refuses_impossible_custody(
     assert dump(shell) == before
 
 
+def test_dropped_protection_is_reported_even_before_anything_is_edited(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    drop_log_triggers(shell)
+    shell.execute("DROP TRIGGER assets_custody_active_holder")
+    shell.execute("DROP INDEX slots_one_per_asset")
+    assert problems(engine) == [
+        "schema: index slots_one_per_asset is missing",
+        "schema: trigger assets_custody_active_holder is missing",
+        *TRIGGERS_DROPPED,
+    ]
+
+
+def test_a_trigger_that_rewrites_rows_behind_the_engine_is_reported(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    shell.execute(
+        "CREATE TRIGGER sneaky AFTER INSERT ON events BEGIN "
+        "UPDATE holders SET active = 1 WHERE badge_code = 'B-0999'; END"
+    )
+    shell.execute("DROP TRIGGER events_no_update")
+    shell.execute(
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT 1; END"
+    )  # same name, does nothing
+    assert problems(engine) == [
+        "schema: trigger events_no_update differs from AssetTrack's definition",
+        "schema: unexpected trigger sneaky",
+    ]
+
+
+def test_statistics_and_extra_indexes_are_not_findings(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    shell.execute("CREATE INDEX my_report_index ON assets (description)")
+    shell.execute("ANALYZE")
+    assert verify(engine.store).ok
+
+
+def test_a_database_not_at_the_latest_schema_is_reported(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    shell.execute("PRAGMA user_version = 0")
+    assert problems(engine) == [f"schema: version 0, expected {latest_version()}"]
+
+
 # -- with the triggers dropped: edits to the log ---------------------------------------------------
 
 
@@ -152,6 +203,7 @@ def test_an_edited_event_is_named(engine: Engine, shell: sqlite3.Connection) -> 
     shell.execute("UPDATE events SET operator = 'mallory' WHERE id = 3")
     (batch,) = shell.execute("SELECT batch_id FROM events WHERE id = 3").fetchone()
     assert problems(engine) == [
+        *TRIGGERS_DROPPED,
         f"batch {batch}: its events disagree on time or operator",  # 3 holders, one batch
         "event 3: hash does not match its content (the event was edited)",
     ]
@@ -184,9 +236,10 @@ def test_a_re_hashed_forgery_still_disagrees_with_the_tables(
     aid, lee = asset_id(conn, "AT-SMOKE-0006"), holder_id(conn, "B-1002")
     dana = holder_id(conn, "B-1001")
     assert found == [  # ...but the replay does not give the tables
+        *TRIGGERS_DROPPED,
         f"asset AT-SMOKE-0006 (id {aid}): table says ('AT-SMOKE-0006', 'SN6', 'ThinkPad', "
         f"'IN_CUSTODY', {dana}), event log says ('AT-SMOKE-0006', 'SN6', 'ThinkPad', "
-        f"'IN_CUSTODY', {lee})"
+        f"'IN_CUSTODY', {lee})",
     ]
 
 
