@@ -1,0 +1,97 @@
+"""A whole stock-out / stock-in cycle in the real app, typed by xdotool like a wedge scanner."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assettrack_gui.core.custody import default_operator
+
+pytestmark = pytest.mark.e2e
+
+TAGS = ("AT-SMOKE-0001", "AT-SMOKE-0002", "AT-SMOKE-0003")
+
+
+def query(db: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+def custody(db: Path) -> dict[str, tuple[str, str | None, str | None]]:
+    rows = query(
+        db,
+        "SELECT a.asset_tag, a.location_type, h.badge_code, c.case_code || '/' || s.position "
+        "FROM assets a LEFT JOIN holders h ON h.id = a.current_holder_id "
+        "LEFT JOIN slots s ON s.asset_id = a.id LEFT JOIN cases c ON c.id = s.case_id",
+    )
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def test_stock_out_and_back_in_by_keyboard(
+    seeded_db: Path,
+    start_app: Any,
+    xdo: Callable[..., str],
+    admin: Callable[..., Any],
+    wait_for: Callable[..., Any],
+) -> None:
+    db = seeded_db
+    start_app(db)
+
+    def scan(text: str) -> None:
+        xdo("type", "--delay", "8", text)
+        xdo("key", "Return")
+
+    def commit_and_confirm() -> None:
+        xdo("key", "ctrl+Return")
+        # the confirmation opens as its own window; Return presses its default button (Commit)
+        wait_for(
+            lambda: xdo("search", "--onlyvisible", "--name", "Commit batch", check=False),
+            what="the confirmation dialog",
+        )
+        xdo("key", "Return")
+
+    # Stock-Out: badge, then three assets, one scanned without its dashes
+    xdo("key", "ctrl+1")
+    scan("B-1001")
+    scan("AT-SMOKE-0001")
+    scan("ATSMOKE0002")
+    scan("AT-SMOKE-0003")
+    commit_and_confirm()
+    wait_for(
+        lambda: all(custody(db)[t] == ("IN_CUSTODY", "B-1001", None) for t in TAGS),
+        what="the stock-out to reach the database",
+    )
+
+    # Stock-In: scan them back; each goes back to the slot it left
+    xdo("key", "ctrl+2")
+    for tag in TAGS:
+        scan(tag)
+    commit_and_confirm()
+    wait_for(
+        lambda: (
+            [custody(db)[t] for t in TAGS] == [("STORAGE", None, f"CART-A/{i}") for i in (1, 2, 3)]
+        ),
+        what="the stock-in to reach the database",
+    )
+
+    verify = admin(db, "verify")
+    assert verify.stdout.startswith("OK: ")
+    assert custody(db)["AT-SMOKE-0004"] == ("STORAGE", None, "CART-A/4")
+    out = query(db, "SELECT batch_id, operator FROM events WHERE event_type = 'STOCK_OUT'")
+    back = query(db, "SELECT batch_id, operator FROM events WHERE event_type = 'STOCK_IN'")
+    assert len(out) == 3 and len({b for b, _ in out}) == 1
+    assert len(back) == 3 and len({b for b, _ in back}) == 1
+    assert {op for _, op in out + back} == {default_operator()}
+    assert query(
+        db,
+        "SELECT count(*) FROM events e JOIN holders h ON h.id = e.holder_id "
+        "WHERE e.event_type IN ('STOCK_OUT', 'STOCK_IN') AND h.badge_code = 'B-1001'",
+    ) == [(6,)]
+    assert "Traceback" not in start_app.output()
