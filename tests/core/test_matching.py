@@ -9,11 +9,14 @@ zero padding, no guessing, but a Caps-Lock hint.
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from assettrack_gui.core import matching
 from assettrack_gui.core.custody import Engine, NewAsset
 from assettrack_gui.core.matching import classify, normalize_scan
 from assettrack_gui.core.settings import Settings
+from assettrack_gui.core.store import Store
 
 from .conftest import asset_id, holder_id
 
@@ -358,3 +361,23 @@ def test_undecodable_bytes_are_an_unknown_scan_not_a_crash(engine: Engine) -> No
     assert engine.lookup("\udcff").match.kind == matching.UNKNOWN
     preview = engine.preview_stock_out(["\udcff"], "\udcff")
     assert not preview.ok and "no holder with badge or name" in preview.reasons()[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(tag=st.text(min_size=1, max_size=30))
+def test_any_registrable_tag_is_found_however_the_scanner_wraps_it(tag: str) -> None:
+    """Any text that survives normalisation unchanged can be a tag (the engine refuses others),
+    and then it is found exactly, without dashes and with scanner noise, but not in other case."""
+    key = tag.replace("-", "")
+    # Removing the dashes must not expose edge spaces (a tag like "- 0"): normalisation would
+    # strip them from a dashless scan.
+    assume(normalize_scan(tag) == tag and key and normalize_scan(key) == key)
+    with Store(":memory:") as store:  # a fresh database per example
+        engine = Engine(store, operator="prop", settings=Settings())
+        engine.commit_register([NewAsset(tag)])
+        for scan in (tag, key, f"{tag}\r\n", f"]C1{tag}", f"\x1d{tag}\t"):
+            m = engine.classify(scan)
+            assert (m.kind, m.canonical) == ("asset", tag), scan
+        other = tag.swapcase()
+        if other.replace("-", "") != key and normalize_scan(other) == other:
+            assert engine.classify(other).kind == matching.UNKNOWN
