@@ -189,9 +189,9 @@ class MainWindow(QMainWindow):
         for mode in MODES:
             action = self.mode_actions[mode]
             self.mode_bar.addAction(action)
+            action.setIconText(f"{MODE_TITLES[mode]}   {MODE_SHORTCUTS[mode]}")
             button = self.mode_bar.widgetForAction(action)
             if isinstance(button, QToolButton):
-                button.setText(f"{MODE_TITLES[mode]}   {MODE_SHORTCUTS[mode]}")
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 button.setMinimumHeight(36)
         self.mode_bar.setStyleSheet(
