@@ -43,8 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from assettrack_gui.core.settings import load_settings
     from assettrack_gui.core.store import Store
     from assettrack_gui.qt.main_window import APP_NAME, MainWindow, app_icon
+    from assettrack_gui.qt.scanner_hub import install_scanners
 
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
@@ -64,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     window = MainWindow(store, operator=args.operator, serial_port_override=args.serial)
+    # Keyboard-wedge scanners anywhere in the app, the serial scanner, scan sounds, and
+    # Settings → Scanner settings… (stopped cleanly on quit).
+    window.scanner_hub = install_scanners(app, window, load_settings(), args.serial)
     window.show()
     window.activateWindow()
     QTimer.singleShot(0, window.offer_pending_batch)
