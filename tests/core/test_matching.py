@@ -8,14 +8,16 @@ zero padding, no guessing, but a Caps-Lock hint.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from assettrack_gui.core import matching
+from assettrack_gui.core import matching, paths
 from assettrack_gui.core.custody import Engine, NewAsset
 from assettrack_gui.core.matching import classify, normalize_scan
-from assettrack_gui.core.settings import Settings
+from assettrack_gui.core.settings import Settings, save_settings
 from assettrack_gui.core.store import Store
 
 from .conftest import asset_id, holder_id
@@ -185,6 +187,16 @@ def test_configured_prefix_and_suffix_are_stripped(engine: Engine) -> None:
 def test_prefix_is_stripped_once_only(engine: Engine) -> None:
     settings = Settings(prefix="X")
     assert normalize_scan("XXA", settings) == "XA"
+
+
+def test_the_shared_settings_file_configures_the_engine(store: Store, private_dirs: Path) -> None:
+    """The GUI's scanner dialog and assettrack-admin both write/read one settings file."""
+    save_settings(Settings(prefix="~", strip_aim=False))
+    assert paths.settings_path().is_relative_to(private_dirs)
+    engine = Engine(store, operator="tester")  # no settings given: read the file
+    engine.commit_register([NewAsset("AT-1")])
+    assert engine.classify("~AT-1\r").canonical == "AT-1"
+    assert engine.classify("]C1AT-1").kind == matching.UNKNOWN  # AIM stripping switched off
 
 
 @pytest.mark.parametrize("aim", ["]C0", "]C1", "]Q1", "]d2", "]E0", "]e0"])
