@@ -74,6 +74,8 @@ class MainWindow(QMainWindow):
     """The clerk's window. ``store`` belongs to the GUI thread; the window does not close it."""
 
     scanHandled = Signal(bool, str)
+    # Set by __main__: the object that owns the keyboard-wedge filter and the serial reader.
+    scanner_hub: object | None = None
 
     def __init__(
         self,

@@ -67,7 +67,26 @@ class CustodianPicker(QComboBox):
         self.setMinimumContentsLength(30)
         self._current: int | None = None
         self.currentIndexChanged.connect(self._index_changed)
+        line.returnPressed.connect(self._accept_typed)
         self.set_holders([])
+
+    def matching_rows(self, text: str) -> list[int]:
+        """Rows whose "Name (BADGE)" contains the text, ignoring letter case."""
+        needle = text.strip().casefold()
+        return [
+            r
+            for r in range(self._model.rowCount())
+            if needle and needle in self._model.item(r).text().casefold()
+        ]
+
+    def _accept_typed(self) -> None:
+        """Enter after typing part of a name or badge picks the first holder listed for it."""
+        line = self.lineEdit()
+        assert line is not None
+        rows = self.matching_rows(line.text())
+        if rows:
+            self.select_holder(self._model.item(rows[0]).data(HolderIdRole))
+            self.setEditText(self.itemText(self.currentIndex()))
 
     def set_holders(self, holders: Sequence[HolderInfo]) -> None:
         keep = self._current

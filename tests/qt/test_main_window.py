@@ -250,6 +250,14 @@ def test_custodian_picker_search_by_badge_and_keyboard(qtbot, window: MainWindow
     qtbot.waitUntil(lambda: window.session.custodian is not None, timeout=2000)
     assert window.session.custodian.badge_code == "B-1002"
     assert window.custodian_label.text() == "Lee Park (B-1002)"
+    # Typing part of a name and pressing Enter picks the first holder listed for it.
+    picker.lineEdit().selectAll()
+    qtbot.keyClicks(picker.lineEdit(), "dana")
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.session.custodian.badge_code == "B-1001", timeout=2000)
+    assert window.custodian_label.text() == "Dana Reyes (B-1001)"
+    assert picker.currentText() == "Dana Reyes (B-1001)"
 
 
 def test_custodian_change_re_evaluates_rows(qtbot, window: MainWindow, db: Path) -> None:
@@ -610,3 +618,82 @@ def test_models_pass_qtmodeltester(qtbot, qtmodeltester, window: MainWindow) -> 
     qtbot.keyClick(window.scan_entry, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     scan(qtbot, window, "AT-SMOKE-0001")
     qtmodeltester.check(window.events_model, force_py=True)
+
+
+def test_scan_during_confirmation_waits_for_the_dialog(qtbot, window: MainWindow, db: Path) -> None:
+    scan(qtbot, window, "B-1001")
+    scan(qtbot, window, "AT-SMOKE-0001")
+    handled: list[tuple[bool, str]] = []
+    window.scanHandled.connect(lambda ok, msg: handled.append((ok, msg)))
+
+    def scan_then_confirm() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, scan_then_confirm)
+            return
+        window.on_scan("AT-SMOKE-0002", "serial")  # arrives while the clerk reads the question
+        assert handled == []
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, scan_then_confirm)
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert where(db, "AT-SMOKE-0001")[0] == "IN_CUSTODY"
+    assert where(db, "AT-SMOKE-0002") == ("STORAGE", None, "CART-A/2")  # not in that batch
+    assert [window.preview_model.line(0).asset_tag] == ["AT-SMOKE-0002"]  # the next batch
+    assert handled and handled[0][1].startswith("AT-SMOKE-0002")
+
+
+def test_receipt_button_opens_the_batch_receipt(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assettrack_gui.qt import receipts
+
+    opened: list[str] = []
+    monkeypatch.setattr(receipts, "open_receipt", lambda parent, store, batch: opened.append(batch))
+    scan(qtbot, window, "B-1001")
+    scan(qtbot, window, "AT-SMOKE-0001")
+    commit_with_enter(qtbot, window)
+    qtbot.waitUntil(window.banner.isVisible, timeout=3000)
+    qtbot.mouseClick(window.banner.receipt_button, Qt.MouseButton.LeftButton)
+    assert opened == [window.banner.batch_id]
+    assert_focus_on_entry(qtbot, window)
+
+
+def test_ctrl_q_quits(qtbot, window: MainWindow) -> None:
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+
+
+@pytest.mark.parametrize("damage", ["newer", "corrupt"])
+def test_unusable_database_gives_a_message_not_a_traceback(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    from assettrack_gui import __main__ as app_main
+
+    db = tmp_path / "bad.db"
+    if damage == "newer":
+        with Store(db):
+            pass
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA user_version = 99")
+        conn.close()
+    else:
+        db.write_bytes(b"this is not an sqlite database at all" * 200)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda parent, title, text: shown.append(text))
+    )
+    assert app_main.main(["--db", str(db)]) == 1
+    assert len(shown) == 1
+    assert ("newer version" if damage == "newer" else "damaged") in shown[0]
+
+
+def test_command_line_options(db: Path, make_window) -> None:
+    from assettrack_gui.__main__ import build_parser
+
+    args = build_parser().parse_args(
+        ["--db", "x.db", "--serial", "/dev/ttyACM0", "--operator", "al"]
+    )
+    assert (str(args.db), args.serial, args.operator) == ("x.db", "/dev/ttyACM0", "al")
+    assert build_parser().parse_args([]).db is None
+    assert make_window(db).serial_port_override is None
