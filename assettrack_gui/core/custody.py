@@ -377,7 +377,13 @@ class Engine:
                 preview.problems.append(str(exc))
             else:
                 if holder is None:
-                    preview.problems.append(f"no holder with badge or name {holder_ref!r}")
+                    problem = f"no holder with badge or name {holder_ref!r}"
+                    near = self.classify(
+                        str(holder_ref)
+                    ).message  # "…; X exists — is Caps Lock on?"
+                    if "Caps Lock" in near:
+                        problem += "; " + near.partition("; ")[2]
+                    preview.problems.append(problem)
                 elif not holder.active:
                     preview.problems.append(
                         f"{holder.label} is deactivated and cannot receive custody"

@@ -813,3 +813,13 @@ def test_an_ambiguous_badge_names_both_holders(engine: Engine) -> None:
     with pytest.raises(UserError, match="B-1001 and holder badge B-10-01"):
         engine.set_holder_active("B1001", False)
     assert engine.commit_stock_out(["AT-SMOKE-0001"], "B-10-01").count == 1
+
+
+def test_a_custodian_badge_in_the_wrong_letter_case_gets_the_caps_lock_hint(
+    engine: Engine,
+) -> None:
+    assert_refused(
+        engine,
+        lambda: engine.commit_stock_out(["AT-SMOKE-0001"], "b-1002"),
+        "no holder with badge or name 'b-1002'; holder badge B-1002 exists — is Caps Lock on?",
+    )
