@@ -1,0 +1,100 @@
+"""The station's batch logic without Qt: what each scan means in each mode, and persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assettrack_gui.core.custody import MOVE, Engine, NewAsset
+from assettrack_gui.core.errors import Refused
+from assettrack_gui.core.pending import load_pending
+from assettrack_gui.core.session import LOOKUP, PLACE, STOCK_IN, STOCK_OUT, Session
+from assettrack_gui.core.store import Store
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store(tmp_path / "s.db") as store:
+        engine = Engine(store, "seed")
+        engine.add_holders([("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002")])
+        engine.create_cases([("", "CART-A", "Cart", 2, 3)])
+        engine.commit_register(
+            [NewAsset(f"AT-{i}", "", "Laptop", "CART-A", i) for i in (1, 2, 3)] + [NewAsset("AT-9")]
+        )
+        yield store
+
+
+def test_stock_out_flow_and_pending_file(store: Store) -> None:
+    session = Session(Engine(store, "clerk"), store.path)
+    assert session.scan("AT-1").accepted
+    assert not session.can_commit  # no custodian yet
+    assert session.scan("B-1002").message == "Custodian: Lee Park (B-1002)"
+    dup = session.scan("AT1")
+    assert not dup.accepted and dup.row == 0 and not dup.added
+    assert session.scan("AT-2").accepted
+    saved = load_pending(store.path)
+    assert saved is not None and saved.stock_out == ["AT-1", "AT-2"] and saved.custodian == "B-1002"
+    assert session.confirmation_text() == "Stock out 2 assets to Lee Park (B-1002)"
+    result = session.commit()
+    assert result.count == 2 and session.rows == [] and session.custodian is None
+    assert load_pending(store.path) is None
+
+
+def test_refused_commit_keeps_rows_and_fresh_verdicts(store: Store) -> None:
+    session = Session(Engine(store, "clerk"))
+    session.scan("B-1001")
+    session.scan("AT-1")
+    Engine(store, "other").commit_stock_out(["AT-1"], "B-1002")
+    with pytest.raises(Refused):
+        session.commit()
+    assert len(session.rows) == 1
+    assert session.preview is not None and not session.preview.lines[0].ok
+
+
+def test_modes_route_badges_and_cases(store: Store) -> None:
+    session = Session(Engine(store, "clerk"))
+    session.set_mode(STOCK_IN)
+    assert not session.scan("B-1001").accepted
+    assert session.scan("CART-A").message == "Return case: CART-A"
+    session.set_mode(PLACE)
+    assert session.scan("CART-A").message == "Case CART-A: next free slot 4"
+    assert session.scan("AT-9").message == "AT-9: storage (no slot) → CART-A/4"
+    assert session.place_position == 5
+    assert session.scan("CART-A/6").accepted and session.place_position == 6
+    assert not session.scan("CART-A/7").accepted  # 2 × 3 = 6 slots
+    session.set_mode(LOOKUP)
+    assert session.scan("AT-9").message == "Asset AT-9"
+    assert not session.can_commit
+
+
+def test_first_slotted_asset_switches_to_move(store: Store) -> None:
+    session = Session(Engine(store, "clerk"))
+    session.set_mode(PLACE)
+    session.scan("CART-A")
+    outcome = session.scan("AT-1")
+    assert outcome.accepted and outcome.message == "AT-1: CART-A/1 → CART-A/4"
+    assert session.place_operation == MOVE
+    assert session.confirmation_text() == "Move 1 asset into CART-A"
+
+
+def test_restore_re_validates_against_today(store: Store) -> None:
+    first = Session(Engine(store, "clerk"), store.path)
+    first.scan("B-1001")
+    first.scan("AT-1")
+    first.set_mode(STOCK_IN)
+    batch = load_pending(store.path)
+    assert batch is not None and batch.mode == STOCK_OUT  # mode alone is saved with the next scan
+    second = Session(Engine(store, "clerk"), store.path)
+    second.restore(batch)
+    assert second.mode == STOCK_OUT and second.custodian is not None
+    assert second.preview is not None and second.preview.ok
+
+
+def test_a_fresh_session_leaves_the_last_runs_batch_alone(store: Store) -> None:
+    first = Session(Engine(store, "clerk"), store.path)
+    first.scan("AT-1")
+    second = Session(Engine(store, "clerk"), store.path)
+    second.set_mode(STOCK_IN)
+    second.set_return_case(None)
+    assert load_pending(store.path) is not None
