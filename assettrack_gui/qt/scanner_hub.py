@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from assettrack_gui.core.matching import visible
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.wedge import WedgeConfig
+from assettrack_gui.qt.dialogs import run_modal
 from assettrack_gui.qt.feedback import Feedback
 from assettrack_gui.qt.scanner_settings import ScannerSettingsDialog
 from assettrack_gui.qt.serial_reader import SerialReader
@@ -167,7 +168,7 @@ class ScannerHub(QObject):
         dialog.settingsSaved.connect(self.apply_settings)
         self.dialog = dialog
         try:
-            dialog.exec()
+            run_modal(dialog)  # exec(), and take the keyboard even without a window manager
         finally:
             self.dialog = None
             dialog.deleteLater()
