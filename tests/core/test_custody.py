@@ -823,3 +823,36 @@ def test_a_custodian_badge_in_the_wrong_letter_case_gets_the_caps_lock_hint(
         lambda: engine.commit_stock_out(["AT-SMOKE-0001"], "b-1002"),
         "no holder with badge or name 'b-1002'; holder badge B-1002 exists — is Caps Lock on?",
     )
+
+
+def test_disk_full_at_any_point_of_a_big_stock_out_leaves_all_or_nothing(
+    engine: Engine,
+) -> None:
+    """Run out of pages after 0, 1, 2, … new pages: each try is refused whole until one fits."""
+    conn = engine.conn
+    engine.create_case("RACK-9", "Rack", 20, 10)
+    tags = [f"AT-RACK-{n:03d}" for n in range(200)]
+    engine.commit_register([NewAsset(t, "", "", "RACK-9", n + 1) for n, t in enumerate(tags)])
+    before = dump(conn)
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    failures = 0
+    for slack in range(60):
+        conn.execute(f"PRAGMA max_page_count = {pages + slack}")
+        try:
+            result = engine.commit_stock_out(tags, "B-1001")
+        except DiskFull:
+            failures += 1
+            assert not conn.in_transaction
+            assert dump(conn) == before, f"half-applied with {slack} spare pages"
+            continue
+        break
+    else:
+        pytest.fail("the stock-out never fitted")
+    conn.execute("PRAGMA max_page_count = 1073741823")
+    assert failures >= 10  # the disk really did fill up part-way, at many different points
+    assert result.count == 200
+    assert conn.execute(
+        "SELECT count(*) FROM assets WHERE current_holder_id = ? AND asset_tag LIKE 'AT-RACK-%'",
+        (holder_id(conn, "B-1001"),),
+    ).fetchone() == (200,)
+    assert verify(engine.store).ok
