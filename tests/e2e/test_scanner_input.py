@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 import pty
+import shutil
 import signal
 import sqlite3
+import subprocess
 import time
 import tty
 from collections.abc import Callable, Iterator
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.e2e
 
 TAGS = [f"AT-{n:04d}" for n in range(1, 8)]
 SETTLE_S = 0.25  # after each xdotool command, before the next one
+SOCAT = shutil.which("socat")
 
 
 @pytest.fixture
@@ -174,3 +177,79 @@ def test_scans_land_in_one_batch_wherever_the_focus_is(
             "GROUP BY batch_id ORDER BY MIN(id)"
         ).fetchall()
     assert stock_outs == [(5,), (2,)]
+
+
+class Cable:
+    """A serial scanner on a virtual cable (socat): ``unplug()`` and ``plug()`` it again."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.scanner, self.host = tmp_path / "scanner-end", tmp_path / "ttyACM-scanner"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.fd: int | None = None
+
+    def plug(self) -> None:
+        assert SOCAT is not None
+        self.proc = subprocess.Popen(
+            [
+                SOCAT,
+                f"pty,raw,echo=0,link={self.scanner}",
+                f"pty,raw,echo=0,link={self.host}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 5
+        while not (self.scanner.exists() and self.host.exists()):
+            assert time.monotonic() < deadline, "socat did not create its ptys"
+            time.sleep(0.02)
+        self.fd = os.open(self.scanner, os.O_RDWR | os.O_NOCTTY)
+
+    def send(self, data: bytes) -> None:
+        assert self.fd is not None
+        os.write(self.fd, data)
+
+    def unplug(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=5)
+            self.proc = None
+
+
+@pytest.mark.skipif(SOCAT is None, reason="socat is not installed (apt install socat)")
+def test_serial_scanner_unplugged_and_plugged_back_while_the_app_runs(
+    start_app, xdo, wait_for, db: Path, tmp_path: Path
+) -> None:
+    cable = Cable(tmp_path)
+    cable.plug()
+    try:
+        start_app(db, "--serial", str(cable.host))
+
+        def batch() -> list[str]:
+            return (load_pending(db) or PendingBatch()).stock_out
+
+        cable.send(b"B-1001\r")
+        cable.send(b"AT-0001\r")
+        wait_for(lambda: batch() == ["AT-0001"], what="the first serial scan")
+
+        cable.unplug()
+        time.sleep(1.0)
+        # Unplugged: no crash, and the keyboard scanner still works meanwhile.
+        xdo("type", "--delay", "8", "AT-0002\r")
+        wait_for(lambda: batch() == ["AT-0001", "AT-0002"], what="a wedge scan while unplugged")
+
+        cable.plug()
+        # The reader retries with backoff (up to 5 s apart); a scan made before it reopened the
+        # port is gone, as with a real scanner, so scan again until it arrives.
+        deadline = time.monotonic() + 20
+        while "AT-0003" not in batch():
+            assert time.monotonic() < deadline, "the replugged scanner never delivered a scan"
+            cable.send(b"AT-0003\r")
+            with contextlib.suppress(AssertionError):
+                wait_for(lambda: "AT-0003" in batch(), timeout=1.5, what="AT-0003")
+        assert batch() == ["AT-0001", "AT-0002", "AT-0003"]
+        assert start_app.process.poll() is None
+    finally:
+        cable.unplug()
