@@ -128,7 +128,7 @@ class Store:
             self.conn.execute("PRAGMA trusted_schema = OFF")
             self.conn.execute("PRAGMA user_version").fetchone()  # fails early on a non-database
             mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode.lower() != "wal":
+            if mode.lower() != "wal" and not self.is_foreign():
                 try:
                     self.conn.execute("PRAGMA journal_mode = WAL")
                 except sqlite3.OperationalError as exc:
@@ -142,6 +142,12 @@ class Store:
     def user_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
+    def is_foreign(self) -> bool:
+        """Another program's SQLite database: tables, but no AssetTrack schema version."""
+        return self.user_version() == 0 and bool(
+            self.conn.execute("SELECT 1 FROM sqlite_schema LIMIT 1").fetchone()
+        )
+
     def migrate(self) -> None:
         """Bring the schema up to date; refuse a database written by a newer AssetTrack."""
         current = self.user_version()
@@ -153,6 +159,11 @@ class Store:
             )
         if current == latest_version():
             return
+        if self.is_foreign():
+            raise StoreError(
+                f"{self.path} is not an AssetTrack database: it already holds another program's "
+                "tables. Nothing was changed; choose another file."
+            )
         with self.write() as conn:
             current = self.user_version()  # re-read under the write lock
             if current > latest_version():

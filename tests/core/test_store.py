@@ -9,7 +9,7 @@ import pytest
 
 from assettrack_gui.core import store as store_module
 from assettrack_gui.core.custody import Engine
-from assettrack_gui.core.errors import DatabaseBusy, NewerSchema, UserError
+from assettrack_gui.core.errors import DatabaseBusy, NewerSchema, StoreError, UserError
 from assettrack_gui.core.eventlog import log_head
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import BUSY_TIMEOUT_MS, Store, latest_version
@@ -283,3 +283,23 @@ def test_backup_replaces_an_old_backup_and_refuses_a_folder(engine: Engine, tmp_
         assert verify(copy).ok
     with pytest.raises(UserError, match="is a folder"):
         engine.store.backup(tmp_path)
+
+
+@pytest.mark.parametrize("table", ["contacts", "holders"])
+def test_another_programs_database_is_refused_and_left_alone(db_path: Path, table: str) -> None:
+    other = sqlite3.connect(db_path)
+    other.execute(f"CREATE TABLE {table} (name TEXT)")
+    other.execute(f"INSERT INTO {table} VALUES ('Ann')")
+    other.commit()
+    other.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError) as info:
+        Store(db_path, create=False)
+    assert str(info.value) == (
+        f"{db_path} is not an AssetTrack database: it already holds another program's tables. "
+        "Nothing was changed; choose another file."
+    )
+    assert db_path.read_bytes() == before  # not even switched to WAL
+    with Store(db_path, create=False, migrate=False) as s:  # the CLI looks before migrating
+        assert s.is_foreign()
+    assert db_path.read_bytes() == before
