@@ -227,6 +227,9 @@ class Store:
         dest = Path(dest)
         if dest.exists() and dest.is_dir():
             raise UserError(f"{dest} is a folder; give a file name for the backup.")
+        if dest.exists() and self.path.exists() and dest.samefile(self.path):
+            # Replacing the live file under open connections would lose their locks and data.
+            raise UserError(f"{dest} is the database itself; give another file for the backup.")
         tmp = dest.with_name(dest.name + ".partial")
         tmp.unlink(missing_ok=True)
         try:

@@ -303,3 +303,14 @@ def test_another_programs_database_is_refused_and_left_alone(db_path: Path, tabl
     with Store(db_path, create=False, migrate=False) as s:  # the CLI looks before migrating
         assert s.is_foreign()
     assert db_path.read_bytes() == before
+
+
+def test_backup_onto_the_database_itself_is_refused(engine: Engine, db_path: Path) -> None:
+    before = dump(engine.conn)
+    link = db_path.with_name("link.db")
+    link.symlink_to(db_path)
+    for dest in (db_path, link, db_path.parent / "." / db_path.name):
+        with pytest.raises(UserError, match="is the database itself"):
+            engine.store.backup(dest)
+    assert dump(engine.conn) == before
+    assert verify(engine.store).ok
