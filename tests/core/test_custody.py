@@ -856,3 +856,34 @@ def test_disk_full_at_any_point_of_a_big_stock_out_leaves_all_or_nothing(
         (holder_id(conn, "B-1001"),),
     ).fetchone() == (200,)
     assert verify(engine.store).ok
+
+
+# -- lookup: what a scan is, where it is, and its history -------------------------------------------
+
+
+def test_lookup_of_an_asset_shows_where_it_is_and_its_history_oldest_first(
+    engine: Engine,
+) -> None:
+    engine.commit_stock_in(["AT-SMOKE-0006"])
+    found = engine.lookup("ATSMOKE0006\r")
+    assert found.title == "Asset AT-SMOKE-0006"
+    assert ("Location", "CART-A/5") in found.facts and ("Status", "STORAGE") in found.facts
+    assert [(e.event_type, e.slot, e.holder) for e in found.events] == [
+        ("RECEIVE", "CART-A/5", None),
+        ("STOCK_OUT", "CART-A/5", "Dana Reyes (B-1001)"),
+        ("STOCK_IN", "CART-A/5", "Dana Reyes (B-1001)"),
+    ]
+    assert [e.event_type for e in engine.lookup("AT-SMOKE-0006", 2).events] == [
+        "STOCK_OUT",
+        "STOCK_IN",
+    ]
+    held = engine.lookup("AT-SMOKE-0007")
+    assert ("Held by", "Lee Park (B-1002)") in held.facts
+
+
+def test_lookup_of_a_case_a_badge_and_an_unknown_scan(engine: Engine) -> None:
+    case = engine.lookup("CARTA")
+    assert case.title == "Case CART-A" and ("Occupied", "4 used, 6 free") in case.facts
+    holder = engine.lookup("B-0999")
+    assert ("Active", "no (deactivated)") in holder.facts
+    assert engine.lookup("at-smoke-0001").title.endswith("is Caps Lock on?")
