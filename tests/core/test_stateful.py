@@ -6,6 +6,8 @@ in the wrong letter case or as bogus codes. A plain-Python model of the stockroo
 every batch, whether it must be accepted and where each asset must end up. After every step:
 
 - the engine accepted exactly the batches the model says are valid, and moved assets as predicted;
+- the batch's preview, run on a second station with its own connection just before the commit,
+  gave the same verdicts as the commit and wrote nothing;
 - a refused batch left the database dump unchanged;
 - the invariants hold when checked with SQL, and ``verify`` (which replays the whole log) passes.
 """
@@ -29,7 +31,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from assettrack_gui.core.custody import CommitResult, Engine, NewAsset, Placement
+from assettrack_gui.core.custody import CommitResult, Engine, NewAsset, Placement, Preview
 from assettrack_gui.core.errors import Refused
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
@@ -140,18 +142,38 @@ class Stockroom(RuleBasedStateMachine):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="assettrack-stateful-"))
         self.store = Store(self.dir / "at.db")
-        self.engine = Engine(self.store, operator="hypothesis", settings=Settings())
+        # Two stations on their own connections; each step runs on one of them, and its preview
+        # on the other must agree with the commit.
+        self.other_store = Store(self.dir / "at.db", create=False)
+        self.stations = [
+            Engine(self.store, operator="station-1", settings=Settings()),
+            Engine(self.other_store, operator="station-2", settings=Settings()),
+        ]
+        self.turn = 0
         self.assets: dict[str, Asset] = {}
         self.active: dict[str, bool] = {}
         self.events = 0
 
     def teardown(self) -> None:
         self.store.close()
+        self.other_store.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     @property
     def conn(self) -> sqlite3.Connection:
         return self.store.conn
+
+    @property
+    def engine(self) -> Engine:
+        return self.stations[self.turn]
+
+    @property
+    def elsewhere(self) -> Engine:
+        """The station that previews what ``engine`` is about to commit."""
+        return self.stations[1 - self.turn]
+
+    def take_turn(self, data: st.DataObject) -> None:
+        self.turn = data.draw(st.integers(0, 1), label="station")
 
     # -- the model ------------------------------------------------------------------------------
 
@@ -168,16 +190,25 @@ class Stockroom(RuleBasedStateMachine):
         return [t for t in tags if t is not None]
 
     def try_commit(
-        self, expect_ok: bool, commit: Callable[[], CommitResult]
+        self,
+        expect_ok: bool,
+        commit: Callable[[], CommitResult],
+        preview: Callable[[], Preview] | None = None,
     ) -> CommitResult | None:
-        """Run a commit; its outcome must be the model's. Refusals must change nothing."""
+        """Preview elsewhere, then commit: both must match the model; a refusal changes nothing."""
         before = dump(self.conn)
+        seen = preview() if preview else None
+        if seen is not None:
+            assert seen.ok == expect_ok, seen.reasons()
+            assert dump(self.conn) == before  # previews never write
         try:
             result = commit()
         except Refused as exc:
             assert not expect_ok, f"refused, but the model says valid: {exc.reasons}"
             assert dump(self.conn) == before
             assert exc.reasons
+            if seen is not None:
+                assert exc.reasons == seen.reasons()  # the same verdicts, line for line
             return None
         assert expect_ok, "committed, but the model says it must be refused"
         event(f"committed {result.preview.operation}")
@@ -226,7 +257,11 @@ class Stockroom(RuleBasedStateMachine):
             NewAsset(t, f"SN-{t}", "random", s[0] if s else "", s[1] if s else None)
             for t, s in items
         ]
-        if self.try_commit(valid, lambda: self.engine.commit_register(new)):
+        if self.try_commit(
+            valid,
+            lambda: self.engine.commit_register(new),
+            lambda: self.elsewhere.preview_register(new),
+        ):
             for t, s in items:
                 self.assets[t] = Asset(slot=s)
 
@@ -244,7 +279,8 @@ class Stockroom(RuleBasedStateMachine):
         )
         batch = [Placement(scan.raw, slot[0], slot[1]) for scan, slot in items]
         commit = self.engine.commit_move if move else self.engine.commit_put_away
-        if self.try_commit(valid, lambda: commit(batch)):
+        preview = self.elsewhere.preview_move if move else self.elsewhere.preview_put_away
+        if self.try_commit(valid, lambda: commit(batch), lambda: preview(batch)):
             assert tags is not None
             for tag, slot in zip(tags, wanted, strict=True):
                 self.assets[tag].slot = slot
@@ -253,6 +289,7 @@ class Stockroom(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def receive(self, data: st.DataObject) -> None:
+        self.take_turn(data)
         new = [t for t in TAGS if t not in self.assets]
         pool = new if new and not stray(data) else TAGS
         tags = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2), label="tags")
@@ -264,18 +301,21 @@ class Stockroom(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def put_away(self, data: st.DataObject) -> None:
+        self.take_turn(data)
         batch = draw_batch(data, self.tags_where(lambda a: a.slot is None and a.holder is None), 2)
         slots = draw_slots(data, self.empty_slots(), len(batch), self.contested())
         self.place(list(zip(batch, slots, strict=True)), move=False)
 
     @rule(data=st.data())
     def move(self, data: st.DataObject) -> None:
+        self.take_turn(data)
         batch = draw_batch(data, self.tags_where(lambda a: a.slot is not None), 2)
         slots = draw_slots(data, self.empty_slots(), len(batch), self.contested())
         self.place(list(zip(batch, slots, strict=True)), move=True)
 
     @rule(data=st.data())
     def stock_out(self, data: st.DataObject) -> None:
+        self.take_turn(data)
         batch = draw_batch(data, self.tags_where(lambda a: a.slot is not None))
         active = [b for b in BADGES if self.active[b]]
         if active and not stray(data):
@@ -291,7 +331,11 @@ class Stockroom(RuleBasedStateMachine):
             and all(self.assets[t].slot is not None for t in tags)
         )
         raws = [s.raw for s in batch]
-        if self.try_commit(valid, lambda: self.engine.commit_stock_out(raws, holder)):
+        if self.try_commit(
+            valid,
+            lambda: self.engine.commit_stock_out(raws, holder),
+            lambda: self.elsewhere.preview_stock_out(raws, holder),
+        ):
             assert tags is not None
             for t in tags:
                 a = self.assets[t]
@@ -300,6 +344,7 @@ class Stockroom(RuleBasedStateMachine):
     @precondition(lambda self: any(a.holder for a in self.assets.values()))
     @rule(data=st.data())
     def stock_in(self, data: st.DataObject) -> None:
+        self.take_turn(data)
         held = self.tags_where(lambda a: a.holder is not None)
         # Often the returns whose slot was filled meanwhile: they need the chosen case.
         displaced = [t for t in held if self.occupant(self.assets[t].last or ("", 0))]
@@ -335,15 +380,20 @@ class Stockroom(RuleBasedStateMachine):
                 dest[t] = slot
                 event("stock-in: return case used")
         raws = [s.raw for s in batch]
-        if self.try_commit(valid, lambda: self.engine.commit_stock_in(raws, case)):
+        if self.try_commit(
+            valid,
+            lambda: self.engine.commit_stock_in(raws, case),
+            lambda: self.elsewhere.preview_stock_in(raws, case),
+        ):
             assert tags is not None
             assert len(set(dest.values())) == len(tags)  # never two returns into one slot
             for t in tags:
                 a = self.assets[t]
                 a.slot, a.holder = dest[t], None
 
-    @rule(badge=st.sampled_from(BADGES), active=st.booleans())
-    def set_active(self, badge: str, active: bool) -> None:
+    @rule(badge=st.sampled_from(BADGES), active=st.booleans(), station=st.integers(0, 1))
+    def set_active(self, badge: str, active: bool, station: int) -> None:
+        self.turn = station
         holder = self.engine.set_holder_active(badge, active)
         assert holder.active is active
         if self.active[badge] != active:
