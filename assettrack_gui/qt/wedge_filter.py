@@ -33,6 +33,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextCursor, QWindow
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -283,8 +284,8 @@ class WedgeFilter(QObject):
             self._apply_replay(self._detector.flush(), receiver)
             self._stale.stop()
             return False
-        modal = QApplication.activeModalWidget() is not None
-        in_text = not modal and _is_text_field(receiver)
+        text_field = _text_field_typed_into(receiver)
+        in_text = text_field is not None
         result = self._detector.feed(name, timestamp, in_text_field=in_text)
         self._apply_replay(result, receiver)
         if result.scan is not None:
@@ -294,7 +295,7 @@ class WedgeFilter(QObject):
             if result.swallow:
                 self._held.append(_HeldKey.of(event))
             elif in_text:
-                self._leak_target = receiver
+                self._leak_target = text_field
         if self._detector.pending:
             self._arm_stale()
         else:
@@ -372,18 +373,36 @@ def _receiver_for() -> QObject | None:
     """The object Qt delivers key events to (keyboard grab, popup, focus).
 
     Deliberately not ``window.focusObject()`` of the QWindow the event came for: that is a
-    throw-away wrapper of Qt's internal QWidgetWindow, and asking it for the focus widget makes PySide invalidate other
-    Python references to that widget when the wrapper goes (seen under X11: the confirmation's
-    ``clickedButton() is ok`` turned False, so a person's Enter cancelled the commit).
-    Key events go to the focus window, whose focus widget is the application's.
+    throw-away wrapper of Qt's internal QWidgetWindow, and asking it for the focus widget makes
+    PySide invalidate other Python references to that widget when the wrapper goes (seen under
+    X11: the confirmation's ``clickedButton() is ok`` turned False, so a person's Enter
+    cancelled the commit). Key events go to the focus window, whose focus widget is the
+    application's. For the same reason no method that returns a widget is called on the popup.
     """
     grabber = QWidget.keyboardGrabber()
     if grabber is not None:
         return grabber
+    focus = QApplication.focusWidget()
     popup = QApplication.activePopupWidget()
-    if popup is not None:
-        return popup.focusWidget() or popup
-    return QApplication.focusWidget() or QGuiApplication.focusObject()
+    if popup is not None and (focus is None or not popup.isAncestorOf(focus)):
+        return popup  # a menu: it gets the keys, not the widget that keeps the focus
+    return focus or QGuiApplication.focusObject()
+
+
+def _text_field_typed_into(receiver: QObject | None) -> QWidget | None:
+    """The text field a key sent to ``receiver`` types into, if any (never while a dialog is up).
+
+    A completer's popup list (the custodian search) passes typing on to its text field.
+    """
+    if QApplication.activeModalWidget() is not None:
+        return None
+    if isinstance(receiver, QWidget) and _is_text_field(receiver):
+        return receiver
+    if isinstance(receiver, QAbstractItemView) and receiver.isWindow():
+        focus = QApplication.focusWidget()
+        if focus is not None and focus is not receiver and _is_text_field(focus):
+            return focus
+    return None
 
 
 def _is_text_field(obj: QObject | None) -> bool:

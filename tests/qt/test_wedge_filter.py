@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
@@ -29,9 +30,10 @@ from PySide6.QtWidgets import (
 from assettrack_gui.core.wedge import WedgeConfig
 from assettrack_gui.qt.wedge_filter import SCAN_AS_TEXT, ScanGate, WedgeFilter, key_name
 
-# The offscreen platform cannot resize to size hints or raise windows, and says so.
+# The offscreen platform cannot resize to size hints, raise windows or grab the keyboard for
+# popups, and says so.
 pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise)\(\)"
+    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)\(?\)?"
 )
 
 SCANNER_MS = 8
@@ -494,3 +496,22 @@ def test_a_field_can_ask_for_scans_as_text(qtbot, host: Host, scans: list[str]) 
     Keyboard().type("AT-0001\r", delay=SCANNER_MS)
     assert scans == []
     assert searched == ["AT-0001"]
+
+
+def test_completer_popup_keeps_typing_immediate_and_bursts_out(
+    qtbot, host: Host, scans: list[str]
+) -> None:
+    """The custodian search: a completer list pops up while typing; typing still shows at once."""
+    completer = QCompleter(["Dana Reyes (B-1001)", "Dan Ito (B-1003)"], host.line)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    host.line.setCompleter(completer)
+    focus(qtbot, host.line)
+    kb = Keyboard()
+    kb.type("da", delay=PERSON_MS)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    kb.type("n", delay=PERSON_MS)
+    assert host.line.text() == "dan"  # at once, not after the stale timer
+    kb.pause()
+    kb.type("AT-0001\r", delay=SCANNER_MS)
+    assert scans == ["AT-0001"]
+    assert host.line.text() == "dan"
