@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
 
-    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from assettrack_gui.core.settings import load_settings
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.scanner_hub = install_scanners(app, window, load_settings(), args.serial)
     window.show()
     window.activateWindow()
-    QTimer.singleShot(0, window.offer_pending_batch)
+    window.offer_pending_batch_when_active()
     try:
         return app.exec()
     finally:

@@ -8,7 +8,7 @@ once with the verdict. Widgets never touch SQLite: the session and the engine do
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.serial_port_override = serial_port_override
         self._held_scans: list[tuple[str, str]] = []
         self._in_commit = False
+        self._pending_offer_due = False
         self._data_version = self._safe_data_version()
 
         self.setWindowTitle(f"AssetTrack — {store.path.name}")
@@ -730,6 +731,32 @@ class MainWindow(QMainWindow):
             f"Database: {self.store.path}",
         )
         self._refocus()
+
+    def offer_pending_batch_when_active(self, fallback_ms: int = 2000) -> None:
+        """At start: ask about a left-over batch once this window has the keyboard.
+
+        Asking before that could put the question on screen just as the window is given the
+        keyboard (on an X server without a window manager nobody hands it on to the dialog, and
+        the clerk's Enter would be lost). If the window is never activated, ask anyway.
+        """
+        self._pending_offer_due = True
+        QTimer.singleShot(fallback_ms, self._offer_if_due)
+        if self.isActiveWindow():
+            QTimer.singleShot(0, self._offer_if_due)
+
+    def _offer_if_due(self) -> None:
+        if self._pending_offer_due:
+            self._pending_offer_due = False
+            self.offer_pending_batch()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and self._pending_offer_due
+            and self.isActiveWindow()
+        ):
+            QTimer.singleShot(0, self._offer_if_due)
 
     def offer_pending_batch(self) -> bool:
         """If the last session left uncommitted scans, ask whether to take them back."""

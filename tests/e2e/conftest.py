@@ -14,8 +14,9 @@ Reusable pieces for every e2e test module:
   a non-zero exit unless ``check=False``.
 - ``seeded_db``: a database made with ``assettrack-admin`` (see ``SEED_*`` below).
 - ``start_app(db, *extra_args) -> window id``: start ``python -m assettrack_gui --db DB ...``,
-  wait until its window (title contains "AssetTrack") is visible, give it the keyboard focus
-  (``xdotool windowfocus --sync``) and return the X window id. ``start_app.process`` is the
+  wait until its window (title contains "AssetTrack") is visible, make sure the keyboard is on
+  the app (``xdotool windowfocus --sync`` unless the app already has it, e.g. in its "Restore
+  batch" question) and return the main window's X window id. ``start_app.process`` is the
   last ``Popen``; ``start_app.output()`` its stdout+stderr so far. Teardown kills the app.
 - ``wait_for(predicate, timeout=..., what=...)``: poll instead of sleeping.
 """
@@ -207,8 +208,23 @@ class AppLauncher:
                 wid = ""
         if not wid:
             raise AssertionError(f"no AssetTrack window appeared:\n{self.output()}")
-        self.xdo("windowfocus", "--sync", wid)
+        # The app activates its window itself, and a dialog it opens at start (the "Restore
+        # batch" question) takes the keyboard from there. Only when the keyboard is not on one
+        # of the app's windows is the main window focused: focusing it over an open dialog would
+        # strand the keyboard behind the dialog (no window manager hands it on).
+        deadline = time.monotonic() + 2.0
+        while not self._focus_in_app():
+            if time.monotonic() > deadline:
+                self.xdo("windowfocus", "--sync", wid)
+                break
+            time.sleep(0.05)
         return wid
+
+    def _focus_in_app(self) -> bool:
+        assert self.process is not None
+        focus = self.xdo("getwindowfocus", check=False).strip()
+        windows = self.xdo("search", "--pid", str(self.process.pid), check=False).split()
+        return bool(focus) and focus in windows
 
     def output(self) -> str:
         if self._log is None or not self._log.exists():

@@ -95,3 +95,52 @@ def test_stock_out_and_back_in_by_keyboard(
         "WHERE e.event_type IN ('STOCK_OUT', 'STOCK_IN') AND h.badge_code = 'B-1001'",
     ) == [(6,)]
     assert "Traceback" not in start_app.output()
+
+
+def test_batch_survives_a_crash_and_is_offered_back(
+    seeded_db: Path,
+    start_app: Any,
+    xdo: Callable[..., str],
+    wait_for: Callable[..., Any],
+) -> None:
+    import os
+    import signal
+
+    from assettrack_gui.core.pending import load_pending
+
+    db = seeded_db
+    start_app(db)
+    xdo("key", "ctrl+1")
+    for text in ("B-1002", "AT-SMOKE-0003", "AT-SMOKE-0004"):
+        xdo("type", "--delay", "8", text)
+        xdo("key", "Return")
+    wait_for(
+        lambda: (b := load_pending(db)) is not None and len(b.stock_out) == 2,
+        what="the pending batch file",
+    )
+    os.kill(start_app.process.pid, signal.SIGKILL)  # no chance to save anything on the way out
+    start_app.process.wait(10)
+
+    wid = start_app(db)
+    wait_for(
+        lambda: xdo("search", "--onlyvisible", "--name", "Restore batch", check=False),
+        what="the restore question",
+    )
+    xdo("key", "Return")  # Restore
+    # Once the question is gone the keyboard is back in the main window (no window manager).
+    wait_for(
+        lambda: xdo("getwindowfocus").strip() == wid,
+        what="the keyboard focus back on the main window",
+    )
+    xdo("key", "ctrl+Return")
+    wait_for(
+        lambda: xdo("search", "--onlyvisible", "--name", "Commit batch", check=False),
+        what="the confirmation dialog",
+    )
+    xdo("key", "Return")
+    wait_for(
+        lambda: custody(db)["AT-SMOKE-0004"] == ("IN_CUSTODY", "B-1002", None),
+        what="the restored batch to be committed",
+    )
+    assert custody(db)["AT-SMOKE-0003"] == ("IN_CUSTODY", "B-1002", None)
+    wait_for(lambda: load_pending(db) is None, what="the pending file to go")
