@@ -82,6 +82,7 @@ class Session:
         self.place_operation = PUT_AWAY
         self.preview: Preview | None = None
         self.last_lookup: Lookup | None = None
+        self.lookup_case: CaseInfo | None = None  # the case of the last Lookup, for its map
         self._saved_rows = False  # only a session that saved rows may delete the pending file
 
     # -- state ------------------------------------------------------------------------------
@@ -140,6 +141,10 @@ class Session:
         if self.mode == LOOKUP:
             result = self.engine.lookup(raw, history_limit=50)
             self.last_lookup = result
+            m = result.match
+            self.lookup_case = (
+                get_case(self.engine.conn, m.id) if m.kind == matching.CASE and m.id else None
+            )
             return ScanOutcome(result.match.found, result.title, lookup=result)
         m = self.engine.classify(raw)
         if m.kind in (matching.EMPTY,):

@@ -468,7 +468,6 @@ class MainWindow(QMainWindow):
         self.main_stack.setCurrentIndex(1 if mode == LOOKUP else 0)
         for w in (self.commit_button, self.clear_button, self.remove_button):
             w.setVisible(mode != LOOKUP)
-        self.case_map.setVisible(mode in (STOCK_IN, PLACE))
         self.qsettings.setValue("window/mode", mode)
         self.refresh_view()
         self.tabs.setCurrentIndex(0)
@@ -542,8 +541,9 @@ class MainWindow(QMainWindow):
 
     def _refresh_case_map(self) -> None:
         s = self.session
-        case = s.return_case if s.mode == STOCK_IN else s.place_case if s.mode == PLACE else None
-        if not self.case_map.isVisible() and s.mode not in (STOCK_IN, PLACE):
+        case = {STOCK_IN: s.return_case, PLACE: s.place_case, LOOKUP: s.lookup_case}.get(s.mode)
+        self.case_map.setVisible(s.mode in (STOCK_IN, PLACE) or case is not None)
+        if not self.case_map.isVisible():
             return
         try:
             slots = self.engine.case_slots(case.id) if case is not None else []

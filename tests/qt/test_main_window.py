@@ -467,8 +467,12 @@ def test_lookup_shows_where_and_history(qtbot, window: MainWindow) -> None:
     assert window.events_model.rowCount() >= 1
     ok, msg = scan(qtbot, window, "B-1001")
     assert ok and window.lookup_title.text() == "Holder Dana Reyes (B-1001)"
+    assert not window.case_map.isVisible()
+    ok, _ = scan(qtbot, window, "CART-A")  # a case: its map is shown
+    assert ok and window.case_map.isVisible()
+    assert window.case_map.model.index(0, 2).data() == "3\nAT-SMOKE-0003"
     ok, _ = scan(qtbot, window, "NOPE")
-    assert not ok
+    assert not ok and not window.case_map.isVisible()
 
 
 # -- persistence ----------------------------------------------------------------------------------
@@ -498,6 +502,18 @@ def test_pending_batch_is_offered_back_on_next_start(
     commit_with_enter(qtbot, second)
     qtbot.waitUntil(lambda: where(db, "AT-SMOKE-0002")[0] == "IN_CUSTODY", timeout=3000)
     assert not pending_path(db).exists()
+
+
+def test_restore_question_waits_for_the_window_to_be_active(qtbot, db: Path, make_window) -> None:
+    first = make_window(db)
+    scan(qtbot, first, "AT-SMOKE-0001")
+    first.close()
+    second = make_window(db)
+    seen: list[str] = []
+    answer_dialog(qtbot, Qt.Key.Key_Return, seen)
+    second.offer_pending_batch_when_active()
+    qtbot.waitUntil(lambda: second.preview_model.rowCount() == 1, timeout=3000)
+    assert "uncommitted batch" in seen[0]
 
 
 def test_discarding_the_pending_batch(qtbot, db: Path, make_window) -> None:
