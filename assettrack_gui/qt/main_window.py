@@ -242,6 +242,11 @@ class MainWindow(QMainWindow):
         entry_row.addWidget(scan_label)
         entry_row.addWidget(self.scan_entry, 1)
         layout.addLayout(entry_row)
+        self.scan_feedback = QLabel(" ")
+        self.scan_feedback.setObjectName("scanFeedback")
+        self.scan_feedback.setFont(self._big_font(1.1))
+        self.scan_feedback.setWordWrap(True)
+        layout.addWidget(self.scan_feedback)
 
         # Per-mode controls
         self.context_stack = QStackedWidget()
@@ -434,6 +439,7 @@ class MainWindow(QMainWindow):
             outcome = self.session.scan(text)
         except StoreError as exc:
             self._show_status(f"Database problem: {exc}", ok=False)
+            self._show_scan_feedback(str(exc), ok=False)
             self.scanHandled.emit(False, str(exc))
             return
         except UserError as exc:
@@ -448,6 +454,7 @@ class MainWindow(QMainWindow):
             self.table.selectRow(outcome.row)
             self.table.scrollTo(index)
         self._show_status(outcome.message, ok=outcome.accepted)
+        self._show_scan_feedback(outcome.message, ok=outcome.accepted)
         self.scanHandled.emit(outcome.accepted, outcome.message)
 
     # -- modes --------------------------------------------------------------------------------
@@ -560,6 +567,11 @@ class MainWindow(QMainWindow):
         self.lookup_title.setText(result.title)
         self.lookup_facts.setText("\n".join(f"{k}: {v}" for k, v in result.facts))
         self.events_model.set_events(result.events)
+
+    def _show_scan_feedback(self, text: str, ok: bool) -> None:
+        """The last scan's result in large type under the scan field, green ✓ or red ✗."""
+        self.scan_feedback.setText(f"✓  {text}" if ok else f"✗  {text}")
+        self.scan_feedback.setStyleSheet(f"color: {'#1b5e20' if ok else '#b71c1c'};")
 
     def _show_status(self, text: str, ok: bool) -> None:
         self.statusBar().setStyleSheet("" if ok else "QStatusBar { color: #b71c1c; }")

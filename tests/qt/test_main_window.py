@@ -229,6 +229,7 @@ def test_repeated_scan_is_flagged_not_added(qtbot, window: MainWindow) -> None:
 def test_unknown_and_deactivated_scans_are_refused_in_words(qtbot, window: MainWindow) -> None:
     ok, msg = scan(qtbot, window, "NOPE-1")
     assert not ok and msg == "no asset, badge or case NOPE-1"
+    assert window.scan_feedback.text() == "✗  no asset, badge or case NOPE-1"
     ok, msg = scan(qtbot, window, "at-smoke-0001")
     assert not ok and "Caps Lock" in msg
     ok, msg = scan(qtbot, window, "B-0999")
