@@ -32,6 +32,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Delete", "Remove the selected rows (in the table)"),
     ("Ctrl+Z", "Remove the last scan"),
     ("Ctrl+Shift+Delete", "Clear the batch (asks first)"),
+    ("Ctrl+R", "Open the receipt of the last stock-out or stock-in"),
     ("Ctrl+L", "Put the cursor in the scan field"),
     ("Ctrl+K", "Choose the custodian (Stock-Out)"),
     ("F1", "This list"),

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._held_scans: list[tuple[str, str]] = []
         self._in_commit = False
         self._pending_offer_due = False
+        self._receipt_batch = ""
         self._data_version = self._safe_data_version()
 
         self.setWindowTitle(f"AssetTrack — {store.path.name}")
@@ -161,12 +162,17 @@ class MainWindow(QMainWindow):
         self.scanner_settings_action.setObjectName("scannerSettingsAction")
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.about_action = self._action("&About AssetTrack", self.show_about)
+        self.receipt_action = self._action(
+            "&Receipt of the last batch…", self._last_receipt, "Ctrl+R"
+        )
+        self.receipt_action.setEnabled(False)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.commit_action)
         file_menu.addAction(self.clear_action)
+        file_menu.addAction(self.receipt_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -455,6 +461,8 @@ class MainWindow(QMainWindow):
             self.table.scrollTo(index)
         self._show_status(outcome.message, ok=outcome.accepted)
         self._show_scan_feedback(outcome.message, ok=outcome.accepted)
+        if outcome.added:
+            self._batch_edited()
         self.scanHandled.emit(outcome.accepted, outcome.message)
 
     # -- modes --------------------------------------------------------------------------------
@@ -630,18 +638,29 @@ class MainWindow(QMainWindow):
         if line is not None:
             line.selectAll()
 
+    def _batch_edited(self) -> None:
+        """A "not committed" banner is about a batch that has changed since: take it away."""
+        if self.banner.isVisible() and not self.banner.batch_id:
+            self.banner.hide()
+
+    def _last_receipt(self) -> None:
+        if self._receipt_batch:
+            self.open_receipt(self._receipt_batch)
+
     def remove_selected_rows(self) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         if not rows:
             return
         self.preview_model.remove_rows(rows)
         self._session_call(self.session.remove_rows, rows)
+        self._batch_edited()
         self._show_status(f"Removed {plural(len(rows), 'row')}", ok=True)
 
     def remove_last_scan(self) -> None:
         if self.mode == LOOKUP or not self.session.rows:
             return
         self._session_call(self.session.undo_last)
+        self._batch_edited()
         self._show_status("Removed the last scan", ok=True)
 
     def clear_batch(self) -> None:
@@ -658,6 +677,7 @@ class MainWindow(QMainWindow):
         self._refocus()
         if sure:
             self._session_call(self.session.clear)
+            self._batch_edited()
             self._show_status("Batch cleared", ok=True)
 
     def commit(self) -> None:
@@ -702,7 +722,10 @@ class MainWindow(QMainWindow):
                 self._refocus()
                 return
             done = f"{text}: done. Batch {result.batch_id} · {plural(result.count, 'asset')}"
-            self.banner.show_success(done, result.batch_id, receipt=s.mode in (STOCK_OUT, STOCK_IN))
+            has_receipt = s.mode in (STOCK_OUT, STOCK_IN)
+            self.banner.show_success(done, result.batch_id, receipt=has_receipt)
+            self._receipt_batch = result.batch_id if has_receipt else ""
+            self.receipt_action.setEnabled(has_receipt)
             self._show_status(f"Committed batch {result.batch_id}", ok=True)
             self._data_version = self._safe_data_version()
             self.reload_lists()

@@ -340,6 +340,9 @@ def test_refused_commit_keeps_batch_and_re_marks_rows(qtbot, window: MainWindow,
     assert not window.commit_button.isEnabled()
     assert "Not committed" in window.banner.label.text()
     assert_focus_on_entry(qtbot, window)
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not window.banner.isVisible()  # the batch changed: the warning is gone
+    assert window.commit_button.isEnabled()
 
 
 @pytest.mark.parametrize("fault", ["query_only", "busy"])
@@ -674,6 +677,8 @@ def test_receipt_button_opens_the_batch_receipt(
     qtbot.mouseClick(window.banner.receipt_button, Qt.MouseButton.LeftButton)
     assert opened == [window.banner.batch_id]
     assert_focus_on_entry(qtbot, window)
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert opened == [window.banner.batch_id] * 2
 
 
 def test_ctrl_q_quits(qtbot, window: MainWindow) -> None:
