@@ -35,6 +35,7 @@ class PendingBatch:
     return_case: str = ""  # case code
     placements: list[tuple[str, str, int | None]] = field(default_factory=list)
     place_operation: str = "PUT_AWAY"
+    place_case: str = ""  # case code chosen for the next put-away scan
     saved_at: str = ""
     db_path: str = ""
 
@@ -123,6 +124,7 @@ def load_pending(db_path: Path | str) -> PendingBatch | None:
         return_case=text("return_case"),
         placements=_placements(raw.get("placements")),
         place_operation=text("place_operation", "PUT_AWAY"),
+        place_case=text("place_case"),
         saved_at=text("saved_at"),
         db_path=text("db_path"),
     )

@@ -398,6 +398,7 @@ class Session:
             return_case=self.return_case.case_code if self.return_case else "",
             placements=[(r.scan, r.case_code, r.position) for r in self.batches[PLACE]],
             place_operation=self.place_operation,
+            place_case=self.place_case.case_code if self.place_case else "",
         )
 
     def restore(self, batch: PendingBatch) -> None:
@@ -420,6 +421,11 @@ class Session:
             self.return_case = find_case(conn, batch.return_case) if batch.return_case else None
         except UserError:
             self.return_case = None
+        try:
+            self.place_case = find_case(conn, batch.place_case) if batch.place_case else None
+        except UserError:
+            self.place_case = None
+        self.place_position = self.next_free_position()
         if batch.place_operation in (PUT_AWAY, MOVE):
             self.place_operation = batch.place_operation
         if batch.mode in MODES:

@@ -98,3 +98,17 @@ def test_a_fresh_session_leaves_the_last_runs_batch_alone(store: Store) -> None:
     second.set_mode(STOCK_IN)
     second.set_return_case(None)
     assert load_pending(store.path) is not None
+
+
+def test_restore_put_away_keeps_the_case(store: Store) -> None:
+    first = Session(Engine(store, "clerk"), store.path)
+    first.set_mode(PLACE)
+    first.scan("CART-A")
+    first.scan("AT-9")
+    batch = load_pending(store.path)
+    assert batch is not None and batch.place_case == "CART-A"
+    second = Session(Engine(store, "clerk"), store.path)
+    second.restore(batch)
+    assert second.mode == PLACE and second.place_case is not None
+    assert second.place_position == 5  # 4 is taken by the restored row
+    assert second.preview is not None and second.preview.ok
