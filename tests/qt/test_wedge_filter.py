@@ -515,3 +515,36 @@ def test_completer_popup_keeps_typing_immediate_and_bursts_out(
     kb.type("AT-0001\r", delay=SCANNER_MS)
     assert scans == ["AT-0001"]
     assert host.line.text() == "dan"
+
+
+def test_a_late_stale_timer_lets_queued_scanner_keys_arrive_first(
+    qtbot, host: Host, wedge: WedgeFilter, scans: list[str]
+) -> None:
+    """When the event loop was busy, the timer may fire before the rest of the burst is read."""
+    focus(qtbot, host.table)
+    kb = Keyboard()
+    kb.type("AT-0", delay=SCANNER_MS)
+    clock = [100.0]
+    wedge._clock = lambda: clock[0]
+    wedge._arm_stale()
+    clock[0] += 1.0  # the loop was busy for a second: the timer fires late
+    wedge._on_stale()
+    assert host.logs["table"].presses == []  # not handed out as typing yet
+    kb.type("001\r", delay=SCANNER_MS)  # the queued rest of the burst
+    assert scans == ["AT-0001"]
+    assert host.logs["table"].presses == []
+
+
+def test_a_stale_timer_hands_typing_on_after_a_few_late_tries(
+    qtbot, host: Host, wedge: WedgeFilter, scans: list[str]
+) -> None:
+    focus(qtbot, host.table)
+    Keyboard().type("b", delay=PERSON_MS)
+    clock = [100.0]
+    wedge._clock = lambda: clock[0]
+    wedge._arm_stale()
+    for _ in range(4):
+        clock[0] += 1.0
+        wedge._on_stale()
+    assert host.logs["table"].presses == ["b"]
+    assert scans == []
