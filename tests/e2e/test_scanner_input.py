@@ -162,12 +162,14 @@ def test_scans_land_in_one_batch_wherever_the_focus_is(
 
     # Quitting with the serial reader running is clean and quick.
     process = start_app.process
+    started = time.monotonic()
     key("ctrl+q")
     try:
         assert process.wait(10) == 0, start_app.output()
     except BaseException:
         os.killpg(process.pid, signal.SIGKILL)
         raise
+    assert time.monotonic() - started < 3, "quitting waited for the serial reader"
     assert "Traceback" not in start_app.output()
 
     admin(db, "verify")
