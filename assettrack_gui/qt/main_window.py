@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -205,8 +206,7 @@ class MainWindow(QMainWindow):
                 button.setMinimumHeight(36)
         self.mode_bar.setStyleSheet(
             "QToolButton { padding: 6px 14px; font-size: 11pt; }"
-            "QToolButton:checked { background: #1565c0; color: white; font-weight: bold;"
-            " border-radius: 4px; }"
+            "QToolButton:checked { background: #1565c0; color: white; border-radius: 4px; }"
         )
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.mode_bar)
 
@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
         # Per-mode controls
         self.context_stack = QStackedWidget()
         self.context_stack.setObjectName("modeControls")
+        self.context_stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         # Stock-Out: the custodian
         out_page = QWidget()
         out_form = QFormLayout(out_page)
@@ -339,7 +340,7 @@ class MainWindow(QMainWindow):
         hheader = self.table.horizontalHeader()
         hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hheader.setStretchLastSection(True)
-        for col, width in enumerate((40, 150, 200, 170, 170)):
+        for col, width in enumerate((40, 130, 180, 150, 150)):
             self.table.setColumnWidth(col, width)
         self.table.addAction(self.delete_action)
         self.main_stack.addWidget(self.table)
@@ -350,6 +351,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.case_map)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([880, 320])
         layout.addWidget(self.splitter, 1)
 
         bottom = QHBoxLayout()
@@ -480,6 +482,16 @@ class MainWindow(QMainWindow):
         self.mode_label.setText(MODE_TITLES[mode])
         self.mode_hint.setText(MODE_HINTS[mode])
         self.context_stack.setCurrentIndex(MODES.index(mode))
+        for i in range(self.context_stack.count()):  # the stack takes the current page's height
+            page = self.context_stack.widget(i)
+            policy = (
+                QSizePolicy.Policy.Preferred
+                if i == MODES.index(mode)
+                else QSizePolicy.Policy.Ignored
+            )
+            page.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+        self.context_stack.updateGeometry()
+        self.context_stack.setVisible(mode != LOOKUP)
         self.main_stack.setCurrentIndex(1 if mode == LOOKUP else 0)
         for w in (self.commit_button, self.clear_button, self.remove_button):
             w.setVisible(mode != LOOKUP)
@@ -575,6 +587,7 @@ class MainWindow(QMainWindow):
         self.lookup_title.setText(result.title)
         self.lookup_facts.setText("\n".join(f"{k}: {v}" for k, v in result.facts))
         self.events_model.set_events(result.events)
+        self.events_view.resizeColumnsToContents()
 
     def _show_scan_feedback(self, text: str, ok: bool) -> None:
         """The last scan's result in large type under the scan field, green ✓ or red ✗."""
