@@ -489,7 +489,8 @@ class MainWindow(QMainWindow):
                 if i == MODES.index(mode)
                 else QSizePolicy.Policy.Ignored
             )
-            page.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+            if page is not None:
+                page.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
         self.context_stack.updateGeometry()
         self.context_stack.setVisible(mode != LOOKUP)
         self.main_stack.setCurrentIndex(1 if mode == LOOKUP else 0)
