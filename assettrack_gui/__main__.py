@@ -6,9 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assettrack_gui.core import paths
 from assettrack_gui.core.errors import UserError
+
+if TYPE_CHECKING:
+    from assettrack_gui.core.store import Store
+    from assettrack_gui.qt.main_window import MainWindow
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,16 +42,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def open_window(store: Store, args: argparse.Namespace) -> MainWindow:
+    """The whole app on an open database: window, scanners (wedge + serial), Reports page."""
+    from PySide6.QtWidgets import QApplication
+
+    from assettrack_gui.core.settings import load_settings
+    from assettrack_gui.qt.main_window import MainWindow
+    from assettrack_gui.qt.reports_tab import ReportsTab
+    from assettrack_gui.qt.scanner_hub import install_scanners
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = MainWindow(store, operator=args.operator, serial_port_override=args.serial)
+    # Keyboard-wedge scanners anywhere in the app, the serial scanner, scan sounds, and
+    # Settings → Scanner settings… (stopped cleanly on quit).
+    window.scanner_hub = install_scanners(app, window, load_settings(), args.serial)
+    window.add_page(ReportsTab(store, load_settings()), "&Reports", "Ctrl+5")
+    return window
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
 
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from assettrack_gui.core.settings import load_settings
     from assettrack_gui.core.store import Store
-    from assettrack_gui.qt.main_window import APP_NAME, MainWindow, app_icon
-    from assettrack_gui.qt.scanner_hub import install_scanners
+    from assettrack_gui.qt.main_window import APP_NAME, app_icon
 
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
@@ -65,10 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "AssetTrack cannot open the database", f"{db_path}: {exc}")
         return 1
 
-    window = MainWindow(store, operator=args.operator, serial_port_override=args.serial)
-    # Keyboard-wedge scanners anywhere in the app, the serial scanner, scan sounds, and
-    # Settings → Scanner settings… (stopped cleanly on quit).
-    window.scanner_hub = install_scanners(app, window, load_settings(), args.serial)
+    window = open_window(store, args)
     window.show()
     window.activateWindow()
     window.offer_pending_batch_when_active()

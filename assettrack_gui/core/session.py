@@ -41,6 +41,9 @@ MODE_TITLES = {
     PLACE: "Put-away / Move",
     LOOKUP: "Lookup",
 }
+# Scans that name no asset still become a (refused) row in Stock-Out and Stock-In, so the clerk
+# sees every scan of the batch and nothing is committed until the bad one is dealt with.
+_REFUSED_ROW_KINDS = (matching.UNKNOWN, matching.AMBIGUOUS, matching.TOO_LONG)
 _SLOT_LABEL = re.compile(r"^(?P<case>.+)/(?P<pos>\d{1,6})$")
 
 
@@ -157,17 +160,24 @@ class Session:
             outcome = self._slot_scan(m.scan)
             if outcome is not None:
                 return outcome
-        if m.kind != matching.ASSET:
+        if m.kind not in (matching.ASSET, *_REFUSED_ROW_KINDS):
             return ScanOutcome(False, m.message)
-        assert m.id is not None
         for index, row in enumerate(self.rows):
-            if row.asset_id == m.id:
+            same = (
+                row.asset_id == m.id
+                if m.kind == matching.ASSET
+                else row.asset_id is None and self.engine.normalize(row.scan) == m.scan
+            )
+            if same:
+                shown = m.canonical if m.kind == matching.ASSET else matching.visible(m.scan)
                 return ScanOutcome(
                     False,
-                    f"{m.canonical} is already in this batch (row {index + 1}): not added again",
+                    f"{shown} is already in this batch (row {index + 1}): not added again",
                     row=index,
                 )
         if self.mode == PLACE:
+            if m.kind != matching.ASSET:
+                return ScanOutcome(False, m.message)
             if self.place_case is None:
                 return ScanOutcome(False, f"{m.canonical}: choose or scan a case first")
             if self.place_position is None:
@@ -188,6 +198,8 @@ class Session:
         self._saved()
         assert preview is not None
         line = preview.lines[index]
+        if m.kind != matching.ASSET:  # the reason already names the scan
+            return ScanOutcome(False, line.reason, row=index, added=True)
         tag = line.asset_tag or m.canonical
         if line.ok:
             return ScanOutcome(True, f"{tag}: {line.now} → {line.to}", row=index, added=True)

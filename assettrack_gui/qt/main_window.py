@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         mode_menu = bar.addMenu("&Mode")
         for mode in MODES:
             mode_menu.addAction(self.mode_actions[mode])
-        self.settings_menu = bar.addMenu("&Settings")
+        self.settings_menu = bar.addMenu("Se&ttings")  # Alt+S is the Scan field
         self.settings_menu.addAction(self.operator_action)
         self.settings_menu.addAction(self.scanner_settings_action)
         help_menu = bar.addMenu("&Help")
@@ -330,6 +330,7 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.preview_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(False)
@@ -416,9 +417,32 @@ class MainWindow(QMainWindow):
 
     # -- integration points -----------------------------------------------------------------
 
-    def add_page(self, widget: QWidget, title: str) -> int:
-        """Add a page (e.g. Reports) beside the scan work area; returns its tab index."""
-        return self.tabs.addTab(widget, title)
+    def add_page(self, widget: QWidget, title: str, shortcut: str | None = None) -> int:
+        """Add a page (e.g. Reports) beside the scan work area; returns its tab index.
+
+        With ``shortcut`` (e.g. "Ctrl+5") that key combination shows the page and gives it the
+        keyboard; Ctrl+1..4 come back to the scan work area.
+        """
+        index = self.tabs.addTab(widget, title)
+
+        def show_page() -> None:
+            self.tabs.setCurrentWidget(widget)
+            target = widget.focusWidget() or next(
+                (
+                    child
+                    for child in widget.findChildren(QWidget)
+                    if child.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and child.isEnabled()
+                    and child.isVisibleTo(widget)
+                ),
+                widget,
+            )
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+        if shortcut is not None:
+            self.tabs.setTabToolTip(index, f"{title.replace('&', '')} ({shortcut})")
+            self._action(f"{title}", show_page, shortcut).setObjectName(f"page_{index}")
+        return index
 
     def set_scanner_state(self, state: str, message: str = "") -> None:
         """Show the scanner's state: connected / disconnected / reconnecting / stopped / wedge."""

@@ -234,7 +234,22 @@ def test_unknown_and_deactivated_scans_are_refused_in_words(qtbot, window: MainW
     assert not ok and "Caps Lock" in msg
     ok, msg = scan(qtbot, window, "B-0999")
     assert not ok and "deactivated" in msg
-    assert window.preview_model.rowCount() == 0
+    # Scans that name no asset stay in the batch as refused rows: the clerk sees them, nothing
+    # commits until they are removed, and scanning the same one again is not a second row.
+    model = window.preview_model
+    assert model.rowCount() == 2
+    shown = [model.index(r, PreviewModel.VERDICT).data() for r in range(2)]
+    assert "NOPE-1" in shown[0] and "Caps Lock" in shown[1]
+    ok, msg = scan(qtbot, window, "NOPE-1")
+    assert not ok and "already in this batch (row 1)" in msg and model.rowCount() == 2
+    assert scan(qtbot, window, "B-1001")[0]
+    assert scan(qtbot, window, "AT-SMOKE-0001")[0]
+    assert not window.commit_button.isEnabled()
+    window.table.setFocus()
+    for _ in range(2):
+        window.table.selectRow(0)
+        qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert model.rowCount() == 1 and window.commit_button.isEnabled()
 
 
 def test_custodian_picker_search_by_badge_and_keyboard(qtbot, window: MainWindow) -> None:

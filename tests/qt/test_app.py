@@ -1,0 +1,64 @@
+"""The assembled app as `assettrack` starts it: window, scanners and the Reports page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from assettrack_gui.__main__ import build_parser, open_window
+from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.store import Store
+from assettrack_gui.qt.main_window import MainWindow
+from assettrack_gui.qt.reports_tab import ReportsTab
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
+)
+
+
+@pytest.fixture
+def app_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
+    store = Store(tmp_path / "stock.db")
+    Engine(store, "seed").add_holders([("", "Dana Reyes", "B-1001")])
+    window = open_window(store, build_parser().parse_args(["--operator", "clerk"]))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    yield window
+    window.scanner_hub.stop()
+    store.close()
+
+
+def test_reports_page_is_one_shortcut_away(qtbot, app_window: MainWindow) -> None:
+    titles = [app_window.tabs.tabText(i) for i in range(app_window.tabs.count())]
+    assert titles == ["Scan", "&Reports"]
+    qtbot.keyClick(app_window.scan_entry, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    page = app_window.tabs.currentWidget()
+    assert isinstance(page, ReportsTab)
+    focus = QApplication.focusWidget()
+    assert focus is not None and page.isAncestorOf(focus)
+    # Ctrl+1 brings the clerk back to scanning, keyboard in the scan field.
+    qtbot.keyClick(focus, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert app_window.tabs.currentIndex() == 0
+    qtbot.waitUntil(lambda: app_window.scan_entry.hasFocus())
+
+
+def test_alt_s_goes_to_the_scan_field_not_a_menu(qtbot, app_window: MainWindow) -> None:
+    titles = [a.text() for a in app_window.menuBar().actions()]
+    mnemonics = [t[t.index("&") + 1].lower() for t in titles if "&" in t]
+    assert len(mnemonics) == len(set(mnemonics)) and "s" not in mnemonics
+    app_window.table.setFocus()
+    qtbot.keyClick(app_window.table, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: app_window.scan_entry.hasFocus())
+
+
+def test_tab_leaves_the_preview_table(qtbot, app_window: MainWindow) -> None:
+    app_window.table.setFocus()
+    qtbot.keyClick(app_window.table, Qt.Key.Key_Tab)
+    assert not app_window.table.hasFocus()
