@@ -467,6 +467,9 @@ class MainWindow(QMainWindow):
         if self._in_commit:
             self._held_scans.append((text, source))
             return
+        if self.tabs.currentIndex() != 0:  # a scan on another page: show the batch it joins
+            self.tabs.setCurrentIndex(0)
+            self.scan_entry.setFocus()
         try:
             outcome = self.session.scan(text)
         except StoreError as exc:

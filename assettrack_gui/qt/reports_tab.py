@@ -105,6 +105,7 @@ from ..core.reports import EVENT_TYPES, Report, Row
 from ..core.settings import Settings
 from ..core.store import Store
 from .receipts import open_receipt, save_receipt_as
+from .wedge_filter import SCAN_AS_TEXT
 
 __all__ = [
     "FLAG_ROLE",
@@ -635,6 +636,15 @@ def _new_job_id() -> int:
     return _next_job_id
 
 
+def _takes_scans_as_text(widget: QWidget) -> None:
+    """A scan made while this field has the keyboard fills the field (badge, tag, case code)
+    instead of joining the batch on the Scan page."""
+    widget.setProperty(SCAN_AS_TEXT, True)
+    edit = widget.lineEdit() if isinstance(widget, QComboBox) else None
+    if edit is not None:
+        edit.setProperty(SCAN_AS_TEXT, True)
+
+
 def stop_all_jobs(timeout_ms: int = 5000) -> None:
     """Cancel every running load/export and wait for the threads (at quit, and in tests)."""
     for job in list(_LIVE_JOBS.values()):
@@ -713,12 +723,14 @@ class ReportsTab(QWidget):
         self.history_scan.setPlaceholderText("Scan or type an asset tag, then Enter")
         self.history_scan.setClearButtonEnabled(True)
         self.history_scan.returnPressed.connect(self.refresh)
+        _takes_scans_as_text(self.history_scan)
         self._add_page("history", [("&Asset:", self.history_scan)])
         # occupancy
         self.occupancy_case = QComboBox()
         self.occupancy_case.setEditable(True)
         self.occupancy_case.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.occupancy_case.activated.connect(self._param_changed)
+        _takes_scans_as_text(self.occupancy_case)
         self._add_page("occupancy", [("C&ase:", self.occupancy_case)])
         # events
         self.events_since = self._date_edit("from, e.g. 2026-11-01")
@@ -757,6 +769,7 @@ class ReportsTab(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Type to filter the rows below (any column)")
         self.filter_edit.setClearButtonEnabled(True)
+        _takes_scans_as_text(self.filter_edit)
         self.filter_edit.textChanged.connect(self._filter_changed)
         self.filter_edit.returnPressed.connect(self._apply_filter)
         self._filter_timer = QTimer(self)
@@ -852,6 +865,7 @@ class ReportsTab(QWidget):
         edit.setPlaceholderText("name, or scan a badge")
         edit.returnPressed.connect(self.refresh)
         combo.activated.connect(self._param_changed)
+        _takes_scans_as_text(combo)
         return combo
 
     def _days_spin(self) -> QSpinBox:

@@ -62,3 +62,27 @@ def test_tab_leaves_the_preview_table(qtbot, app_window: MainWindow) -> None:
     app_window.table.setFocus()
     qtbot.keyClick(app_window.table, Qt.Key.Key_Tab)
     assert not app_window.table.hasFocus()
+
+
+def test_a_scan_on_the_reports_page_brings_back_the_batch(qtbot, app_window: MainWindow) -> None:
+    qtbot.keyClick(app_window.scan_entry, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert app_window.tabs.currentIndex() == 1
+    app_window.on_scan("B-1001", "wedge")
+    assert app_window.tabs.currentIndex() == 0
+    assert app_window.custodian_label.text() == "Dana Reyes (B-1001)"
+    qtbot.waitUntil(lambda: app_window.scan_entry.hasFocus())
+
+
+def test_a_scan_into_a_reports_field_fills_the_field(qtbot, app_window: MainWindow) -> None:
+    from tests.qt.test_scanners_in_main_window import Keys
+
+    qtbot.keyClick(app_window.scan_entry, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    page = app_window.tabs.currentWidget()
+    assert isinstance(page, ReportsTab)
+    page.set_kind("history")
+    page.history_scan.setFocus()
+    qtbot.waitUntil(lambda: page.history_scan.hasFocus())
+    Keys().scanner("AT-0001")
+    assert page.history_scan.text() == "AT-0001"
+    assert app_window.tabs.currentWidget() is page
+    assert app_window.session.to_pending().stock_out == []
