@@ -65,7 +65,9 @@ MODE_HINTS = {
 SCANNER_STATES = {
     "connected": "Scanner: serial connected",
     "disconnected": "Scanner: serial DISCONNECTED",
-    "reconnecting": "Scanner: reconnecting…",
+    # The reader says "disconnected" and "reconnecting" back to back: the second must still say
+    # that the scanner is gone, or nobody ever sees it.
+    "reconnecting": "Scanner: serial DISCONNECTED — reconnecting…",
     "stopped": "Scanner: serial stopped",
     "wedge": "Scanner: keyboard",
 }
@@ -446,6 +448,10 @@ class MainWindow(QMainWindow):
 
     def set_scanner_state(self, state: str, message: str = "") -> None:
         """Show the scanner's state: connected / disconnected / reconnecting / stopped / wedge."""
+        if state == "reconnecting" and self.scanner_state == "disconnected":
+            # Keep why it was lost next to what it waits for.
+            lost = self.scanner_label.toolTip()
+            message = f"{lost} {message}".strip() if lost and lost != message else message
         self.scanner_state = state
         text = SCANNER_STATES.get(state, f"Scanner: {state}")
         self.scanner_label.setText(text)

@@ -7,7 +7,10 @@ system does); the end-to-end test does the same under Xvfb with xdotool.
 from __future__ import annotations
 
 import contextlib
+import os
+import pty
 import sqlite3
+import tty
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from assettrack_gui.core.store import Store
 from assettrack_gui.qt.feedback import Feedback
 from assettrack_gui.qt.main_window import MainWindow
 from assettrack_gui.qt.scanner_hub import ScannerHub
+from assettrack_gui.qt.serial_reader import SerialReader
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
@@ -150,3 +154,26 @@ def test_burst_on_the_case_map_in_stock_in(qtbot, window: MainWindow) -> None:
     focus(qtbot, window.case_map.view)
     keys.scanner("AT-0004")
     assert batch(window).stock_in == ["AT-0004"]
+
+
+def test_unplugged_serial_scanner_shows_disconnected_while_it_retries(
+    qtbot, window: MainWindow
+) -> None:
+    """The reader says "disconnected" then "reconnecting" at once: the label must still warn."""
+    master, slave = pty.openpty()
+    tty.setraw(slave)
+    name = os.ttyname(slave)
+    os.close(slave)
+    reader = SerialReader(name, parent=window)
+    reader.stateChanged.connect(window.set_scanner_state)
+    reader.start()
+    try:
+        qtbot.waitUntil(lambda: window.scanner_state == "connected", timeout=5000)
+        assert window.scanner_label.text() == "Scanner: serial connected"
+        os.close(master)
+        qtbot.waitUntil(lambda: window.scanner_state == "reconnecting", timeout=5000)
+        assert "DISCONNECTED" in window.scanner_label.text()
+        assert "reconnecting" in window.scanner_label.text()
+        assert name in window.scanner_label.toolTip()  # why it was lost is kept
+    finally:
+        assert reader.stop()
