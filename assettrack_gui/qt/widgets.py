@@ -114,8 +114,22 @@ class CustodianPicker(QComboBox):
         self.blockSignals(False)
         changed = (holder_id if row >= 0 else None) != self._current
         self._current = holder_id if row >= 0 else None
+        if changed:
+            self._close_search()
         if emit and changed:
             self.holderChanged.emit(self._current)
+
+    def _close_search(self) -> None:
+        """A custodian chosen another way (a badge scan): the search list and its text go.
+
+        Left open, the list covers the large custodian name and keeps the half-typed search.
+        """
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None and popup.isVisible():
+            popup.hide()
+        row = self.currentIndex()
+        self.setEditText(self.itemText(row) if row >= 0 else "")
 
     def _index_changed(self, row: int) -> None:
         holder_id = self._model.item(row).data(HolderIdRole) if row >= 0 else None

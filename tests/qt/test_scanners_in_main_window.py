@@ -177,3 +177,19 @@ def test_unplugged_serial_scanner_shows_disconnected_while_it_retries(
         assert name in window.scanner_label.toolTip()  # why it was lost is kept
     finally:
         assert reader.stop()
+
+
+def test_badge_scan_closes_the_custodian_search_list(qtbot, window: MainWindow) -> None:
+    """Ctrl+K, a person types part of a name, then scans a badge: the list must not stay open."""
+    keys = Keys()
+    picker = window.custodian_picker
+    window.focus_custodian()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in (picker, picker.lineEdit()))
+    keys.type("da", delay=150)
+    popup = picker.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    keys.scanner("B-1001")
+    assert batch(window).custodian == "B-1001"
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=1000)
+    assert window.custodian_label.text() == "Dana Reyes (B-1001)"
+    assert picker.currentText() == "Dana Reyes (B-1001)"  # not the half-typed "da"
