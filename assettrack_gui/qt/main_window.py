@@ -515,6 +515,8 @@ class MainWindow(QMainWindow):
         self.mode_label.setText(MODE_TITLES[mode])
         self.mode_hint.setText(MODE_HINTS[mode])
         self.context_stack.setCurrentIndex(MODES.index(mode))
+        if self.banner.mode != mode:  # the banner is about another mode's batch
+            self.banner.hide()
         for i in range(self.context_stack.count()):  # the stack takes the current page's height
             page = self.context_stack.widget(i)
             policy = (
@@ -576,6 +578,13 @@ class MainWindow(QMainWindow):
         self.place_op_combo.setCurrentIndex(0 if s.place_operation == PUT_AWAY else 1)
         self.place_op_combo.blockSignals(False)
         self._refresh_case_map()
+        if (
+            self.banner.kind == "refused"
+            and self.banner.mode == s.mode
+            and preview is not None
+            and preview.ok
+        ):
+            self.banner.hide()  # nothing is refused any more (e.g. another station gave it back)
         # summary and commit
         if s.mode == LOOKUP:
             self.summary_label.setText("")
@@ -747,7 +756,9 @@ class MainWindow(QMainWindow):
                 self.refresh_view()
                 self.banner.show_problem(
                     "Not committed: the database changed since these scans were checked. "
-                    "The refused rows are marked; remove them and commit again."
+                    "The refused rows are marked; remove them and commit again.",
+                    kind="refused",
+                    mode=s.mode,
                 )
                 message(
                     self,
@@ -758,7 +769,7 @@ class MainWindow(QMainWindow):
                 self._refocus()
                 return
             except StoreError as exc:
-                self.banner.show_problem(f"Not committed: {exc} The batch is kept.")
+                self.banner.show_problem(f"Not committed: {exc} The batch is kept.", mode=s.mode)
                 message(
                     self,
                     "Could not save",
@@ -770,7 +781,7 @@ class MainWindow(QMainWindow):
                 return
             done = f"{text}: done. Batch {result.batch_id} · {plural(result.count, 'asset')}"
             has_receipt = s.mode in (STOCK_OUT, STOCK_IN)
-            self.banner.show_success(done, result.batch_id, receipt=has_receipt)
+            self.banner.show_success(done, result.batch_id, receipt=has_receipt, mode=s.mode)
             self._receipt_batch = result.batch_id if has_receipt else ""
             self.receipt_action.setEnabled(has_receipt)
             self._show_status(f"Committed batch {result.batch_id}", ok=True)

@@ -255,6 +255,10 @@ class Banner(QFrame):
         self.setObjectName("commitBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.batch_id = ""
+        # What the banner is about, so the window can take it away when that changes:
+        # kind is "success", "refused" (rows the commit refused) or "error"; mode is the batch's.
+        self.kind = ""
+        self.mode = ""
         layout = QHBoxLayout(self)
         self.label = QLabel()
         self.label.setObjectName("bannerText")
@@ -273,8 +277,9 @@ class Banner(QFrame):
         layout.addWidget(self.close_button)
         self.hide()
 
-    def show_success(self, text: str, batch_id: str, receipt: bool) -> None:
+    def show_success(self, text: str, batch_id: str, receipt: bool, mode: str = "") -> None:
         self.batch_id = batch_id
+        self.kind, self.mode = "success", mode
         self.setStyleSheet(
             "#commitBanner { background: #e8f5e9; border: 2px solid #2e7d32; border-radius: 4px; }"
             "#bannerText { color: #1b5e20; }"
@@ -283,8 +288,9 @@ class Banner(QFrame):
         self.receipt_button.setVisible(receipt)
         self.show()
 
-    def show_problem(self, text: str) -> None:
+    def show_problem(self, text: str, kind: str = "error", mode: str = "") -> None:
         self.batch_id = ""
+        self.kind, self.mode = kind, mode
         self.setStyleSheet(
             "#commitBanner { background: #ffebee; border: 2px solid #c62828; border-radius: 4px; }"
             "#bannerText { color: #b71c1c; }"

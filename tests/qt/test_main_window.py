@@ -734,3 +734,48 @@ def test_command_line_options(db: Path, make_window) -> None:
     assert (str(args.db), args.serial, args.operator) == ("x.db", "/dev/ttyACM0", "al")
     assert build_parser().parse_args([]).db is None
     assert make_window(db).serial_port_override is None
+
+
+def test_refused_banner_goes_when_the_rows_check_ok_again(
+    qtbot, window: MainWindow, db: Path
+) -> None:
+    scan(qtbot, window, "B-1001")
+    scan(qtbot, window, "AT-SMOKE-0001")
+    with Store(db) as other:
+        Engine(other, "station-2").commit_stock_out(["AT-SMOKE-0001"], "B-1002")
+    window._poll.stop()  # let the commit find out
+    answer_dialog(qtbot, Qt.Key.Key_Return)  # confirm
+    answer_dialog_later: list[str] = []
+
+    def refused_box() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None or not isinstance(box, QMessageBox) or box.text().endswith("?"):
+            QTimer.singleShot(10, refused_box)
+            return
+        answer_dialog_later.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, refused_box)
+    window.commit_action.trigger()
+    qtbot.waitUntil(lambda: bool(answer_dialog_later), timeout=3000)
+    assert window.banner.isVisible() and "refused rows" in window.banner.label.text()
+    # The other station gives it back: the row checks OK again, the red banner is stale.
+    with Store(db) as other:
+        Engine(other, "station-2").commit_stock_in(["AT-SMOKE-0001"], None)
+    window._check_database_changed()
+    assert verdicts(window) == ["OK"]
+    assert not window.banner.isVisible()
+    assert window.commit_button.isEnabled()
+
+
+def test_success_banner_goes_when_the_mode_changes(qtbot, window: MainWindow) -> None:
+    scan(qtbot, window, "B-1001")
+    scan(qtbot, window, "AT-SMOKE-0001")
+    commit_with_enter(qtbot, window)
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=3000)
+    assert "done" in window.banner.label.text()
+    assert_focus_on_entry(qtbot, window)
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.mode == STOCK_IN
+    assert not window.banner.isVisible()
+    assert window.receipt_action.isEnabled()  # Ctrl+R still opens the receipt
