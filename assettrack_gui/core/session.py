@@ -45,6 +45,8 @@ MODE_TITLES = {
 # sees every scan of the batch and nothing is committed until the bad one is dealt with.
 _REFUSED_ROW_KINDS = (matching.UNKNOWN, matching.AMBIGUOUS, matching.TOO_LONG)
 _SLOT_LABEL = re.compile(r"^(?P<case>.+)/(?P<pos>\d{1,6})$")
+# How the engine says a placement used the other operation ("already in slot X — use Move").
+_WRONG_OPERATION = ("— use Move", "— use Put-away")
 
 
 def plural(n: int, word: str) -> str:
@@ -122,6 +124,16 @@ class Session:
         self.place_operation = operation
         self._changed(PLACE)
 
+    def slot_occupant(self, position: int | None) -> str | None:
+        """The tag of the asset in ``position`` of the put-away case, or None if it is empty."""
+        case = self.place_case
+        if case is None or position is None:
+            return None
+        for _, pos, tag, _ in self.engine.case_slots(case.id):
+            if pos == position:
+                return tag
+        return None
+
     def next_free_position(self) -> int | None:
         """The lowest empty slot of the put-away case that no row of the batch is going to."""
         case = self.place_case
@@ -193,7 +205,9 @@ class Session:
         if self.mode == PLACE and index == 0 and preview is not None and not preview.lines[0].ok:
             self._try_other_place_operation()
             preview = self.preview
-        if self.mode == PLACE:
+        if self.mode == PLACE and preview is not None and preview.lines[index].ok:
+            # On to the next empty slot. A refused row keeps the position it was refused for,
+            # so what the clerk sees is the slot the message is about.
             self.place_position = self.next_free_position()
         self._saved()
         assert preview is not None
@@ -255,11 +269,34 @@ class Session:
             return ScanOutcome(
                 False, f"case {case.case_code} has positions 1–{case.size}, not {position}"
             )
+        previous_case, self.place_case = self.place_case, case
+        occupant = self.slot_occupant(position)
+        if occupant is not None:
+            self.place_case = previous_case
+            return ScanOutcome(False, self.taken_message(case, position, occupant))
         self.place_position = position
         self._saved()
         return ScanOutcome(True, f"Slot {case.case_code}/{position}")
 
+    def taken_message(self, case: CaseInfo, position: int, occupant: str) -> str:
+        """Why an occupied slot cannot be the target, and which position stays chosen."""
+        stays = (
+            f"position stays {self.place_case.case_code}/{self.place_position}"
+            if self.place_case is not None and self.place_position is not None
+            else "choose an empty slot"
+        )
+        return f"slot {case.case_code}/{position} is taken by {occupant}: {stays}"
+
     def _try_other_place_operation(self) -> None:
+        """The first asset of a batch picks Put-away or Move by where it is now.
+
+        Switch whenever the refusal was "wrong operation" and the other operation does not say
+        the same: if the other one still refuses (the chosen slot is taken, say), its reason is
+        the real problem and is the one the clerk should read.
+        """
+        assert self.preview is not None
+        if not self.preview.lines[0].reason.endswith(_WRONG_OPERATION):
+            return
         other = MOVE if self.place_operation == PUT_AWAY else PUT_AWAY
         items = self._placements()
         alt = (
@@ -267,7 +304,7 @@ class Session:
             if other == MOVE
             else self.engine.preview_put_away(items)
         )
-        if alt.ok:
+        if alt.ok or not alt.lines[0].reason.endswith(_WRONG_OPERATION):
             self.place_operation = other
             self.preview = alt
 

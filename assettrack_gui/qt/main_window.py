@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
         self.main_stack.addWidget(self._build_lookup_page())
         self.splitter.addWidget(self.main_stack)
         self.case_map = CaseMapView()
-        self.case_map.slotSelected.connect(self._case_map_slot_selected)
+        self.case_map.slotChosen.connect(self._case_map_slot_chosen)
         self.splitter.addWidget(self.case_map)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -619,9 +619,12 @@ class MainWindow(QMainWindow):
             slots = self.engine.case_slots(case.id) if case is not None else []
         except Exception:  # noqa: BLE001 - the map is a convenience; the status bar says more
             slots = []
+        self.case_map.choosing = s.mode == PLACE
         self.case_map.show_case(case, slots)
         if s.mode == PLACE:
             self.case_map.select_position(s.place_position)
+        else:
+            self.case_map.model.set_target(None)
 
     def _show_lookup(self) -> None:
         result = self.session.last_lookup
@@ -664,16 +667,48 @@ class MainWindow(QMainWindow):
     def _position_chosen(self, value: int) -> None:
         self.session.set_place_position(value or None)
         self.case_map.select_position(value or None)
+        self._warn_if_taken(value or None)
+
+    def _warn_if_taken(self, position: int | None) -> bool:
+        """Say so when the put-away target is an occupied slot (nothing can go there)."""
+        case = self.session.place_case
+        try:
+            occupant = self.session.slot_occupant(position)
+        except StoreError:
+            return False
+        if case is None or position is None or occupant is None:
+            return False
+        text = f"Slot {case.case_code}/{position} is taken by {occupant}: choose an empty slot"
+        self._show_status(text, ok=False)
+        self._show_scan_feedback(text, ok=False)
+        return True
 
     def _place_operation_chosen(self, index: int) -> None:
         self._session_call(self.session.set_place_operation, self.place_op_combo.itemData(index))
 
-    def _case_map_slot_selected(self, position: int) -> None:
-        if self.mode == PLACE and position != self.session.place_position:
-            self.session.set_place_position(position)
-            self.position_spin.blockSignals(True)
-            self.position_spin.setValue(position)
-            self.position_spin.blockSignals(False)
+    def _case_map_slot_chosen(self, position: int) -> None:
+        """Enter or a click on a slot of the map: the next asset goes there, if it is empty."""
+        s = self.session
+        if self.mode != PLACE or position == s.place_position or s.place_case is None:
+            return
+        try:
+            occupant = s.slot_occupant(position)
+        except StoreError as exc:
+            self._show_status(str(exc), ok=False)
+            return
+        if occupant is not None:
+            text = s.taken_message(s.place_case, position, occupant)
+            self._show_status(text, ok=False)
+            self._show_scan_feedback(text, ok=False)
+            return
+        s.set_place_position(position)
+        self.position_spin.blockSignals(True)
+        self.position_spin.setValue(position)
+        self.position_spin.blockSignals(False)
+        self.case_map.select_position(position)
+        text = f"Slot {s.place_case.case_code}/{position}: the next asset goes here"
+        self._show_status(text, ok=True)
+        self._show_scan_feedback(text, ok=True)
 
     def _session_call(self, fn: object, *args: object) -> None:
         try:

@@ -19,6 +19,7 @@ SlotRole = Qt.ItemDataRole.UserRole + 3  # (slot_id, position, tag or None, desc
 OK_FG, OK_BG = QColor("#1b5e20"), QColor("#e8f5e9")
 BAD_FG, BAD_BG = QColor("#b71c1c"), QColor("#ffebee")
 EMPTY_BG, FULL_BG = QColor("#f5f5f5"), QColor("#e3f2fd")
+TARGET_BG = QColor("#fff59d")  # the put-away target slot
 
 _icons: dict[bool, QIcon] = {}
 
@@ -166,6 +167,18 @@ class CaseMapModel(QAbstractTableModel):
         self._rows = 0
         self._cols = 0
         self._slots: list[tuple[int, int, str | None, str]] = []
+        self.target: int | None = None  # Put-away / Move: where the next asset goes
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_target(self, position: int | None) -> None:
+        if position == self.target:
+            return
+        old, self.target = self.target, position
+        for pos in (old, position):
+            index = self.index_of_position(pos) if pos else QModelIndex()
+            if index.isValid():
+                self.dataChanged.emit(index, index)
 
     def set_case(
         self, rows: int, cols: int, slots: Sequence[tuple[int, int, str | None, str]]
@@ -204,10 +217,16 @@ class CaseMapModel(QAbstractTableModel):
         if slot is None:
             return None
         _, position, tag, description = slot
+        target = position == self.target
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{position}\n{tag}" if tag else f"{position}\nempty"
+            head = f"{position} ▶ next" if target else str(position)
+            return f"{head}\n{tag}" if tag else f"{head}\nempty"
         if role == Qt.ItemDataRole.BackgroundRole:
+            if target:
+                return QBrush(TARGET_BG)
             return QBrush(FULL_BG if tag else EMPTY_BG)
+        if role == Qt.ItemDataRole.FontRole and target:
+            return self._bold
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor("#0d47a1") if tag else QColor("#757575"))
         if role == Qt.ItemDataRole.TextAlignmentRole:

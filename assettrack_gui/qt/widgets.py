@@ -183,9 +183,13 @@ class CaseChooser(QComboBox):
 
 
 class CaseMapView(QWidget):
-    """A case's slots as a grid: empty or occupied with the tag; the selected slot is described."""
+    """A case's slots as a grid: empty or occupied with the tag; the current slot is described.
 
-    slotSelected = Signal(int)  # position
+    Moving around (arrows, Tab leaves the map) only shows what is in a slot; ``slotChosen`` is
+    emitted for a deliberate choice: Enter on a slot, or a click.
+    """
+
+    slotChosen = Signal(int)  # position
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,6 +210,9 @@ class CaseMapView(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.view.setWordWrap(True)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the map; arrows move inside it
+        self.view.activated.connect(self._chosen)
+        self.view.clicked.connect(self._chosen)
         layout.addWidget(self.view, 1)
         self.detail = QLabel("Select a slot to see its asset.")
         self.detail.setObjectName("slotDetail")
@@ -213,6 +220,8 @@ class CaseMapView(QWidget):
         layout.addWidget(self.detail)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self._case: CaseInfo | None = None
+        # Put-away / Move: the detail line says how to make the current slot the target.
+        self.choosing = False
 
     def show_case(
         self, case: CaseInfo | None, slots: Sequence[tuple[int, int, str | None, str]]
@@ -231,6 +240,8 @@ class CaseMapView(QWidget):
         self.detail.setText("Select a slot to see its asset.")
 
     def select_position(self, position: int | None) -> None:
+        """Mark ``position`` as the target and put the map's cursor on it (no signal)."""
+        self.model.set_target(position)
         index = self.model.index_of_position(position) if position else QModelIndex()
         if index.isValid():
             self.view.setCurrentIndex(index)
@@ -241,8 +252,18 @@ class CaseMapView(QWidget):
             return
         _, position, tag, description = slot
         where = f"{self._case.case_code}/{position}"
-        self.detail.setText(f"{where}: {tag} — {description}" if tag else f"{where}: empty")
-        self.slotSelected.emit(position)
+        if tag:
+            text = f"{where}: {tag} — {description}"
+        elif self.choosing and position != self.model.target:
+            text = f"{where}: empty — Enter or click puts the next asset here"
+        else:
+            text = f"{where}: empty"
+        self.detail.setText(text)
+
+    def _chosen(self, index: QModelIndex) -> None:
+        slot = index.data(SlotRole) if index.isValid() else None
+        if slot is not None:
+            self.slotChosen.emit(slot[1])
 
 
 class Banner(QFrame):

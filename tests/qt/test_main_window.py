@@ -474,6 +474,63 @@ def test_put_away_then_move(qtbot, window: MainWindow, db: Path) -> None:
     assert window.case_map.detail.text() == "SHELF-B/3: AT-SMOKE-0001 — ThinkPad T14"
 
 
+def test_case_map_tab_leaves_and_only_enter_or_click_chooses_the_slot(
+    qtbot, window: MainWindow
+) -> None:
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert scan(qtbot, window, "CART-A") == (True, "Case CART-A: next free slot 5")
+    view = window.case_map.view
+    model = window.case_map.model
+    assert model.index(0, 4).data() == "5 ▶ next\nempty"  # the target is marked
+    view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not view  # Tab leaves the map
+    assert window.session.place_position == 5
+    view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    qtbot.keyClick(view, Qt.Key.Key_Left)  # onto CART-A/4: shows what is there, chooses nothing
+    assert window.case_map.detail.text() == "CART-A/4: AT-SMOKE-0004 — ThinkPad T14"
+    assert window.session.place_position == 5 and window.position_spin.value() == 5
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # an occupied slot cannot be the target
+    assert window.session.place_position == 5 and window.position_spin.value() == 5
+    assert "slot CART-A/4 is taken by AT-SMOKE-0004" in window.scan_feedback.text()
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # CART-A/9, empty
+    assert "CART-A/9: empty" in window.case_map.detail.text()
+    assert window.session.place_position == 5
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.session.place_position == 9 and window.position_spin.value() == 9
+    assert model.index(1, 3).data() == "9 ▶ next\nempty"
+    rect = view.visualRect(model.index(1, 1))  # a click on CART-A/7 chooses it too
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.session.place_position == 7 and window.position_spin.value() == 7
+    ok, msg = scan(qtbot, window, "AT-SMOKE-0005")
+    assert ok and msg == "AT-SMOKE-0005: storage (no slot) → CART-A/7"
+
+
+def test_first_asset_switches_to_move_even_when_the_slot_is_taken(
+    qtbot, window: MainWindow
+) -> None:
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert scan(qtbot, window, "CART-A")[0]
+    window.position_spin.setValue(2)  # typed into the Position box: taken, and the clerk is told
+    assert "Slot CART-A/2 is taken by AT-SMOKE-0002" in window.scan_feedback.text()
+    ok, msg = scan(qtbot, window, "AT-SMOKE-0001")  # slotted: Move, but its target is taken
+    assert not ok
+    assert msg == "AT-SMOKE-0001: slot CART-A/2 is taken by AT-SMOKE-0002"
+    assert window.place_op_combo.currentData() == "MOVE"
+    assert window.position_spin.value() == 2  # stays where the message says
+    # A slot label of an occupied slot does not become the target.
+    ok, msg = scan(qtbot, window, "CART-A/3")
+    assert not ok and msg == "slot CART-A/3 is taken by AT-SMOKE-0003: position stays CART-A/2"
+    assert window.position_spin.value() == 2
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert scan(qtbot, window, "CART-A/6") == (True, "Slot CART-A/6")
+    ok, msg = scan(qtbot, window, "AT-SMOKE-0001")
+    assert ok and msg == "AT-SMOKE-0001: CART-A/1 → CART-A/6"
+    assert window.place_op_combo.currentData() == "MOVE"
+
+
 # -- Lookup ---------------------------------------------------------------------------------------
 
 
