@@ -8,7 +8,7 @@ once with the verdict. Widgets never touch SQLite: the session and the engine do
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from assettrack_gui.core.custody import MOVE, PUT_AWAY, Engine
 from assettrack_gui.core.errors import Refused, StoreError, UserError
+from assettrack_gui.core.matching import visible
 from assettrack_gui.core.pending import PendingBatch, load_pending
 from assettrack_gui.core.session import (
     LOOKUP,
@@ -334,7 +335,9 @@ class MainWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        # A refused row grows to show its whole reason (word-wrapped in the Verdict column,
+        # which takes the width the case map leaves); OK rows keep one line.
+        self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(False)
         vheader = self.table.verticalHeader()
         vheader.setVisible(False)
@@ -343,8 +346,10 @@ class MainWindow(QMainWindow):
         hheader = self.table.horizontalHeader()
         hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hheader.setStretchLastSection(True)
-        for col, width in enumerate((40, 130, 180, 150, 150)):
+        for col, width in enumerate((36, 120, 160, 150, 120)):
             self.table.setColumnWidth(col, width)
+        hheader.sectionResized.connect(self._verdict_width_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_selected)
         self.table.addAction(self.delete_action)
         self.main_stack.addWidget(self.table)
         self.main_stack.addWidget(self._build_lookup_page())
@@ -559,6 +564,7 @@ class MainWindow(QMainWindow):
         preview = s.preview
         lines = preview.lines if preview is not None and s.mode != LOOKUP else []
         self.preview_model.set_lines(lines)
+        self._fit_rows()
         # custodian
         self.custodian_picker.select_holder(s.custodian.id if s.custodian else None, emit=False)
         if s.custodian is not None:
@@ -608,6 +614,32 @@ class MainWindow(QMainWindow):
         self.clear_button.setEnabled(has_rows)
         self.remove_button.setEnabled(has_rows)
         self.undo_action.setEnabled(has_rows)
+
+    def _fit_rows(self) -> None:
+        """Refused rows as tall as their wrapped reason; the others back to one line."""
+        one_line = self.table.verticalHeader().defaultSectionSize()
+        for row, line in enumerate(self.preview_model.lines):
+            if not line.ok:
+                self.table.setRowHeight(row, max(one_line, self.table.sizeHintForRow(row) + 6))
+            elif self.table.rowHeight(row) != one_line:
+                self.table.setRowHeight(row, one_line)
+
+    def _verdict_width_changed(self, column: int, _old: int, _new: int) -> None:
+        if column == PreviewModel.VERDICT:
+            self._fit_rows()
+
+    def _row_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The selected row's verdict in full under the scan field (the table may be narrow)."""
+        if not current.isValid() or current.row() >= self.preview_model.rowCount():
+            return
+        line = self.preview_model.line(current.row())
+        tag = line.asset_tag or visible(line.scan)
+        if line.ok:
+            self._show_scan_feedback(
+                f"Row {current.row() + 1} · {tag}: {line.now} → {line.to}", True
+            )
+        else:
+            self._show_scan_feedback(f"Row {current.row() + 1} · {tag}: {line.reason}", False)
 
     def _refresh_case_map(self) -> None:
         s = self.session

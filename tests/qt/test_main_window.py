@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.custody import Engine, NewAsset, Placement
 from assettrack_gui.core.pending import load_pending, pending_path
 from assettrack_gui.core.session import LOOKUP, PLACE, STOCK_IN, STOCK_OUT
 from assettrack_gui.core.store import Store
@@ -405,6 +406,42 @@ def test_database_error_keeps_the_batch(qtbot, window: MainWindow, db: Path, fau
 
 
 # -- Stock-In -----------------------------------------------------------------------------------
+
+
+def test_refusal_reasons_are_readable_beside_the_case_map(
+    qtbot, window: MainWindow, db: Path
+) -> None:
+    """At the default 1200×800 with the case map shown, a long reason is not cut off."""
+    with Store(db) as other:
+        engine = Engine(other, "other")
+        engine.commit_stock_out(["AT-SMOKE-0001", "AT-SMOKE-0003"], "B-1001")
+        engine.commit_put_away([Placement("AT-SMOKE-0005", "CART-A", 1)])
+    assert window.size().width() == 1200
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.case_map.isVisible()
+    window.splitter.setSizes([880, 320])  # as the real app lays it out under X11
+    qtbot.waitUntil(lambda: window.case_map.width() >= 250)
+    assert not scan(qtbot, window, "AT-SMOKE-0001")[0]
+    assert scan(qtbot, window, "AT-SMOKE-0003")[0]
+    reason = "its slot CART-A/1 is taken by AT-SMOKE-0005"
+    table = window.table
+    index = window.preview_model.index(0, PreviewModel.VERDICT)
+    assert reason in index.data()
+    # The whole text fits in the cell: wrapped to the column's width, the row is tall enough.
+    font = index.data(Qt.ItemDataRole.FontRole)
+    rect = table.visualRect(index)
+    needed = QFontMetrics(font).boundingRect(
+        QRect(0, 0, rect.width() - 40, 10_000), Qt.TextFlag.TextWordWrap, index.data()
+    )
+    assert needed.height() > QFontMetrics(font).height()  # it does not fit on one line here
+    assert table.rowHeight(0) >= needed.height()
+    assert table.rowHeight(1) == table.verticalHeader().defaultSectionSize()
+    # Selecting a row puts its whole verdict under the scan field too.
+    table.setFocus()
+    table.selectRow(1)
+    table.selectRow(0)
+    assert reason in window.scan_feedback.text()
+    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith(reason)
 
 
 def test_stock_in_back_to_slots_and_return_case(qtbot, window: MainWindow, db: Path) -> None:
