@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -103,6 +104,8 @@ class ScanTestPad(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumHeight(48)
+        # Never squeezed by the results below it (they push the dialog taller instead).
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Scanner test area")
         self.listening_to_filter = False
         self.arrivals: list[Arrival] = []
@@ -186,6 +189,10 @@ class ScannerSettingsDialog(QDialog):
         self._ports = ports
         self._settings_path = settings_path
         self.saved: Settings | None = None
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_to_contents)
 
         # Keyboard wedge
         self.max_interval = QSpinBox()
@@ -250,8 +257,12 @@ class ScannerSettingsDialog(QDialog):
         for label in (self.arrived, self.timing, self.verdict, self.normalised):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         test_box = QGroupBox("Test your scanner")
         test_form = QFormLayout(test_box)
+        test_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        test_form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         test_form.addRow(self.pad)
         test_form.addRow("Arrived:", self.arrived)
         test_form.addRow("Speed:", self.timing)
@@ -274,7 +285,9 @@ class ScannerSettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         for box in (wedge_box, text_box, serial_box, test_box):
             layout.addWidget(box)
+        layout.addStretch(0)
         layout.addWidget(buttons)
+        self.setMinimumWidth(560)
 
         if wedge is not None:
             self.pad.listening_to_filter = True
@@ -357,6 +370,31 @@ class ScannerSettingsDialog(QDialog):
     # --- the test area ---------------------------------------------------------------------------
 
     def update_test_area(self) -> None:
+        self._show_test_results()
+        # Once the labels' new heights have reached the layouts (they are posted events).
+        self._fit_timer.start()
+
+    def _fit_to_contents(self) -> None:
+        """Grow (never shrink) so that wrapped results are shown whole.
+
+        Word-wrapped labels need more height the narrower they are, which a top-level window's
+        minimum size does not follow; and without a window manager nobody resizes the dialog.
+        """
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = self.width()
+        needed = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        needed = max(needed, layout.totalMinimumSize().height())
+        if needed > self.height():
+            self.resize(width, needed)
+
+    def _show_test_results(self) -> None:
         settings = self.settings()
         if self.pad.serial_scans:
             text = self.pad.serial_scans[-1]

@@ -213,3 +213,22 @@ def test_a_persons_tab_leaves_the_test_area(qtbot, dialog: ScannerSettingsDialog
     scan_into(dialog.pad, "\t", delay=8, start=90_000)
     assert not dialog.pad.hasFocus()
     assert dialog.pad.arrivals == []
+
+
+def test_test_area_results_are_laid_out_readably(qtbot, dialog: ScannerSettingsDialog) -> None:
+    """Wrapped results push the rows below them down and the dialog grows; nothing overlaps."""
+    height_before = dialog.height()
+    dialog.pad.setFocus()
+    qtbot.waitUntil(dialog.pad.hasFocus)
+    scan_into(dialog.pad, "]C1AT-SMOKE-0001-LONGER-BARCODE-TEXT-12345\r", delay=55)
+    qtbot.wait(50)  # let the layout settle
+    assert "Raise the threshold" in dialog.verdict.text()
+    rows = [dialog.pad, dialog.arrived, dialog.timing, dialog.verdict, dialog.normalised]
+    for upper, lower in zip(rows, rows[1:], strict=False):
+        assert upper.geometry().bottom() < lower.geometry().top(), (upper, lower)
+    for label in rows[1:]:
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert dialog.pad.height() >= dialog.pad.minimumHeight()
+    box = dialog.pad.parentWidget()
+    assert dialog.normalised.geometry().bottom() < box.contentsRect().bottom()
+    assert dialog.height() > height_before  # it grew to fit
