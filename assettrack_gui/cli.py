@@ -689,9 +689,12 @@ def _local_zone() -> str:
 
 
 def _csv_dest(text: str) -> str:
-    if text == "-":
-        return text
-    dest = Path(text).expanduser()
+    from .core.csvout import is_stream, resolve_dest
+
+    dest_text = resolve_dest(text)
+    if is_stream(dest_text):
+        return dest_text
+    dest = Path(dest_text)
     if dest.is_dir():
         raise UsageError(f"{dest} is a folder; give a file name for the CSV.")
     if not dest.parent.is_dir():
@@ -708,14 +711,14 @@ def _report_output(
     table: Callable[[Report], int] | None = None,
 ) -> int:
     """Run one report inside a read snapshot: ``--csv`` export with the log head, or a table."""
-    from .core.csvout import sidecar_path, write_csv
+    from .core.csvout import is_stream, sidecar_path, write_csv
 
     with ctx.store().read() as conn:
         report = build(conn)
         if args.csv is not None:
             dest = _csv_dest(args.csv)
             rows = write_csv(dest, report.header, report.rows(), log_head=log_head(conn))
-            if dest == "-":
+            if is_stream(dest):  # stdout, a FIFO or a device: no sidecar, head went to stderr
                 if rows == 0:
                     _warn(empty)
                 return 0

@@ -9,8 +9,9 @@ Why each rule exists:
   and is written ``'-123``.
 * Excel reads UTF-8 reliably only with a BOM, so files (and stdout) are ``utf-8-sig``, CRLF lines.
 * Rows are streamed: a 1,000,000-event export holds one row at a time, never the list.
-* The CSV is written to a hidden temp file next to the destination, fsynced and renamed into
-  place, so a crash or a cancel never leaves a partial CSV under the final name.
+* The CSV is written to a hidden temp file next to the destination (mode 0o666 minus the umask),
+  fsynced and renamed into place, so a crash or a cancel never leaves a partial CSV under the
+  final name. A symlink is followed first; a FIFO or device is written to directly.
 
 Event-log head sidecar
 ----------------------
@@ -38,16 +39,20 @@ import io
 import math
 import os
 import secrets
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+from .errors import UserError
 from .eventlog import LogHead, utc_now
 
 __all__ = [
     "ExportCancelled",
     "SIDECAR_SUFFIX",
+    "is_stream",
+    "resolve_dest",
     "neutralise",
     "sidecar_path",
     "write_csv",
@@ -82,6 +87,58 @@ def neutralise(value: Any) -> str | int | float:
     if text.startswith(_FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def resolve_dest(dest: str | os.PathLike[str]) -> str:
+    """Where an export really goes: ``-`` stays ``-``; a symlink is followed to its target.
+
+    Following the link first means the temp-file-and-rename lands on the target (and the sidecar
+    beside it) instead of replacing the link itself with a regular file.
+    """
+    if isinstance(dest, str) and dest == "-":
+        return dest
+    path = Path(dest).expanduser()
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    return str(path)
+
+
+def is_stream(dest: str | os.PathLike[str]) -> bool:
+    """True for ``-`` and for an existing destination that is not a regular file.
+
+    A FIFO, a terminal or a device (``/dev/stdout``, ``/dev/null``) must be written to, never
+    replaced by a renamed temp file, and gets no sidecar beside it: its log head goes to stderr.
+    """
+    if isinstance(dest, str) and dest == "-":
+        return True
+    try:
+        mode = os.stat(dest).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _stream_into(
+    dest: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    log_head: tuple[int, str] | LogHead | None,
+    progress: Callable[[int], object] | None,
+    cancelled: Callable[[], bool] | None,
+) -> int:
+    """Write straight into a non-regular destination; a write error is a message, not a traceback."""
+    try:
+        with open(dest, "wb") as fh:
+            count, digest = _write_rows(cast(BinaryIO, fh), header, rows, progress, cancelled)
+            fh.flush()
+    except ExportCancelled:
+        raise
+    except OSError as exc:
+        raise UserError(f"Cannot write the CSV to {dest}: {exc.strerror or exc}") from None
+    if log_head is not None:
+        sys.stderr.write(_head_lines(log_head, dest, count, digest))
+        sys.stderr.flush()
+    return count
 
 
 def sidecar_path(dest: str | os.PathLike[str]) -> Path:
@@ -183,7 +240,9 @@ def _temp_beside(dest: Path) -> tuple[Path, BinaryIO]:
     while True:
         tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.part")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0))
+            fd = os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+            )
         except FileExistsError:
             continue
         return tmp, os.fdopen(fd, "wb")
@@ -222,8 +281,10 @@ def write_csv(
     at the end; ``cancelled()`` is polled every 1,000 rows and, when true, the partial file is
     deleted and :class:`ExportCancelled` raised (on stdout, output just stops: what was already
     written cannot be taken back, and no log-head lines are printed). An existing file at
-    ``dest`` is replaced only when the new one is complete. Raises ``OSError`` if the folder does
-    not exist or cannot be written.
+    ``dest`` is replaced only when the new one is complete; a symlink is followed to its target.
+    An existing FIFO or device (see :func:`is_stream`) is written to directly, with the log head
+    on stderr as for ``-``, and a failed write there raises :class:`UserError`. Raises ``OSError``
+    if the folder does not exist or cannot be written.
     """
     if isinstance(dest, str) and dest == "-":
         sys.stdout.flush()
@@ -234,6 +295,9 @@ def write_csv(
             sys.stderr.flush()
         return count
 
+    dest = resolve_dest(dest)
+    if is_stream(dest):
+        return _stream_into(str(dest), header, rows, log_head, progress, cancelled)
     dest = Path(dest)
     tmp, (count, digest) = _write_atomically(
         dest, lambda fh: _write_rows(fh, header, rows, progress, cancelled)
