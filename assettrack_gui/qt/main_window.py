@@ -911,12 +911,22 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if (
-            event.type() == QEvent.Type.ActivationChange
-            and self._pending_offer_due
-            and self.isActiveWindow()
-        ):
+        if event.type() != QEvent.Type.ActivationChange or not self.isActiveWindow():
+            return
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal is not self:
+            # The keyboard came here while a dialog is open (on X11 without a window manager
+            # anything can focus this window). Qt drops every key sent to a window a modal
+            # dialog blocks, so scans would vanish and Enter/Esc would do nothing: give the
+            # keyboard back to the dialog, where scans are held until it closes.
+            QTimer.singleShot(0, self._return_keyboard_to_dialog)
+        elif self._pending_offer_due:
             QTimer.singleShot(0, self._offer_if_due)
+
+    def _return_keyboard_to_dialog(self) -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal is not self and modal.isVisible():
+            bring_to_front(modal)
 
     def offer_pending_batch(self) -> bool:
         """If the last session left uncommitted scans, ask whether to take them back."""

@@ -18,19 +18,37 @@ press still does (a character after a short delay, Enter/Esc at once). Completed
 the :class:`ScanGate` until no modal dialog is open, and are then released in order, so a scan
 never slips into a batch that is being confirmed.
 
+Keys for a window a dialog blocks: Qt drops every key event sent to a window that a modal
+dialog blocks, before any event filter sees it. On an X server without a window manager the
+keyboard can land there anyway (``xdotool windowfocus`` on the main window while the start-up
+"Restore batch" question is open; Qt's own attempt to hand the focus on is refused by X because
+its timestamp is older than the focus change). :class:`BlockedWindowKeys`, a native event filter
+the :class:`WedgeFilter` installs on xcb, re-addresses such key events to the modal dialog (so
+the scan is held like any other and Enter/Esc answer the dialog) and gives the dialog the
+keyboard back.
+
 A field where a scan should stay text (a search box meant to be scanned into) opts out with
 ``field.setProperty(SCAN_AS_TEXT, True)``: while it has focus the filter lets every key through.
 """
 
 from __future__ import annotations
 
+import ctypes
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractNativeEventFilter,
+    QByteArray,
+    QEvent,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextCursor, QWindow
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +63,7 @@ from PySide6.QtWidgets import (
 
 from assettrack_gui.core.wedge import BurstDetector, FeedResult, WedgeConfig
 
-__all__ = ["SCAN_AS_TEXT", "ScanGate", "WedgeFilter", "key_name"]
+__all__ = ["SCAN_AS_TEXT", "BlockedWindowKeys", "ScanGate", "WedgeFilter", "key_name"]
 
 _MODIFIER_NAMES = {
     Qt.Key.Key_Shift: "shift",
@@ -183,6 +201,80 @@ class ScanGate(QObject):
             self._draining = False
 
 
+_XCB_KEY_PRESS, _XCB_KEY_RELEASE = 2, 3
+_XCB_EVENT_WINDOW_OFFSET = 12  # xcb_key_press_event_t / xcb_key_release_event_t: "event"
+
+
+class BlockedWindowKeys(QAbstractNativeEventFilter):
+    """xcb: key events for a window a modal dialog blocks go to the dialog instead.
+
+    See the module docstring. Only this application's own blocked top-level windows are
+    re-addressed; keys for the dialog itself, its popups (a combo box list) or with no dialog
+    open are left alone.
+    """
+
+    def __init__(self, activate: Callable[[QWidget], None] | None = None) -> None:
+        super().__init__()
+        self._activate = activate or _give_keyboard_to
+        self._activation_due = False
+        self.redirected = 0  # key events re-addressed so far (for tests and diagnostics)
+
+    def nativeEventFilter(  # noqa: N802 (Qt override)
+        self, event_type: QByteArray | bytes | bytearray | memoryview, message: object
+    ) -> tuple[bool, int]:
+        name = event_type.data() if isinstance(event_type, QByteArray) else bytes(event_type)
+        if name != b"xcb_generic_event_t":
+            return False, 0
+        address = int(message)  # type: ignore[call-overload]
+        if not address:
+            return False, 0
+        kind = ctypes.c_uint8.from_address(address).value & 0x7F
+        if kind not in (_XCB_KEY_PRESS, _XCB_KEY_RELEASE):
+            return False, 0
+        self.readdress(address)
+        return False, 0
+
+    def readdress(self, address: int) -> bool:
+        """Point the key event at ``address`` to the modal dialog if it was for a blocked window."""
+        modal = QApplication.activeModalWidget()
+        if modal is None or not modal.internalWinId():
+            return False
+        target = ctypes.c_uint32.from_address(address + _XCB_EVENT_WINDOW_OFFSET)
+        if target.value not in _blocked_window_ids(modal):
+            return False
+        target.value = int(modal.internalWinId()) & 0xFFFFFFFF
+        self.redirected += 1
+        if not self._activation_due:
+            # Qt has now seen this key's timestamp, so X accepts the focus change it asks for.
+            self._activation_due = True
+            QTimer.singleShot(0, lambda: self._activate_modal())
+        return True
+
+    def _activate_modal(self) -> None:
+        self._activation_due = False
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal.isVisible():
+            self._activate(modal)
+
+
+def _blocked_window_ids(modal: QWidget) -> set[int]:
+    """X window ids of this application's other top-level windows (``exec()`` blocks them all)."""
+    ids = set()
+    for widget in QApplication.topLevelWidgets():
+        if widget is modal or not widget.isVisible() or not widget.internalWinId():
+            continue
+        if widget.windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip):
+            continue
+        ids.add(int(widget.internalWinId()) & 0xFFFFFFFF)
+    return ids
+
+
+def _give_keyboard_to(dialog: QWidget) -> None:
+    if QGuiApplication.platformName() != "offscreen":
+        dialog.raise_()
+    dialog.activateWindow()
+
+
 class WedgeFilter(QObject):
     """Application-wide key filter that turns scanner bursts into scans; see the module docstring.
 
@@ -212,6 +304,7 @@ class WedgeFilter(QObject):
         self._stale_due = 0.0
         self._stale_rearms = 0
         self._clock: Callable[[], float] = time.monotonic
+        self._blocked_keys: BlockedWindowKeys | None = None
 
     @property
     def config(self) -> WedgeConfig:
@@ -225,10 +318,16 @@ class WedgeFilter(QObject):
 
     def install(self, app: QApplication) -> None:
         app.installEventFilter(self)
+        if QGuiApplication.platformName() == "xcb" and self._blocked_keys is None:
+            self._blocked_keys = BlockedWindowKeys()
+            app.installNativeEventFilter(self._blocked_keys)
 
     def uninstall(self, app: QApplication) -> None:
         self._apply_replay(self._detector.flush(), self._receiver)
         app.removeEventFilter(self)
+        if self._blocked_keys is not None:
+            app.removeNativeEventFilter(self._blocked_keys)
+            self._blocked_keys = None
 
     # --- the filter ---------------------------------------------------------------------------
 

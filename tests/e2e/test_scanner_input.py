@@ -255,3 +255,39 @@ def test_serial_scanner_unplugged_and_plugged_back_while_the_app_runs(
         assert start_app.process.poll() is None
     finally:
         cable.unplug()
+
+
+def test_burst_while_the_restore_question_is_open_and_the_main_window_has_the_keyboard(
+    db: Path,
+    start_app: Any,
+    xdo: Callable[..., str],
+    wait_for: Callable[..., Any],
+) -> None:
+    """With no window manager, focusing the main window over the start-up question must not
+    leave a dead keyboard: the question takes the keyboard back, the burst waits for it, and a
+    person's Enter answers it."""
+    from assettrack_gui.core.pending import save_pending
+
+    save_pending(db, PendingBatch(stock_out=["AT-0001"], custodian="B-1001"))
+    wid = start_app(db)
+    question = wait_for(
+        lambda: xdo("search", "--onlyvisible", "--name", "Restore batch", check=False).split(),
+        what="the restore question",
+    )[0]
+    xdo("windowfocus", "--sync", wid)  # X focus on the main window, the question still open
+    time.sleep(SETTLE_S)
+    xdo("type", "--delay", "8", "AT-0002\r")
+    time.sleep(SETTLE_S)
+    assert xdo("getwindowfocus").strip() == question  # the question has the keyboard again
+    assert (load_pending(db) or PendingBatch()).stock_out == ["AT-0001"]  # nothing slipped in
+    xdo("key", "Return")  # a person answers: Restore
+    wait_for(
+        lambda: not xdo("search", "--onlyvisible", "--name", "Restore batch", check=False),
+        what="the restore question to close",
+    )
+    wait_for(
+        lambda: (load_pending(db) or PendingBatch()).stock_out == ["AT-0001", "AT-0002"],
+        what="the held scan to join the restored batch",
+    )
+    assert (load_pending(db) or PendingBatch()).custodian == "B-1001"
+    assert "Traceback" not in start_app.output()

@@ -629,6 +629,37 @@ def test_restore_question_waits_for_the_window_to_be_active(qtbot, db: Path, mak
     assert "uncommitted batch" in seen[0]
 
 
+def test_main_window_activated_under_the_restore_question_gives_it_the_keyboard_back(
+    qtbot, db: Path, make_window
+) -> None:
+    """Anything that activates the main window while the question is open (no window manager)
+    must not leave a dead keyboard: Qt blocks the main window's keys, so the question gets the
+    keyboard back and a person's Enter answers it."""
+    first = make_window(db)
+    scan(qtbot, first, "AT-SMOKE-0001")
+    first.close()
+    second = make_window(db)
+    answers: list[bool] = []
+    active_after: list[bool] = []
+
+    def steal_focus_then_answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or QApplication.activeWindow() is not dialog:
+            QTimer.singleShot(10, steal_focus_then_answer)
+            return
+        second.activateWindow()  # as `xdotool windowfocus` on the main window does
+        qtbot.wait(100)
+        active_after.append(QApplication.activeWindow() is dialog)
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, steal_focus_then_answer)
+    answers.append(second.offer_pending_batch())
+    assert active_after == [True]  # the question had the keyboard again
+    assert answers == [True]
+    assert second.preview_model.rowCount() == 1
+    assert_focus_on_entry(qtbot, second)
+
+
 def test_discarding_the_pending_batch(qtbot, db: Path, make_window) -> None:
     first = make_window(db)
     scan(qtbot, first, "AT-SMOKE-0001")

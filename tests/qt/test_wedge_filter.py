@@ -7,10 +7,11 @@ what each widget really received after the filter.
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,9 +27,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6.Shiboken import VoidPtr
 
 from assettrack_gui.core.wedge import WedgeConfig
-from assettrack_gui.qt.wedge_filter import SCAN_AS_TEXT, ScanGate, WedgeFilter, key_name
+from assettrack_gui.qt.wedge_filter import (
+    SCAN_AS_TEXT,
+    BlockedWindowKeys,
+    ScanGate,
+    WedgeFilter,
+    key_name,
+)
 
 # The offscreen platform cannot resize to size hints, raise windows or grab the keyboard for
 # popups, and says so.
@@ -548,3 +556,50 @@ def test_a_stale_timer_hands_typing_on_after_a_few_late_tries(
         wedge._on_stale()
     assert host.logs["table"].presses == ["b"]
     assert scans == []
+
+
+def _xcb_key_event(kind: int, window: int) -> ctypes.Array[ctypes.c_char]:
+    """An xcb_key_press_event_t (32 bytes): response_type, …, "event" window at offset 12."""
+    buffer = ctypes.create_string_buffer(32)
+    buffer[0] = kind
+    ctypes.c_uint32.from_buffer(buffer, 12).value = window
+    return buffer
+
+
+def test_keys_for_a_window_a_dialog_blocks_go_to_the_dialog(qtbot) -> None:
+    """X11 without a window manager: the keyboard on the main window while a dialog is open.
+
+    Qt would drop those keys (the window is blocked); they are re-addressed to the dialog,
+    whose wedge filter holds the scan, and the dialog is given the keyboard back.
+    """
+    main = QWidget()
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    activated: list[QWidget] = []
+    keys = BlockedWindowKeys(activate=activated.append)
+    main_id = int(main.internalWinId())
+    press = _xcb_key_event(2, main_id)
+    assert not keys.readdress(ctypes.addressof(press))  # no dialog: left alone
+    dialog = QDialog(main)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert QApplication.activeModalWidget() is dialog
+    dialog_id = int(dialog.internalWinId())
+    event_type = QByteArray(b"xcb_generic_event_t")
+    for kind in (2, 3, 2 | 0x80):  # press, release, a press sent by another client
+        event = _xcb_key_event(kind, main_id)
+        handled = keys.nativeEventFilter(event_type, VoidPtr(ctypes.addressof(event)))
+        assert handled == (False, 0)  # Qt still handles it: for the dialog's window now
+        assert ctypes.c_uint32.from_buffer(event, 12).value == dialog_id
+    assert keys.redirected == 3
+    own = _xcb_key_event(2, dialog_id)
+    assert not keys.readdress(ctypes.addressof(own))  # the dialog's own keys are left alone
+    other = _xcb_key_event(2, 0x0DEADBEE)
+    assert not keys.readdress(ctypes.addressof(other))  # not one of this app's windows
+    qtbot.waitUntil(lambda: activated == [dialog])  # once, after the event
+    motion = _xcb_key_event(6, main_id)
+    keys.nativeEventFilter(event_type, VoidPtr(ctypes.addressof(motion)))
+    assert ctypes.c_uint32.from_buffer(motion, 12).value == main_id  # not a key event
+    dialog.close()
