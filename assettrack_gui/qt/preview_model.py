@@ -219,7 +219,7 @@ class CaseMapModel(QAbstractTableModel):
         _, position, tag, description = slot
         target = position == self.target
         if role == Qt.ItemDataRole.DisplayRole:
-            head = f"{position} ▶ next" if target else str(position)
+            head = f"▶ {position}" if target else str(position)
             return f"{head}\n{tag}" if tag else f"{head}\nempty"
         if role == Qt.ItemDataRole.BackgroundRole:
             if target:

@@ -518,7 +518,7 @@ def test_case_map_tab_leaves_and_only_enter_or_click_chooses_the_slot(
     assert scan(qtbot, window, "CART-A") == (True, "Case CART-A: next free slot 5")
     view = window.case_map.view
     model = window.case_map.model
-    assert model.index(0, 4).data() == "5 ▶ next\nempty"  # the target is marked
+    assert model.index(0, 4).data() == "▶ 5\nempty"  # the target is marked
     view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
     qtbot.keyClick(view, Qt.Key.Key_Tab)
@@ -537,7 +537,7 @@ def test_case_map_tab_leaves_and_only_enter_or_click_chooses_the_slot(
     assert window.session.place_position == 5
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert window.session.place_position == 9 and window.position_spin.value() == 9
-    assert model.index(1, 3).data() == "9 ▶ next\nempty"
+    assert model.index(1, 3).data() == "▶ 9\nempty"
     rect = view.visualRect(model.index(1, 1))  # a click on CART-A/7 chooses it too
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.session.place_position == 7 and window.position_spin.value() == 7
