@@ -245,6 +245,7 @@ class CaseMapView(QWidget):
         index = self.model.index_of_position(position) if position else QModelIndex()
         if index.isValid():
             self.view.setCurrentIndex(index)
+        self._current_changed(self.view.currentIndex(), QModelIndex())  # the detail line
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         slot = current.data(SlotRole) if current.isValid() else None

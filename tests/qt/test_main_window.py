@@ -538,6 +538,7 @@ def test_case_map_tab_leaves_and_only_enter_or_click_chooses_the_slot(
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert window.session.place_position == 9 and window.position_spin.value() == 9
     assert model.index(1, 3).data() == "▶ 9\nempty"
+    assert window.case_map.detail.text() == "CART-A/9: empty"  # no "Enter puts…" any more
     rect = view.visualRect(model.index(1, 1))  # a click on CART-A/7 chooses it too
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.session.place_position == 7 and window.position_spin.value() == 7
