@@ -28,12 +28,14 @@ from .core.custody import (
     Engine,
     HolderInfo,
     Placement,
+    check_operator,
     default_operator,
     find_holder,
 )
 from .core.errors import Refused, UsageError, UserError
 from .core.eventlog import LogHead, log_head
 from .core.matching import visible
+from .core.settings import Settings, load_settings_checked
 from .core.store import Store, latest_version, translate_error
 from .core.verify import verify
 
@@ -62,6 +64,15 @@ class Context:
         self.operator: str = getattr(args, "operator", None) or default_operator()
         self._store: Store | None = None
         self._engine: Engine | None = None
+        self._settings: Settings | None = None
+
+    def settings(self) -> Settings:
+        """The shared settings file, read once; its problems are one warning line each."""
+        if self._settings is None:
+            self._settings, problems = load_settings_checked()
+            for problem in problems:
+                _warn(f"warning: {problem}")
+        return self._settings
 
     def store(self) -> Store:
         """The existing AssetTrack database; never creates one (that is ``init``'s job)."""
@@ -92,7 +103,7 @@ class Context:
 
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine(self.store(), operator=self.operator)
+            self._engine = Engine(self.store(), operator=self.operator, settings=self.settings())
         return self._engine
 
     def close(self) -> None:
@@ -100,6 +111,26 @@ class Context:
             self._store.close()
             self._store = None
             self._engine = None
+
+
+# -- option values ---------------------------------------------------------------------------------
+
+MAX_DAYS = 36500  # a hundred years: longer than anything is held, small enough for date maths
+
+
+def _given(text: str) -> str:
+    """An option's value: an empty one (``--db ''``) is a mistake, never "use the default"."""
+    if text == "":
+        raise argparse.ArgumentTypeError("the value is empty; give one or leave the option out")
+    return text
+
+
+def _operator_name(text: str) -> str:
+    _given(text)
+    try:
+        return check_operator(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # -- parser building blocks --------------------------------------------------------------------------
@@ -111,12 +142,14 @@ def _global_options(parser: argparse.ArgumentParser, *, after_command: bool) -> 
     parser.add_argument(
         "--db",
         metavar="PATH",
+        type=_given,
         default=default,
         help=f"database file (default: ${paths.DB_ENV_VAR}, else {paths.data_dir() / paths.DB_FILENAME})",
     )
     parser.add_argument(
         "--operator",
         metavar="NAME",
+        type=_operator_name,
         default=default,
         help="name recorded on every event (default: the OS user)",
     )
@@ -313,7 +346,7 @@ def register_slot_commands(
         ),
     ):
         parser = add_command(commands, common, name, _placement(move), summary, description)
-        parser.add_argument("--case", required=True, metavar="CODE", help="case code")
+        parser.add_argument("--case", required=True, metavar="CODE", type=_given, help="case code")
         parser.add_argument(
             "--position", required=True, type=int, metavar="N", help="slot position, 1..rows×cols"
         )
@@ -352,7 +385,11 @@ def register_custody_commands(
         "holder must exist and be active. Each slot is vacated.",
     )
     parser.add_argument(
-        "--holder", required=True, metavar="BADGE_OR_NAME", help="badge code or exact name"
+        "--holder",
+        required=True,
+        type=_given,
+        metavar="BADGE_OR_NAME",
+        help="badge code or exact name",
     )
     parser.add_argument("scans", nargs="+", metavar="SCAN", help="asset tags as scanned")
     parser = add_command(
@@ -365,7 +402,10 @@ def register_custody_commands(
         "otherwise to the lowest free slot of --case. Without --case such a line is refused.",
     )
     parser.add_argument(
-        "--case", metavar="CODE", help="case for returns whose own slot is taken or unknown"
+        "--case",
+        type=_given,
+        metavar="CODE",
+        help="case for returns whose own slot is taken or unknown",
     )
     parser.add_argument("scans", nargs="+", metavar="SCAN", help="asset tags as scanned")
 
@@ -561,8 +601,12 @@ def _backup_head(path: Path) -> LogHead:
 
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     dest = Path(args.dest).expanduser()
+    if dest.is_dir():
+        raise UsageError(f"{dest} is a folder; give a new file name for the backup.")
     if dest.exists() and dest.resolve() == ctx.db_path.resolve():
         raise UsageError(f"{dest} is the database itself; give another file for the backup.")
+    if dest.exists() or dest.is_symlink():
+        raise UsageError(f"{dest} already exists; choose a new file name for the backup.")
     if not dest.parent.is_dir():
         raise UsageError(f"No folder {dest.parent} for the backup.")
     ctx.store().backup(dest)
@@ -602,8 +646,9 @@ def register_inspection_commands(
         "backup",
         cmd_backup,
         "copy the database with SQLite's online backup (safe while it is in use)",
-        "Overwrites DEST if it exists. Prints the event-log head of the copy (event count\n"
-        "and head hash): record it somewhere outside the database.",
+        "DEST must be a new file: an existing file (perhaps an older backup or another\n"
+        "database) is never overwritten. Prints the event-log head of the copy (event\n"
+        "count and head hash): record it somewhere outside the database.",
     )
     parser.add_argument("dest", metavar="DEST", help="backup file to write")
 
@@ -628,8 +673,8 @@ def _days(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"days cannot be negative: {value}")
+    if not 0 <= value <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"days must be 0..{MAX_DAYS} (got {value})")
     return value
 
 
@@ -741,9 +786,8 @@ def _report_output(
 
 def cmd_report_custody(args: argparse.Namespace, ctx: Context) -> int:
     from .core import reports
-    from .core.settings import load_settings
 
-    days = args.days if args.days is not None else load_settings().overdue_days
+    days = args.days if args.days is not None else ctx.settings().overdue_days
     if args.holder:
         empty = f"{args.holder} holds nothing" + (" overdue." if args.overdue else ".")
     elif args.overdue:
@@ -762,9 +806,8 @@ def cmd_report_custody(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_report_holder(args: argparse.Namespace, ctx: Context) -> int:
     from .core import reports
-    from .core.settings import load_settings
 
-    days = args.days if args.days is not None else load_settings().overdue_days
+    days = args.days if args.days is not None else ctx.settings().overdue_days
     return _report_output(
         args,
         ctx,
@@ -775,9 +818,8 @@ def cmd_report_holder(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_report_history(args: argparse.Namespace, ctx: Context) -> int:
     from .core import reports
-    from .core.settings import load_settings
 
-    settings = load_settings()
+    settings = ctx.settings()
     return _report_output(
         args,
         ctx,
@@ -866,6 +908,7 @@ def register_report_commands(
     def csv_option(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--csv",
+            type=_given,
             metavar="FILE",
             help="write CSV to FILE (- for stdout) instead of printing a table; the event-log "
             "head goes to FILE.loghead.txt (stderr for -)",
@@ -889,7 +932,9 @@ def register_report_commands(
         "Overdue = held longer than N days since the last stock-out (exactly N days is not\n"
         "overdue).",
     )
-    parser.add_argument("--holder", metavar="BADGE", help="only this holder (badge or exact name)")
+    parser.add_argument(
+        "--holder", metavar="BADGE", type=_given, help="only this holder (badge or exact name)"
+    )
     parser.add_argument("--overdue", action="store_true", help="only overdue assets")
     days_option(parser)
     csv_option(parser)
@@ -919,14 +964,18 @@ def register_report_commands(
         cmd_report_occupancy,
         "per case: slots used / free, and each slot's asset",
     )
-    parser.add_argument("--case", metavar="CODE", help="only this case")
+    parser.add_argument("--case", metavar="CODE", type=_given, help="only this case")
     csv_option(parser)
 
     # Not the shared parent: here --operator filters events instead of naming who records them
     # (a report records nothing), so it must not also be set by the global --operator.
     db_only = argparse.ArgumentParser(add_help=False)
     db_only.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS, help="database file (as before COMMAND)"
+        "--db",
+        type=_given,
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (as before COMMAND)",
     )
     parser = add_command(
         group,
@@ -939,17 +988,20 @@ def register_report_commands(
         "TYPE is one of " + textwrap.fill(REPORT_EVENT_TYPES, 70, subsequent_indent="  ") + "\n"
         "(stock-out works for STOCK_OUT).",
     )
-    parser.add_argument("--since", metavar="DATE", help="from this day or time on")
-    parser.add_argument("--until", metavar="DATE", help="up to this day (inclusive) or time")
-    parser.add_argument("--type", metavar="TYPE", help="only this event type")
-    parser.add_argument("--holder", metavar="BADGE", help="only events of this holder")
+    parser.add_argument("--since", metavar="DATE", type=_given, help="from this day or time on")
+    parser.add_argument(
+        "--until", metavar="DATE", type=_given, help="up to this day (inclusive) or time"
+    )
+    parser.add_argument("--type", metavar="TYPE", type=_given, help="only this event type")
+    parser.add_argument("--holder", metavar="BADGE", type=_given, help="only events of this holder")
     parser.add_argument(
         "--operator",
         dest="operator_filter",
+        type=_given,
         metavar="NAME",
         help="only events recorded by this operator (exact name)",
     )
-    parser.add_argument("--batch", metavar="ID", help="only this batch")
+    parser.add_argument("--batch", metavar="ID", type=_given, help="only this batch")
     csv_option(parser)
 
     parser = add_command(
@@ -962,7 +1014,9 @@ def register_report_commands(
         "and serial, with signature lines, and the event-log head at printing.",
     )
     parser.add_argument("batch_id", metavar="BATCH_ID", help="as printed by stock-out / stock-in")
-    parser.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write")
+    parser.add_argument(
+        "--pdf", required=True, metavar="FILE", type=_given, help="PDF file to write"
+    )
 
 
 # -- the parser --------------------------------------------------------------------------------------

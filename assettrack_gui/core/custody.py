@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import matching
-from .errors import Refused, UserError
+from .errors import Refused, UsageError, UserError
 from .eventlog import EventBatch
 from .matching import Match, classify, normalize_scan, visible
 from .settings import Settings, load_settings
@@ -38,6 +38,21 @@ def default_operator() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user database entry (containers); fall back
         return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+def check_operator(name: str) -> str:
+    """The operator name to record (surrounding spaces dropped), or UsageError saying why not.
+
+    One rule for the CLI's --operator and the GUI's Operator dialog: a blank name records nobody,
+    and a control character (a newline) would forge an extra line in every history listing.
+    """
+    if not matching.is_text(name):
+        raise UsageError("The operator name is not UTF-8 text.")
+    if (bad := matching.control_character(name)) is not None:
+        raise UsageError(f"The operator name {visible(name)} contains a control character ({bad}).")
+    if not name.strip():
+        raise UsageError("The operator name is empty or blank.")
+    return name.strip()
 
 
 # -- data the callers see ---------------------------------------------------------------------
@@ -298,6 +313,15 @@ class Engine:
         self.store = store
         self.operator = operator or default_operator()
         self.settings = settings or load_settings()
+
+    @property
+    def operator(self) -> str:
+        """Recorded on every event; setting it checks the name (see :func:`check_operator`)."""
+        return self._operator
+
+    @operator.setter
+    def operator(self, name: str) -> None:
+        self._operator = check_operator(name)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -734,6 +758,8 @@ class Engine:
                 line.refuse("name is empty")
             elif not matching.is_text(name):
                 line.refuse(f"name {visible(name)} contains bytes that are not UTF-8 text")
+            elif (bad := matching.control_character(name)) is not None:
+                line.refuse(f"name {visible(name)} contains a control character ({bad})")
             elif (problem := _code_problem(badge, "badge code", self.settings)) is not None:
                 line.refuse(problem)
             elif badge in seen:
@@ -800,6 +826,10 @@ class Engine:
                 raise Refused([f"{holder.badge_code}: the new name is empty"])
             if not matching.is_text(new_name):
                 raise Refused([f"{holder.badge_code}: the new name is not UTF-8 text"])
+            if (bad := matching.control_character(new_name)) is not None:
+                raise Refused(
+                    [f"{holder.badge_code}: the new name contains a control character ({bad})"]
+                )
             if new_name == holder.name:
                 return holder
             conn.execute("UPDATE holders SET name = ? WHERE id = ?", (new_name, holder.id))
@@ -843,6 +873,8 @@ class Engine:
                 line.refuse(problem)
             elif not matching.is_text(name):
                 line.refuse(f"name {visible(name)} contains bytes that are not UTF-8 text")
+            elif (bad := matching.control_character(name)) is not None:
+                line.refuse(f"name {visible(name)} contains a control character ({bad})")
             elif code in seen:
                 line.refuse(f"case {code} appears twice (also {preview.lines[seen[code]].ref})")
             elif r is None or c is None or r < 1 or c < 1:
@@ -1063,6 +1095,8 @@ def _code_problem(code: str, what: str, settings: Settings) -> str | None:
         return f"{what} {visible(code)} contains bytes that are not UTF-8 text"
     if normalize_scan(code, settings) != code:
         return f"{what} {visible(code)} has leading/trailing spaces, control characters or a scanner prefix"
+    if (bad := matching.control_character(code)) is not None:
+        return f"{what} {visible(code)} contains a control character ({bad})"
     if len(code) > matching.MAX_SCAN_LENGTH:
         return f"{what} is longer than {matching.MAX_SCAN_LENGTH} characters"
     if not code.replace("-", ""):
@@ -1084,5 +1118,6 @@ __all__ = [
     "NewAsset",
     "Placement",
     "Preview",
+    "check_operator",
     "default_operator",
 ]

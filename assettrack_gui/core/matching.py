@@ -109,6 +109,18 @@ class Match:
         return self.kind in KIND_WORDS
 
 
+def control_character(value: str) -> str | None:
+    """The first control character in ``value`` shown as ``U+000A``, or None.
+
+    Names, codes and operator names are printed one per line in history and reports; a newline
+    or NUL inside one could forge a line or cut the text short, so such values are refused.
+    """
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029":
+            return f"U+{ord(ch):04X}"
+    return None
+
+
 def is_text(value: str) -> bool:
     """False for strings SQLite cannot store: undecodable bytes (e.g. a non-UTF-8 terminal)
     arrive in Python as lone surrogates."""

@@ -61,6 +61,10 @@ def local_display(stamp: str | None) -> str:
     return parse_utc(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+_EARLIEST = "0001-01-01T00:00:00.000Z"
+_LATEST = "9999-12-31T23:59:59.999Z"
+
+
 def parse_date_bound(text: str, *, end: bool) -> str:
     """A --since/--until value as a UTC ISO string bound.
 
@@ -72,20 +76,25 @@ def parse_date_bound(text: str, *, end: bool) -> str:
     try:
         try:
             day = date.fromisoformat(text)
+            moment = None
         except ValueError:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                moment = moment.astimezone()
-        else:
-            if end:
-                day += timedelta(days=1)
-            moment = datetime.combine(day, time()).astimezone()
-        utc = moment.astimezone(UTC)
-    except (ValueError, OverflowError):
+    except ValueError:
         raise UsageError(
             f"cannot read the date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
         ) from None
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    try:
+        if moment is None:
+            moment = datetime.combine(day + timedelta(days=1) if end else day, time())
+        if moment.tzinfo is None:
+            moment = moment.astimezone()
+        utc = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        # 0001-01-01 or 9999-12-31 shifted by the local offset leaves datetime's range: the
+        # caller meant "from the very beginning" / "to the very end", so clamp to that.
+        return _EARLIEST if (moment or day).year < 5000 else _LATEST
+    # isoformat pads the year to 4 digits (strftime's %Y does not below 1000 on glibc).
+    return utc.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _aware(moment: datetime | None) -> datetime:

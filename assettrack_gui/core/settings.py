@@ -17,6 +17,7 @@ from typing import Any
 from . import paths
 
 TERMINATORS = ("enter", "tab", "crlf")
+MAX_OVERDUE_DAYS = 36500  # a hundred years; beyond that date arithmetic overflows
 SERIAL_TERMINATORS = ("CR", "LF", "CRLF", "auto")  # auto: any of CR, LF, CRLF
 
 
@@ -48,29 +49,63 @@ class Settings:
         self.wedge_max_interval_ms = max(1, min(int(self.wedge_max_interval_ms), 1000))
         self.wedge_min_length = max(1, min(int(self.wedge_min_length), 100))
         self.serial_baudrate = max(300, int(self.serial_baudrate))
-        self.overdue_days = max(0, int(self.overdue_days))
+        self.overdue_days = max(0, min(int(self.overdue_days), MAX_OVERDUE_DAYS))
         return self
 
 
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file; a missing or unreadable file gives the defaults."""
+    return load_settings_checked(path)[0]
+
+
+def load_settings_checked(path: Path | None = None) -> tuple[Settings, list[str]]:
+    """The settings, and one line per problem found in the file (naming the file).
+
+    A broken file never stops scanning: what cannot be used falls back to its default, and the
+    caller shows the problems (the CLI on stderr) so a typo does not go unnoticed. A missing
+    file is not a problem: it means "all defaults".
+    """
     path = path or paths.settings_path()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Settings()
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings(), []
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return Settings(), [f"{path}: cannot read the settings ({reason}); using the defaults"]
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        return Settings(), [f"{path}: not valid JSON ({exc}); using the default settings"]
     if not isinstance(raw, dict):
-        return Settings()
+        return Settings(), [f"{path}: expected a JSON object; using the default settings"]
     known = {f.name: f for f in fields(Settings)}
     values: dict[str, Any] = {}
+    problems: list[str] = []
     defaults = Settings()
     for name, value in raw.items():
-        if name in known and type(value) is type(getattr(defaults, name)):
+        if name not in known:
+            continue  # a setting of another version: not a mistake
+        default = getattr(defaults, name)
+        if type(value) is type(default):
             values[name] = value
+        else:
+            problems.append(
+                f"{path}: {name} should be {type(default).__name__}, not {json.dumps(value)}; "
+                f"using {json.dumps(default)}"
+            )
     try:
-        return Settings(**values).validated()
-    except (TypeError, ValueError):
-        return Settings()
+        settings = Settings(**values)
+        given = asdict(settings)
+        settings.validated()
+    except (TypeError, ValueError) as exc:
+        return Settings(), [*problems, f"{path}: {exc}; using the default settings"]
+    for name, value in asdict(settings).items():
+        if value != given[name]:
+            problems.append(
+                f"{path}: {name} {json.dumps(given[name])} is out of range; using {json.dumps(value)}"
+            )
+    return settings, problems
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

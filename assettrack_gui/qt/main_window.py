@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._in_commit = False
         self._pending_offer_due = False
         self._receipt_batch = ""
+        self._fitted_rows: list[tuple[str, str, int] | None] = []  # what each row's height fits
         self._data_version = self._safe_data_version()
 
         self.setWindowTitle(f"AssetTrack — {store.path.name}")
@@ -618,11 +619,22 @@ class MainWindow(QMainWindow):
     def _fit_rows(self) -> None:
         """Refused rows as tall as their wrapped reason; the others back to one line."""
         one_line = self.table.verticalHeader().defaultSectionSize()
-        for row, line in enumerate(self.preview_model.lines):
-            if not line.ok:
+        width = self.table.columnWidth(PreviewModel.VERDICT)
+        lines = self.preview_model.lines
+        fitted = self._fitted_rows[: len(lines)]
+        for row, line in enumerate(lines):
+            key = (line.scan, line.reason, width) if not line.ok else None
+            if row < len(fitted) and fitted[row] == key:
+                continue  # a 1,000-row batch re-measures only what changed
+            if key is not None:
                 self.table.setRowHeight(row, max(one_line, self.table.sizeHintForRow(row) + 6))
             elif self.table.rowHeight(row) != one_line:
                 self.table.setRowHeight(row, one_line)
+            if row < len(fitted):
+                fitted[row] = key
+            else:
+                fitted.append(key)
+        self._fitted_rows = fitted
 
     def _verdict_width_changed(self, column: int, _old: int, _new: int) -> None:
         if column == PreviewModel.VERDICT:
@@ -874,9 +886,13 @@ class MainWindow(QMainWindow):
         self._refocus()
         name = dialog.textValue().strip()
         if accepted and name:
-            self.engine.operator = name
+            try:
+                self.engine.operator = name  # refuses control characters (core rule)
+            except UserError as exc:
+                self._show_status(str(exc), ok=False)
+                return
             self._show_operator()
-            self._show_status(f"Operator is now {name}", ok=True)
+            self._show_status(f"Operator is now {self.engine.operator}", ok=True)
 
     def show_shortcuts(self) -> None:
         run_modal(ShortcutsDialog(self))

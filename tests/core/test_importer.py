@@ -148,7 +148,7 @@ def test_every_bad_row_is_named_by_file_line_and_nothing_changes(engine, tmp_pat
         "name,badge_code\n"
         "Lee Park,B-1002\n"  # line 2: fine
         "Dana Again,B-1001\n"  # line 3: badge already used
-        '"Sam\nQuinn",B-1003\n'  # lines 4-5: fine
+        '"Sam\nQuinn",B-1003\n'  # lines 4-5: a line break inside a name
         "Too,many,fields\n"  # line 6
         "\n"
         "Lee Twin,B-1002\n"  # line 8: duplicate of line 2
@@ -162,6 +162,7 @@ def test_every_bad_row_is_named_by_file_line_and_nothing_changes(engine, tmp_pat
         importer.commit_import(engine, file)
     assert err.value.reasons == [
         "line 3: badge B-1001 is already used by a holder (Dana Reyes)",
+        "line 4: name Sam<LF>Quinn contains a control character (U+000A)",
         "line 6: expected 2 fields (name,badge_code), found 3",
         "line 8: badge B-1002 appears twice (also line 2)",
         "line 9: name is empty",
