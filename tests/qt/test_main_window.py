@@ -16,7 +16,7 @@ from PySide6.QtCore import QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from assettrack_gui.core.custody import Engine, NewAsset, Placement
+from assettrack_gui.core.custody import Engine, Line, NewAsset, Placement
 from assettrack_gui.core.pending import load_pending, pending_path
 from assettrack_gui.core.session import LOOKUP, PLACE, STOCK_IN, STOCK_OUT
 from assettrack_gui.core.store import Store
@@ -766,6 +766,30 @@ def test_thousand_rows_stay_quick(qtbot, tmp_path: Path, make_window) -> None:
     last = time.perf_counter() - start
     assert last < 0.5, f"one scan at 1,000 rows took {last:.3f} s"
     assert elapsed < 120
+
+
+def test_refused_rows_are_measured_once_not_on_every_scan(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of 1,000 refused rows: a new scan measures the new row, not all of them."""
+    lines = [
+        Line(i, f"AT-{i:05d}", reason=f"in custody of Lee Park (B-1002) — row {i}")
+        for i in range(1000)
+    ]
+    window.preview_model.set_lines(lines)
+    window._fit_rows()
+    measured: list[int] = []
+    real = window.table.sizeHintForRow
+
+    def counting(row: int) -> int:
+        measured.append(row)
+        return real(row)
+
+    monkeypatch.setattr(window.table, "sizeHintForRow", counting)
+    window.preview_model.set_lines([*lines, Line(1000, "AT-01000", reason="no asset AT-01000")])
+    window._fit_rows()
+    assert measured == [1000]
+    assert window.table.rowHeight(1000) > window.table.verticalHeader().defaultSectionSize() - 1
 
 
 def test_models_pass_qtmodeltester(qtbot, qtmodeltester, window: MainWindow) -> None:
