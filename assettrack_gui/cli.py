@@ -798,7 +798,11 @@ def cmd_report_custody(args: argparse.Namespace, ctx: Context) -> int:
         args,
         ctx,
         lambda conn: reports.custody_report(
-            conn, holder=args.holder, overdue_only=args.overdue, overdue_days=days
+            conn,
+            holder=args.holder,
+            overdue_only=args.overdue,
+            overdue_days=days,
+            settings=ctx.settings(),
         ),
         empty,
     )
@@ -811,7 +815,9 @@ def cmd_report_holder(args: argparse.Namespace, ctx: Context) -> int:
     return _report_output(
         args,
         ctx,
-        lambda conn: reports.holder_report(conn, args.holder, overdue_days=days),
+        lambda conn: reports.holder_report(
+            conn, args.holder, overdue_days=days, settings=ctx.settings()
+        ),
         f"{args.holder} holds nothing.",
     )
 
@@ -834,7 +840,7 @@ def cmd_report_occupancy(args: argparse.Namespace, ctx: Context) -> int:
     def table(report: Report) -> int:
         # Per case first (used / free), then every slot and what is in it.
         with ctx.store().read() as conn:
-            summary = reports.occupancy_summary(conn, case=args.case)
+            summary = reports.occupancy_summary(conn, case=args.case, settings=ctx.settings())
         _print_table(
             ["case_code", "case_name", "slots", "used", "free"], lambda: iter(summary), range(5)
         )
@@ -846,7 +852,7 @@ def cmd_report_occupancy(args: argparse.Namespace, ctx: Context) -> int:
     return _report_output(
         args,
         ctx,
-        lambda conn: reports.occupancy_report(conn, case=args.case),
+        lambda conn: reports.occupancy_report(conn, case=args.case, settings=ctx.settings()),
         "No cases yet.",
         table=table,
     )
@@ -866,6 +872,7 @@ def cmd_report_events(args: argparse.Namespace, ctx: Context) -> int:
             holder=args.holder,
             operator=args.operator_filter,
             batch=args.batch,
+            settings=ctx.settings(),
         ),
         "No events match.",
     )

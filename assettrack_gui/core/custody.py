@@ -110,12 +110,13 @@ class Line:
     @property
     def name(self) -> str:
         """How a refusal names this line: its label, else the scan, else its place (empty scan)."""
-        return self.label or visible(self.scan) or f"line {self.index + 1}"
+        return self.label or visible(self.scan) or f"scan {self.index + 1}"
 
     @property
     def ref(self) -> str:
-        """How another line's message points here: its label ("line 7" of a CSV) or its place."""
-        return self.label or f"line {self.index + 1}"
+        """How another line's message points here: its label ("line 7" of a CSV) or its place
+        among the scans ("scan 2"); "line" is kept for CSV files, which have lines."""
+        return self.label or f"scan {self.index + 1}"
 
 
 @dataclass
@@ -134,6 +135,11 @@ class Preview:
         out = list(self.problems)
         if not self.lines:
             out.append("nothing to commit: the batch is empty")
+        if len(self.lines) == 1 and not self.lines[0].label and not self.lines[0].scan:
+            # One item (holder add, slot, …) with nothing to name it by: the reason alone,
+            # not a "scan 1:" that points at nothing.
+            out += [line.reason for line in self.lines if not line.ok]
+            return out
         out += [f"{line.name}: {line.reason}" for line in self.lines if not line.ok]
         return out
 
@@ -377,7 +383,7 @@ class Engine:
             line.serial, line.description, line.now = state.serial, state.description, state.where
             if state.id in seen:
                 out.append(
-                    (line.refuse(f"scanned twice (same asset as line {seen[state.id] + 1})"), None)
+                    (line.refuse(f"scanned twice (same asset as scan {seen[state.id] + 1})"), None)
                 )
                 continue
             seen[state.id] = index
@@ -593,7 +599,9 @@ class Engine:
         ).fetchone()
         label = f"{case.case_code}/{pos}"
         line.to = label
-        if occupant is not None:
+        if occupant is not None and occupant == line.asset_tag:
+            line.refuse(f"{occupant} is already in {label}")
+        elif occupant is not None:
             line.refuse(f"slot {label} is taken by {occupant}")
         elif slot_id in claimed:
             line.refuse(f"slot {label} is already used by {claimed[slot_id]}")

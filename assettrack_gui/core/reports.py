@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from . import matching
-from .custody import find_case, find_holder, get_holder
+from .custody import CaseInfo, find_case, find_holder, get_case, get_holder
 from .errors import UsageError, UserError
 from .eventlog import log_head
 from .receipt import Receipt, ReceiptLine
-from .settings import Settings
+from .settings import Settings, load_settings
 
 EVENT_TYPES = (
     "RECEIVE",
@@ -109,11 +109,38 @@ def is_overdue(since_utc: str, now: datetime, overdue_days: int) -> bool:
     return _aware(now) - parse_utc(since_utc) > timedelta(days=overdue_days)
 
 
-def _holder_id(conn: sqlite3.Connection, ref: str) -> tuple[int, str]:
-    holder = find_holder(conn, ref)
+def _scanned(conn: sqlite3.Connection, ref: str, settings: Settings | None) -> matching.Match:
+    """A report argument matched like a scan, with the shared scanner settings (AIM id, prefix)
+    the engine uses, so ``report holder ']C1B-1001'`` finds what ``stock-out`` would."""
+    return matching.classify(
+        conn, matching.normalize_scan(ref, settings if settings is not None else load_settings())
+    )
+
+
+def _holder_id(
+    conn: sqlite3.Connection, ref: str, settings: Settings | None = None
+) -> tuple[int, str]:
+    m = _scanned(conn, ref, settings)
+    holder = (
+        get_holder(conn, m.id)
+        if m.kind == matching.HOLDER and m.id is not None
+        else find_holder(conn, ref)
+    )
     if holder is None:
         raise UserError(f"{ref}: no holder with that badge or name")
     return holder.id, holder.label
+
+
+def _case(conn: sqlite3.Connection, ref: str, settings: Settings | None = None) -> CaseInfo:
+    m = _scanned(conn, ref, settings)
+    info = (
+        get_case(conn, m.id)
+        if m.kind == matching.CASE and m.id is not None
+        else find_case(conn, ref)
+    )
+    if info is None:
+        raise UserError(f"{ref}: no such case")
+    return info
 
 
 # -- custody / holder --------------------------------------------------------------------------
@@ -148,6 +175,7 @@ def custody_report(
     overdue_only: bool = False,
     overdue_days: int = 14,
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Report:
     """Who holds what, ordered by holder then tag.
 
@@ -159,7 +187,7 @@ def custody_report(
     params: tuple[int, ...] = ()
     title = "Custody: who holds what"
     if holder:
-        hid, label = _holder_id(conn, holder)
+        hid, label = _holder_id(conn, holder, settings)
         where, params = "AND a.current_holder_id = ?", (hid,)
         title = f"Custody: {label}"
     if overdue_only:
@@ -180,10 +208,17 @@ def custody_report(
 
 
 def holder_report(
-    conn: sqlite3.Connection, holder: str, *, overdue_days: int = 14, now: datetime | None = None
+    conn: sqlite3.Connection,
+    holder: str,
+    *,
+    overdue_days: int = 14,
+    now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Report:
     """Everything one holder has now."""
-    report = custody_report(conn, holder=holder, overdue_days=overdue_days, now=now)
+    report = custody_report(
+        conn, holder=holder, overdue_days=overdue_days, now=now, settings=settings
+    )
     report.name = "holder"
     report.title = report.title.replace("Custody: ", "Held by ", 1)
     return report
@@ -247,7 +282,8 @@ def history_report(
     """
     m = matching.classify(conn, matching.normalize_scan(scan, settings))
     if m.kind != matching.ASSET:
-        raise UserError(f"{matching.visible(scan)}: {_not_an_asset(conn, m)}")
+        shown = matching.visible(scan) or repr(scan)  # "'': empty scan", as `show ''` says
+        raise UserError(f"{shown}: {_not_an_asset(conn, m)}")
     return Report(
         "history",
         f"History of {m.canonical}",
@@ -274,6 +310,7 @@ def events_report(
     holder: str | None = None,
     operator: str | None = None,
     batch: str | None = None,
+    settings: Settings | None = None,
 ) -> Report:
     """All events in a date range, filterable by type, holder, operator and batch, oldest first.
 
@@ -303,7 +340,7 @@ def events_report(
         params.append(kind)
         parts.append(kind)
     if holder:
-        hid, label = _holder_id(conn, holder)
+        hid, label = _holder_id(conn, holder, settings)
         clauses.append("e.holder_id = ?")
         params.append(hid)
         parts.append(label)
@@ -342,15 +379,15 @@ OCCUPANCY_HEADER = [
 ]
 
 
-def occupancy_report(conn: sqlite3.Connection, *, case: str | None = None) -> Report:
+def occupancy_report(
+    conn: sqlite3.Connection, *, case: str | None = None, settings: Settings | None = None
+) -> Report:
     """Per case: slots used / free, and each slot's asset (one row per slot)."""
     where = ""
     params: tuple[int, ...] = ()
     title = "Occupancy of all cases"
     if case:
-        info = find_case(conn, case)
-        if info is None:
-            raise UserError(f"{case}: no such case")
+        info = _case(conn, case, settings)
         where, params = "WHERE c.id = ?", (info.id,)
         title = f"Occupancy of {info.case_code}"
 
@@ -373,15 +410,13 @@ def occupancy_report(conn: sqlite3.Connection, *, case: str | None = None) -> Re
 
 
 def occupancy_summary(
-    conn: sqlite3.Connection, *, case: str | None = None
+    conn: sqlite3.Connection, *, case: str | None = None, settings: Settings | None = None
 ) -> list[tuple[str, str, int, int, int]]:
     """(case_code, name, slots, used, free) per case, or for one case (``UserError`` if unknown)."""
     where = ""
     params: tuple[int, ...] = ()
     if case:
-        info = find_case(conn, case)
-        if info is None:
-            raise UserError(f"{case}: no such case")
+        info = _case(conn, case, settings)
         where, params = "WHERE c.id = ?", (info.id,)
     return [
         (code, name, size, used, size - used)

@@ -313,7 +313,7 @@ def test_refused_stock_out_names_every_bad_scan_and_changes_nothing(db):
         "AT-SMOKE-0005: not in a slot — put it away before stock-out",
         "NOPE-1: no asset, badge or case NOPE-1",
         "at-smoke-0002: no asset at-smoke-0002; asset AT-SMOKE-0002 exists — is Caps Lock on?",
-        "AT-SMOKE-0001: scanned twice (same asset as line 1)",
+        "AT-SMOKE-0001: scanned twice (same asset as scan 1)",
     ]
     inactive = run("stock-out", "--holder", "B-0999", "AT-SMOKE-0001", db=db)
     assert inactive.returncode == 1 and "deactivated" in inactive.stderr

@@ -104,11 +104,11 @@ def test_register_unslotted_and_straight_into_a_slot(engine: Engine) -> None:
         ([NewAsset("AT-SMOKE-0001")], ["asset tag AT-SMOKE-0001 already exists"]),
         (
             [NewAsset("AT-X"), NewAsset("AT-X")],
-            ["AT-X: asset tag AT-X appears twice (also line 2)"],
+            ["AT-X: asset tag AT-X appears twice (also scan 2)"],
         ),
         ([NewAsset("B-1001")], ["asset tag B-1001 is already used as a badge code"]),
         ([NewAsset("CART-A")], ["asset tag CART-A is already used as a case code"]),
-        ([NewAsset("")], ["line 2: asset tag is empty"]),
+        ([NewAsset("")], ["scan 2: asset tag is empty"]),
         ([NewAsset(" AT-X")], ["has leading/trailing spaces"]),
         ([NewAsset("AT-X\r")], ["AT-X<CR>"]),
         ([NewAsset("]C1AT-X")], ["scanner prefix"]),
@@ -128,7 +128,7 @@ def test_register_unslotted_and_straight_into_a_slot(engine: Engine) -> None:
                 NewAsset("AT-X", case_code="CART-A", position=9),
                 NewAsset("AT-Y", "", "", "CART-A", 9),
             ],
-            ["AT-Y: slot CART-A/9 is already used by line 2"],
+            ["AT-Y: slot CART-A/9 is already used by scan 2"],
         ),
     ],
 )
@@ -184,7 +184,7 @@ def test_move_vacates_the_old_slot_and_logs_where_from(engine: Engine) -> None:
         ([Placement("B-1001", "CART-A", 9)], ["this is the badge of Dana Reyes"]),
         (
             [Placement("AT-SMOKE-0005", "CART-A", 9), Placement("ATSMOKE0005", "CART-A", 8)],
-            ["ATSMOKE0005: scanned twice (same asset as line 1)"],
+            ["ATSMOKE0005: scanned twice (same asset as scan 1)"],
         ),
     ],
 )
@@ -199,7 +199,7 @@ def test_two_put_aways_into_one_slot_are_refused(engine: Engine) -> None:
         lambda: engine.commit_put_away(
             [Placement("AT-SMOKE-0005", "SHELF-B", 2), Placement("AT-LOOSE", "SHELF-B", 2)]
         ),
-        "AT-LOOSE: slot SHELF-B/2 is already used by line 1",
+        "AT-LOOSE: slot SHELF-B/2 is already used by scan 1",
     )
     assert preview.lines[0].ok  # the first line alone was fine: the batch is refused as a whole
 
@@ -209,7 +209,7 @@ def test_two_put_aways_into_one_slot_are_refused(engine: Engine) -> None:
     [
         ([Placement("AT-SMOKE-0005", "CART-A", 9)], ["not in a slot — use Put-away"]),
         ([Placement("AT-SMOKE-0001", "CART-A", 2)], ["slot CART-A/2 is taken by AT-SMOKE-0002"]),
-        ([Placement("AT-SMOKE-0001", "CART-A", 1)], ["slot CART-A/1 is taken by AT-SMOKE-0001"]),
+        ([Placement("AT-SMOKE-0001", "CART-A", 1)], ["AT-SMOKE-0001 is already in CART-A/1"]),
         ([Placement("AT-SMOKE-0007", "CART-A", 9)], ["in custody of Lee Park (B-1002)"]),
         (
             # A swap needs a free slot in between: the second line's target is still taken.
@@ -271,7 +271,7 @@ def test_stock_out_accepts_the_holder_by_badge_without_dashes_or_by_id(engine: E
         (
             ["AT-SMOKE-0001", "ATSMOKE0001"],
             "B-1001",
-            ["ATSMOKE0001: scanned twice (same asset as line 2)"],
+            ["ATSMOKE0001: scanned twice (same asset as scan 2)"],
         ),
         (["AT-SMOKE-0001", "AT-SMOKE-0001"], "B-1001", ["AT-SMOKE-0001: scanned twice"]),
         (["AT-SMOKE-0001"], "B-7777", ["no holder with badge or name 'B-7777'"]),
@@ -284,7 +284,7 @@ def test_stock_out_accepts_the_holder_by_badge_without_dashes_or_by_id(engine: E
         (["AT-SMOKE-0001"], None, ["choose a custodian first"]),
         (["AT-SMOKE-0001"], "", ["choose a custodian first"]),
         ([], "B-1001", ["nothing to commit: the batch is empty"]),
-        (["", "AT-SMOKE-0001"], "B-1001", ["line 2: empty scan"]),
+        (["", "AT-SMOKE-0001"], "B-1001", ["scan 2: empty scan"]),
         (["CART-A"], "B-1001", ["this is case CART-A, not an asset"]),
     ],
 )
@@ -435,7 +435,7 @@ def test_stock_in_refused_when_the_chosen_case_is_full(engine: Engine) -> None:
         (["AT-SMOKE-0001"], None, ["AT-SMOKE-0001: not in custody (it is in CART-A/1)"]),
         (["AT-SMOKE-0005"], None, ["not in custody (it is in storage (no slot))"]),
         (["AT-NOPE"], None, ["AT-NOPE: no asset, badge or case AT-NOPE"]),
-        (["AT-SMOKE-0006", "ATSMOKE0006"], None, ["scanned twice (same asset as line 2)"]),
+        (["AT-SMOKE-0006", "ATSMOKE0006"], None, ["scanned twice (same asset as scan 2)"]),
         (["AT-SMOKE-0006"], "CASE-NONE", ["no case 'CASE-NONE'"]),
         ([], None, ["nothing to commit: the batch is empty"]),
         (["B-1001"], None, ["this is the badge of Dana Reyes (B-1001), not an asset"]),

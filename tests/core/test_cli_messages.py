@@ -1,0 +1,98 @@
+"""How refusals and lookups are worded: no "line 1" where there is no line, scans normalised the
+same way in reports as in custody commands, the right words for a slot that already holds the asset."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assettrack_gui import cli
+from assettrack_gui.core import paths
+from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.settings import Settings
+from assettrack_gui.core.store import Store
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    path = tmp_path / "at.db"
+    store = Store(path)
+    engine = Engine(store, operator="seed", settings=Settings())
+    engine.add_holders([("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002")])
+    engine.create_cases([("", "CART-A", "Laptop cart A", 2, 5), ("", "EMP", "Empty", 1, 2)])
+    engine.commit_register(
+        [NewAsset(f"AT-000{n}", f"SN{n}", "ThinkPad", "CART-A", n) for n in range(1, 4)]
+    )
+    engine.commit_stock_out(["AT-0003"], "B-1002")
+    store.close()
+    return path
+
+
+def admin(capsys, db: Path, *args: str) -> tuple[int, str, str]:
+    try:
+        code = cli.main(["--db", str(db), *args])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_single_item_commands_have_no_line_number(capsys, db):
+    code, _, err = admin(capsys, db, "holder", "add", "Sam", "")
+    assert code == 1
+    assert err == "badge code is empty\n"
+    code, _, err = admin(capsys, db, "case", "add", "", "Bin", "1", "1")
+    assert code == 1
+    assert "line" not in err and "case code is empty" in err
+
+
+def test_positional_scans_are_named_scan_n(capsys, db):
+    code, _, err = admin(capsys, db, "stock-out", "--holder", "B-1001", "AT-0001", "", "AT-0001")
+    assert code == 1
+    assert "scan 2: " in err
+    assert "AT-0001: scanned twice (same asset as scan 1)" in err
+    assert "line" not in err
+
+
+def test_report_history_of_an_empty_scan_says_so_like_show(capsys, db):
+    _, _, show = admin(capsys, db, "show", "")
+    code, _, err = admin(capsys, db, "report", "history", "")
+    assert code == 1
+    assert err.startswith("'': ") and err == show
+
+
+def test_moving_an_asset_to_the_slot_it_is_in(capsys, db):
+    code, _, err = admin(capsys, db, "move", "--case", "CART-A", "--position", "1", "AT-0001")
+    assert code == 1
+    assert err == "AT-0001: AT-0001 is already in CART-A/1\n"
+    code, _, err = admin(capsys, db, "move", "--case", "CART-A", "--position", "2", "AT-0001")
+    assert err == "AT-0001: slot CART-A/2 is taken by AT-0002\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "holder", "]C1B-1002"],
+        ["report", "custody", "--holder", "]C1B-1002"],
+        ["report", "events", "--holder", "]C1B-1002"],
+        ["report", "occupancy", "--case", "]C1CART-A"],
+        ["report", "history", "]C1AT-0001"],
+    ],
+)
+def test_report_arguments_are_normalised_like_scans(capsys, db, args):
+    code, out, err = admin(capsys, db, *args)
+    assert code == 0, err
+    assert "]C1" not in out
+
+
+def test_report_arguments_use_the_settings_file_prefix(capsys, db):
+    path = paths.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"prefix": "#"}), encoding="utf-8")
+    code, out, err = admin(capsys, db, "report", "holder", "#B-1002")
+    assert code == 0, err
+    assert "Lee Park" in out
+    code, out, err = admin(capsys, db, "stock-out", "--holder", "#B-1001", "#AT-0001")
+    assert code == 0, err
