@@ -557,7 +557,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
             _say(f"    • {_flat(value)}")
         else:
             _say(f"  {key + ':':<{width}} {_flat(value)}")
-    if match.kind in ("asset", "holder"):
+    if match.kind in ("asset", "holder", "case"):
         _say()
         _say("History (oldest first; times are UTC):")
         if not found.events:
@@ -729,8 +729,23 @@ def _people_columns(header: Sequence[str]) -> list[int]:
 
 
 def _local_zone() -> str:
-    offset = datetime.now().astimezone().strftime("%z")
-    return f"UTC{offset[:3]}:{offset[3:]}"
+    """The local time zone by name (America/New_York), else its abbreviation (EST).
+
+    Never one UTC offset: the rows of a report can lie on both sides of a DST change.
+    """
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if "zoneinfo/" in tz:
+        return tz.split("zoneinfo/", 1)[1]
+    if tz and "/" in tz and not tz.startswith("/"):
+        return tz
+    if not tz:
+        try:
+            link = os.path.realpath("/etc/localtime")
+        except OSError:
+            link = ""
+        if "zoneinfo/" in link:
+            return link.split("zoneinfo/", 1)[1]
+    return datetime.now().astimezone().tzname() or "local time"
 
 
 def _csv_dest(text: str) -> str:

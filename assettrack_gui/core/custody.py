@@ -362,6 +362,11 @@ class Engine:
             return get_case(conn, m.id)
         return find_case(conn, ref)
 
+    def _caps_hint(self, conn: sqlite3.Connection, ref: str) -> str:
+        """ "; case EMP exists — is Caps Lock on?" when ``ref`` exists in another letter case."""
+        near = classify(conn, self.normalize(ref)).message
+        return "; " + near.partition("; ")[2] if "Caps Lock" in near else ""
+
     # -- shared line checks ---------------------------------------------------------------
 
     def _asset_lines(
@@ -480,7 +485,9 @@ class Engine:
                 preview.problems.append(str(exc))
             else:
                 if case is None:
-                    preview.problems.append(f"no case {return_case!r}")
+                    preview.problems.append(
+                        f"no case {return_case!r}{self._caps_hint(conn, str(return_case))}"
+                    )
         preview.return_case = case
         claimed: set[int] = set()
         pending: list[tuple[Line, str]] = []  # lines needing a slot from the return case
@@ -584,7 +591,11 @@ class Engine:
             line.refuse(str(exc))
             return
         if case is None:
-            line.refuse(f"slot unknown: no case {case_code!r}" if case_code else "choose a case")
+            line.refuse(
+                f"slot unknown: no case {case_code!r}{self._caps_hint(conn, case_code)}"
+                if case_code
+                else "choose a case"
+            )
             return
         pos = _parse_position(position)
         if pos is None or not 1 <= pos <= case.size:
@@ -1034,7 +1045,16 @@ class Engine:
                     ("Name", case.name),
                     ("Size", f"{case.rows} × {case.cols} = {case.size} slots"),
                     ("Occupied", f"{used} used, {case.size - used} free"),
+                ] + [
+                    ("  •", f"{pos}: {f'{tag} {desc}'.strip() if tag else '(empty)'}")
+                    for pos, tag, desc in conn.execute(
+                        "SELECT s.position, a.asset_tag, a.description FROM slots s "
+                        "LEFT JOIN assets a ON a.id = s.asset_id WHERE s.case_id = ? "
+                        "ORDER BY s.position",
+                        (case.id,),
+                    )
                 ]
+                result.events = case_history(conn, case.id, history_limit)
             else:
                 result.title = m.message
             return result
@@ -1072,14 +1092,30 @@ SELECT e.id, e.batch_id, e.event_type, e.created_at, e.operator, a.asset_tag,
 """
 
 
-def _history(conn: sqlite3.Connection, where: str, arg: int, limit: int | None) -> list[EventRow]:
+def _history(
+    conn: sqlite3.Connection, where: str, arg: int | tuple[Any, ...], limit: int | None
+) -> list[EventRow]:
+    args = arg if isinstance(arg, tuple) else (arg,)
     if limit is None:
         sql = f"{_HISTORY_SQL} WHERE {where} ORDER BY e.id"
-        rows = conn.execute(sql, (arg,)).fetchall()
+        rows = conn.execute(sql, args).fetchall()
     else:
         sql = f"{_HISTORY_SQL} WHERE {where} ORDER BY e.id DESC LIMIT ?"
-        rows = conn.execute(sql, (arg, limit)).fetchall()[::-1]
+        rows = conn.execute(sql, (*args, limit)).fetchall()[::-1]
     return [EventRow(*r) for r in rows]
+
+
+def case_history(
+    conn: sqlite3.Connection, case_id: int, limit: int | None = None
+) -> list[EventRow]:
+    """Events of one case, oldest first: its CASE_CREATE and every event at one of its slots."""
+    return _history(
+        conn,
+        "(e.slot_id IN (SELECT id FROM slots WHERE case_id = ?) OR "
+        "(e.event_type = 'CASE_CREATE' AND json_extract(e.details, '$.case_id') = ?))",
+        (case_id, case_id),
+        limit,
+    )
 
 
 def asset_history(

@@ -170,7 +170,10 @@ def classify(conn: sqlite3.Connection, scan: str) -> Match:
         near = conn.execute(_NOCASE_SQL, {"k": key}).fetchall()
         if near:
             kind, _, value = near[0]
+            # Name what was looked for by the kind that nearly matched: an asset scan is "no
+            # asset"; anything else was not an asset either, so say all three were tried.
+            looked = "asset" if kind == ASSET else "asset, badge or case"
             message = (
-                f"no asset {visible(scan)}; {KIND_WORDS[kind]} {value} exists — is Caps Lock on?"
+                f"no {looked} {visible(scan)}; {KIND_WORDS[kind]} {value} exists — is Caps Lock on?"
             )
     return Match(scan, UNKNOWN, message=message)

@@ -96,3 +96,56 @@ def test_report_arguments_use_the_settings_file_prefix(capsys, db):
     assert "Lee Park" in out
     code, out, err = admin(capsys, db, "stock-out", "--holder", "#B-1001", "#AT-0001")
     assert code == 0, err
+
+
+# -- show a case, Caps Lock hints, the time zone footer ------------------------------------------
+
+
+def test_show_case_lists_its_slots_and_history(capsys, db):
+    code, out, err = admin(capsys, db, "show", "CART-A")
+    assert code == 0, err
+    assert "    • 1: AT-0001 ThinkPad" in out
+    assert "    • 3: (empty)" in out  # AT-0003 left for Lee
+    assert "History (oldest first" in out
+    history = out.split("History", 1)[1]
+    assert "CASE_CREATE" in history and "RECEIVE" in history and "STOCK_OUT" in history
+    assert "EMP" not in history
+
+
+def test_lookup_of_a_case_keeps_the_gui_fields(db):
+    store = Store(db)
+    try:
+        found = Engine(store, operator="t", settings=Settings()).lookup("EMP", history_limit=1)
+    finally:
+        store.close()
+    assert found.title == "Case EMP"
+    assert ("Code", "EMP") in found.facts and ("  •", "2: (empty)") in found.facts
+    assert [e.event_type for e in found.events] == ["CASE_CREATE"]
+
+
+def test_caps_lock_hints_name_what_was_looked_for(capsys, db):
+    code, _, err = admin(capsys, db, "show", "emp")
+    assert code == 1
+    assert err == "emp: no asset, badge or case emp; case EMP exists — is Caps Lock on?\n"
+    _, _, err = admin(capsys, db, "show", "at-0001")
+    assert "no asset at-0001; asset AT-0001 exists — is Caps Lock on?" in err
+    code, _, err = admin(capsys, db, "move", "--case", "emp", "--position", "1", "AT-0001")
+    assert code == 1
+    assert "no case 'emp'; case EMP exists — is Caps Lock on?" in err
+    code, _, err = admin(capsys, db, "stock-in", "--case", "cart-a", "AT-0003")
+    assert "case CART-A exists — is Caps Lock on?" in err or code == 0
+
+
+def test_table_footer_names_the_time_zone_not_one_offset(db):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TZ="America/New_York")
+    proc = subprocess.run(
+        [sys.executable, "-m", "assettrack_gui.cli", "--db", str(db), "report", "events"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "times are local (America/New_York)" in proc.stdout
+    assert "UTC-0" not in proc.stdout
