@@ -10,8 +10,10 @@ nothing. The GUI, the admin CLI and the tests all call these functions.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sqlite3
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -1081,9 +1083,65 @@ class Lookup:
     events: list[EventRow] = field(default_factory=list)
 
 
+_NAME_EVENTS_SQL = """
+SELECT id, details FROM events
+ WHERE holder_id = ? AND event_type IN ('HOLDER_ADD', 'HOLDER_RENAME') ORDER BY id
+"""
+
+
+class HolderNames:
+    """Each holder's name as it was at a given event, from their HOLDER_ADD / HOLDER_RENAME events.
+
+    History must show the name an event happened under, not today's. One small query per holder
+    met (through the ``events_holder`` index), cached for the life of one report or lookup, so a
+    streamed 1,000,000-event export pays once per holder, not once per row.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._cache: dict[int, tuple[list[int], list[str]]] = {}
+
+    def _names(self, holder_id: int) -> tuple[list[int], list[str]]:
+        found = self._cache.get(holder_id)
+        if found is None:
+            ids: list[int] = []
+            names: list[str] = []
+            for event_id, details in self._conn.execute(_NAME_EVENTS_SQL, (holder_id,)):
+                try:
+                    name = json.loads(details).get("name")
+                except (ValueError, AttributeError):
+                    continue
+                if isinstance(name, str):
+                    ids.append(event_id)
+                    names.append(name)
+            found = self._cache[holder_id] = (ids, names)
+        return found
+
+    def at(self, holder_id: int | None, event_id: int, current: str | None) -> str | None:
+        """The name after event ``event_id``; ``current`` when the log does not say."""
+        if holder_id is None:
+            return current
+        ids, names = self._cache.get(holder_id) or self._names(holder_id)
+        if len(ids) == 1 and event_id >= ids[0]:
+            return names[0]  # never renamed: the common case, no search
+        i = bisect_right(ids, event_id) - 1
+        return names[i] if i >= 0 else current
+
+    def shown(
+        self, holder_id: int | None, event_id: int, event_type: str, current: str | None
+    ) -> str | None:
+        """How an event's holder is shown: the name at that event; "old → new" for a rename."""
+        name = self.at(holder_id, event_id, current)
+        if event_type == "HOLDER_RENAME" and holder_id is not None:
+            old = self.at(holder_id, event_id - 1, None)
+            if old is not None and old != name:
+                return f"{old} → {name}"
+        return name
+
+
 _HISTORY_SQL = """
 SELECT e.id, e.batch_id, e.event_type, e.created_at, e.operator, a.asset_tag,
-       h.name || ' (' || h.badge_code || ')', c.case_code || '/' || s.position, e.note
+       h.name, c.case_code || '/' || s.position, e.note, e.holder_id, h.badge_code
   FROM events e
   LEFT JOIN assets a ON a.id = e.asset_id
   LEFT JOIN holders h ON h.id = e.holder_id
@@ -1102,7 +1160,14 @@ def _history(
     else:
         sql = f"{_HISTORY_SQL} WHERE {where} ORDER BY e.id DESC LIMIT ?"
         rows = conn.execute(sql, (*args, limit)).fetchall()[::-1]
-    return [EventRow(*r) for r in rows]
+    names = HolderNames(conn)
+    out = []
+    for *row, holder_id, badge in rows:
+        event_id, event_type, name = row[0], row[2], row[6]
+        shown = names.shown(holder_id, event_id, event_type, name)
+        row[6] = f"{shown} ({badge})" if shown is not None else None
+        out.append(EventRow(*row))
+    return out
 
 
 def case_history(
@@ -1157,6 +1222,7 @@ __all__ = [
     "CommitResult",
     "Engine",
     "HolderInfo",
+    "HolderNames",
     "Line",
     "Lookup",
     "NewAsset",

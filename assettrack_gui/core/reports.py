@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from . import matching
-from .custody import CaseInfo, find_case, find_holder, get_case, get_holder
+from .custody import CaseInfo, HolderNames, find_case, find_holder, get_case, get_holder
 from .errors import UsageError, UserError
 from .eventlog import log_head
 from .receipt import Receipt, ReceiptLine
@@ -243,7 +243,7 @@ EVENTS_HEADER = [
 _EVENTS_SQL = """
 SELECT e.id, e.created_at, e.event_type, a.asset_tag, h.name, h.badge_code,
        CASE WHEN s.id IS NULL THEN NULL ELSE c.case_code || '/' || s.position END,
-       e.operator, e.batch_id, e.note
+       e.operator, e.batch_id, e.note, e.holder_id
   FROM events e
   LEFT JOIN assets a ON a.id = e.asset_id
   LEFT JOIN holders h ON h.id = e.holder_id
@@ -255,7 +255,9 @@ SELECT e.id, e.created_at, e.event_type, a.asset_tag, h.name, h.badge_code,
 
 
 def _event_rows(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> Iterator[Row]:
-    for eid, created, etype, tag, name, badge, slot, operator, batch, note in conn.execute(
+    """Event rows with the holder's name as it was at each event (see ``HolderNames``)."""
+    names = HolderNames(conn)
+    for eid, created, etype, tag, name, badge, slot, operator, batch, note, hid in conn.execute(
         _EVENTS_SQL.format(where=where), params
     ):
         yield (
@@ -264,7 +266,7 @@ def _event_rows(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -
             local_display(created),
             etype,
             tag or "",
-            name or "",
+            (name if hid is None else names.shown(hid, eid, etype, name)) or "",
             badge or "",
             slot or "",
             operator,
@@ -453,7 +455,8 @@ def batch_receipt(conn: sqlite3.Connection, batch_id: str) -> Receipt:
     rows = conn.execute(
         """
         SELECT e.event_type, e.created_at, e.operator, h.name, h.badge_code,
-               a.asset_tag, a.serial, a.description, c.case_code || '/' || s.position
+               a.asset_tag, a.serial, a.description, c.case_code || '/' || s.position,
+               e.id, e.holder_id
           FROM events e
           JOIN assets a ON a.id = e.asset_id
           LEFT JOIN holders h ON h.id = e.holder_id
@@ -464,6 +467,7 @@ def batch_receipt(conn: sqlite3.Connection, batch_id: str) -> Receipt:
         (batch_id,),
     ).fetchall()
     kind, created, operator, name, badge = rows[0][:5]
+    name = HolderNames(conn).at(rows[0][10], rows[0][9], name)  # the name at hand-over time
     return Receipt(
         kind=kind,
         batch_id=batch_id,
