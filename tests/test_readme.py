@@ -7,6 +7,7 @@ A command counts as documented when its full name appears in backticks in the RE
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 
@@ -53,3 +54,77 @@ def test_global_options_environment_and_exit_codes_are_in_the_readme():
     section = admin_section()
     for text in ("`--db PATH`", "`--operator NAME`", "ASSETTRACK_DB", "| 0 |", "| 1 |", "| 2 |"):
         assert text in section
+
+
+# -- the walkthrough, run as written ----------------------------------------------------------------
+
+BATCH = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
+
+
+def _blocks(section: str, lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", section, flags=re.S)
+
+
+def _steps(section: str) -> list[tuple[str, list[str]]]:
+    """(command, expected output lines) for every `assettrack-admin` line of the sh blocks."""
+    steps: list[tuple[str, list[str]]] = []
+    for block in _blocks(section, "sh"):
+        lines = block.replace("\\\n", " ").splitlines()
+        for line in lines:
+            if line.startswith("#   "):
+                steps[-1][1].append(line[4:])
+            elif line.startswith("assettrack-admin"):
+                steps.append((line.split("  #")[0].strip(), []))
+    return steps
+
+
+def _pattern(expected: str) -> re.Pattern[str]:
+    """Batch ids, "head hash 9a3403ff…" and example paths stand for whatever the run printed."""
+    parts = re.split(r"(\d{8}-\d{6}-[0-9a-f]{6}|[0-9a-f]{8}…|/media/usb/)", expected)
+    out = []
+    for part in parts:
+        if BATCH.fullmatch(part):
+            out.append(BATCH.pattern)
+        elif re.fullmatch(r"[0-9a-f]{8}…", part):
+            out.append("[0-9a-f]{64}")
+        elif part == "/media/usb/":
+            out.append(".*/usb/")
+        else:
+            out.append(re.escape(part))
+    return re.compile("^" + "".join(out) + "$", re.M)
+
+
+def test_the_walkthrough_prints_what_the_readme_says(tmp_path, monkeypatch):
+    import shlex
+    import subprocess
+    import sys
+
+    section = admin_section()
+    csvs = _blocks(section, "csv")
+    for name, text in zip(("holders.csv", "cases.csv", "assets.csv"), csvs[:3], strict=True):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "usb").mkdir()
+    env = {**os.environ, "ASSETTRACK_DB": str(tmp_path / "assettrack.db")}
+    batches: dict[str, str] = {}  # README's example batch id -> the run's
+    steps = _steps(section)
+    assert len(steps) > 25
+    for command, expected in steps:
+        for example, real in batches.items():
+            command = command.replace(example, real)
+        argv = shlex.split(command.replace("/media/usb/", f"{tmp_path}/usb/"))
+        redirect = argv.index(">") if ">" in argv else None
+        if redirect is not None:
+            argv = argv[:redirect]
+        proc = subprocess.run(
+            [sys.executable, "-m", "assettrack_gui.cli", *argv[1:]],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        printed = proc.stdout + proc.stderr
+        assert "Traceback" not in printed, printed
+        for line in expected:
+            found = _pattern(line).search(printed)
+            assert found, f"{command}\n  README says: {line}\n  it printed:\n{printed}"
+            for example, real in zip(
+                BATCH.findall(line), BATCH.findall(found.group(0)), strict=True
+            ):
+                batches.setdefault(example, real)
