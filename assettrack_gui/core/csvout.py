@@ -98,8 +98,12 @@ def resolve_dest(dest: str | os.PathLike[str]) -> str:
     if isinstance(dest, str) and dest == "-":
         return dest
     path = Path(dest).expanduser()
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))
+    if path.is_symlink() and not is_stream(path):
+        real = os.path.realpath(path)
+        # /dev/stdout -> /proc/self/fd/1 -> "pipe:[…]" or a redirected file: keep writing
+        # through the link, never replace what the shell opened.
+        if not real.startswith(("/proc/", "/dev/")):
+            path = Path(real)
     return str(path)
 
 
@@ -115,7 +119,14 @@ def is_stream(dest: str | os.PathLike[str]) -> bool:
         mode = os.stat(dest).st_mode
     except OSError:
         return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+    if stat.S_ISDIR(mode):
+        return False
+    if not stat.S_ISREG(mode):
+        return True
+    # A regular file reached through /dev/stdout or /proc/self/fd/N is the shell's redirection.
+    return os.path.realpath(Path(dest).expanduser()).startswith("/proc/") or str(dest).startswith(
+        ("/dev/", "/proc/")
+    )
 
 
 def _stream_into(

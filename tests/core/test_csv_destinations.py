@@ -111,3 +111,41 @@ def test_cli_csv_into_a_fifo_and_a_closed_reader(tmp_path, capsys):
     assert "Cannot write the CSV to" in err and "Traceback" not in err
     assert "Wrote" not in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["at.db", "pipe"]
+
+
+def test_a_symlink_to_a_fifo_is_streamed_into_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.csv"
+    link.symlink_to(fifo)
+    got: list[bytes] = []
+    reader = _drain(fifo, got)
+    assert write_csv(link, HEADER, ROWS, log_head=HEAD) == 2
+    reader.join(10)
+    assert link.is_symlink() and stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got[0].count(b"\r\n") == 3
+
+
+@pytest.mark.parametrize("redirect", ["pipe", "file"])
+def test_csv_dev_stdout_writes_into_the_shell_redirection(tmp_path, redirect):
+    import subprocess
+    import sys
+
+    db = tmp_path / "at.db"
+    subprocess.run(
+        [sys.executable, "-m", "assettrack_gui.cli", "--db", str(db), "init"], check=True,
+        capture_output=True,
+    )  # fmt: skip
+    out = tmp_path / "out.txt"
+    with open(out, "wb") as fh:
+        proc = subprocess.run(
+            [sys.executable, "-m", "assettrack_gui.cli", "--db", str(db), "report", "occupancy",
+             "--csv", "/dev/stdout"],
+            stdout=subprocess.PIPE if redirect == "pipe" else fh, stderr=subprocess.PIPE,
+            timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = proc.stdout if redirect == "pipe" else out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfcase_code,")
+    assert b"head_hash:" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["at.db", "out.txt"]
