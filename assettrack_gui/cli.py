@@ -964,7 +964,7 @@ def register_report_commands(
     parser = add_command(
         group, common, "holder", cmd_report_holder, "everything one holder has now"
     )
-    parser.add_argument("holder", metavar="BADGE", help="badge code or exact name")
+    parser.add_argument("holder", metavar="BADGE", type=_given, help="badge code or exact name")
     days_option(parser)
     csv_option(parser)
 

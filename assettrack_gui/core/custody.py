@@ -836,7 +836,7 @@ class Engine:
     def _holder_or_fail(self, conn: sqlite3.Connection, ref: str | int) -> HolderInfo:
         holder = self._find_holder(conn, ref)
         if holder is None:
-            raise Refused([f"{ref}: no holder with that badge or name"])
+            raise Refused([f"{matching.shown_ref(ref)}: no holder with that badge or name"])
         return holder
 
     def rename_holder(self, ref: str | int, new_name: str) -> HolderInfo:

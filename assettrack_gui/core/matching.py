@@ -109,6 +109,13 @@ class Match:
         return self.kind in KIND_WORDS
 
 
+def shown_ref(ref: str | int) -> str:
+    """A badge, name or code the user typed, for the start of a message: ``''`` or ``' '`` when
+    there is nothing visible to show, so a message never starts with a bare colon."""
+    text = str(ref)
+    return visible(text) if text.strip() else repr(text)
+
+
 def control_character(value: str) -> str | None:
     """The first control character in ``value`` shown as ``U+000A``, or None.
 

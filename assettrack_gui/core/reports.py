@@ -127,7 +127,7 @@ def _holder_id(
         else find_holder(conn, ref)
     )
     if holder is None:
-        raise UserError(f"{ref}: no holder with that badge or name")
+        raise UserError(f"{matching.shown_ref(ref)}: no holder with that badge or name")
     return holder.id, holder.label
 
 
@@ -139,7 +139,7 @@ def _case(conn: sqlite3.Connection, ref: str, settings: Settings | None = None) 
         else find_case(conn, ref)
     )
     if info is None:
-        raise UserError(f"{ref}: no such case")
+        raise UserError(f"{matching.shown_ref(ref)}: no such case")
     return info
 
 

@@ -149,3 +149,12 @@ def test_table_footer_names_the_time_zone_not_one_offset(db):
     assert proc.returncode == 0, proc.stderr
     assert "times are local (America/New_York)" in proc.stdout
     assert "UTC-0" not in proc.stdout
+
+
+def test_empty_or_blank_holder_and_case_arguments_are_named_visibly(capsys, db):
+    code, out, err = admin(capsys, db, "report", "holder", "")
+    assert code == 2 and "argument BADGE: the value is empty" in err and out == ""
+    code, _, err = admin(capsys, db, "holder", "rename", " ", "X")
+    assert code == 1 and err == "' ': no holder with that badge or name\n"
+    code, _, err = admin(capsys, db, "report", "occupancy", "--case", " ")
+    assert code == 1 and err == "' ': no such case\n"
