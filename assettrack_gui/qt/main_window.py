@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
         hheader = self.table.horizontalHeader()
         hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hheader.setStretchLastSection(True)
-        for col, width in enumerate((36, 120, 160, 150, 120)):
+        for col, width in enumerate((36, 120, 170, 140, 190)):
             self.table.setColumnWidth(col, width)
         hheader.sectionResized.connect(self._verdict_width_changed)
         self.table.selectionModel().currentRowChanged.connect(self._row_selected)
