@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pty
-import shutil
 import signal
 import sqlite3
-import subprocess
 import time
-import tty
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,12 +21,13 @@ from typing import Any
 import pytest
 
 from assettrack_gui.core.pending import PendingBatch, load_pending
+from tests import serial_cables
 
 pytestmark = pytest.mark.e2e
 
 TAGS = [f"AT-{n:04d}" for n in range(1, 8)]
 SETTLE_S = 0.25  # after each xdotool command, before the next one
-SOCAT = shutil.which("socat")
+SOCAT = serial_cables.SOCAT
 
 
 @pytest.fixture
@@ -54,13 +51,8 @@ def db(tmp_path: Path, admin: Callable[..., Any]) -> Path:
 @pytest.fixture
 def serial_pty() -> Iterator[tuple[int, str]]:
     """(master fd the test writes scans to, slave path given to ``--serial``)."""
-    master, slave = pty.openpty()
-    tty.setraw(slave)
-    name = os.ttyname(slave)
-    os.close(slave)
-    yield master, name
-    with contextlib.suppress(OSError):
-        os.close(master)
+    with serial_cables.pty_pair() as pair:
+        yield pair
 
 
 def holders(db: Path) -> dict[str, str | None]:
@@ -181,50 +173,11 @@ def test_scans_land_in_one_batch_wherever_the_focus_is(
     assert stock_outs == [(5,), (2,)]
 
 
-class Cable:
-    """A serial scanner on a virtual cable (socat): ``unplug()`` and ``plug()`` it again."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.scanner, self.host = tmp_path / "scanner-end", tmp_path / "ttyACM-scanner"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.fd: int | None = None
-
-    def plug(self) -> None:
-        assert SOCAT is not None
-        self.proc = subprocess.Popen(
-            [
-                SOCAT,
-                f"pty,raw,echo=0,link={self.scanner}",
-                f"pty,raw,echo=0,link={self.host}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 5
-        while not (self.scanner.exists() and self.host.exists()):
-            assert time.monotonic() < deadline, "socat did not create its ptys"
-            time.sleep(0.02)
-        self.fd = os.open(self.scanner, os.O_RDWR | os.O_NOCTTY)
-
-    def send(self, data: bytes) -> None:
-        assert self.fd is not None
-        os.write(self.fd, data)
-
-    def unplug(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=5)
-            self.proc = None
-
-
 @pytest.mark.skipif(SOCAT is None, reason="socat is not installed (apt install socat)")
 def test_serial_scanner_unplugged_and_plugged_back_while_the_app_runs(
     start_app, xdo, wait_for, db: Path, tmp_path: Path
 ) -> None:
-    cable = Cable(tmp_path)
+    cable = serial_cables.Socat(tmp_path / "scanner-end", tmp_path / "ttyACM-scanner")
     cable.plug()
     try:
         start_app(db, "--serial", str(cable.host))

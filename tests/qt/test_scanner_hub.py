@@ -3,10 +3,7 @@ reach its status bar, scanHandled plays the feedback, and the settings dialog ap
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pty
-import tty
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from assettrack_gui.core.settings import Settings, load_settings
 from assettrack_gui.qt.feedback import Feedback
 from assettrack_gui.qt.scanner_hub import ScannerHub, install_scanners
 from assettrack_gui.qt.scanner_settings import ScannerSettingsDialog
+from tests import serial_cables
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise)\(\)"
@@ -60,13 +58,8 @@ def window(qtbot) -> StandIn:
 
 @pytest.fixture
 def pty_pair() -> Iterator[tuple[int, str]]:
-    master, slave = pty.openpty()
-    tty.setraw(slave)
-    name = os.ttyname(slave)
-    os.close(slave)
-    yield master, name
-    with contextlib.suppress(OSError):
-        os.close(master)
+    with serial_cables.pty_pair() as pair:
+        yield pair
 
 
 @pytest.fixture

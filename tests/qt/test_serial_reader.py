@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pty
-import shutil
-import subprocess
 import sys
 import threading
 import time
-import tty
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +22,9 @@ from assettrack_gui.qt.serial_reader import (
     list_ports,
     parse_vid_pid,
 )
+from tests import serial_cables
 
-SOCAT = shutil.which("socat")
+SOCAT = serial_cables.SOCAT
 needs_socat = pytest.mark.skipif(SOCAT is None, reason="socat is not installed (apt install socat)")
 
 
@@ -164,14 +160,8 @@ def make_reader() -> Iterator[Callable[..., tuple[SerialReader, Recorder]]]:
 
 @pytest.fixture
 def pty_pair() -> Iterator[tuple[int, str]]:
-    """(master fd the test writes to as the scanner, slave path the reader opens)."""
-    master, slave = pty.openpty()
-    tty.setraw(slave)
-    name = os.ttyname(slave)
-    os.close(slave)
-    yield master, name
-    with contextlib.suppress(OSError):  # the test already closed it (unplug)
-        os.close(master)
+    with serial_cables.pty_pair() as pair:
+        yield pair
 
 
 def start_connected(qtbot, reader: SerialReader, rec: Recorder) -> None:  # type: ignore[no-untyped-def]
@@ -285,45 +275,7 @@ def test_unplug_emits_disconnected(qtbot, pty_pair, make_reader) -> None:
 # --- replugging with socat -------------------------------------------------------------------
 
 
-class Socat:
-    """A virtual cable: the scanner writes to ``scanner``, the reader opens ``host``."""
-
-    def __init__(self, scanner: Path, host: Path) -> None:
-        self.scanner, self.host = scanner, host
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.fd: int | None = None
-
-    def plug(self) -> None:
-        assert SOCAT is not None
-        self.proc = subprocess.Popen(
-            [
-                SOCAT,
-                "-d",
-                "-d",
-                f"pty,raw,echo=0,link={self.scanner}",
-                f"pty,raw,echo=0,link={self.host}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 5
-        while not (self.scanner.exists() and self.host.exists()):
-            assert time.monotonic() < deadline, "socat did not create its ptys"
-            time.sleep(0.02)
-        self.fd = os.open(self.scanner, os.O_RDWR | os.O_NOCTTY)
-
-    def send(self, data: bytes) -> None:
-        assert self.fd is not None
-        os.write(self.fd, data)
-
-    def unplug(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=5)
-            self.proc = None
+Socat = serial_cables.Socat
 
 
 @pytest.fixture
