@@ -7,9 +7,10 @@ an X server without a window manager a new top-level window does not get keyboar
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -47,6 +48,47 @@ def bring_to_front(window: QWidget) -> None:
     if QGuiApplication.platformName() != "offscreen":
         window.raise_()
     window.activateWindow()
+
+
+class KeyboardHome(QObject):
+    """Gives the keyboard back to ``window`` whenever one of the app's dialogs closes.
+
+    Any dialog counts — our own, a QFileDialog, a QProgressDialog, a message box from the
+    Reports tab. With a window manager this is what the user expects anyway; on an X server
+    without one (a kiosk, the end-to-end tests) nobody else does it, and keys would go nowhere
+    until someone clicked. If another modal dialog is still open, that one gets the keyboard.
+    Installed on the QApplication; it only reacts to Hide events of dialog windows.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (
+            event.type() == QEvent.Type.Hide
+            and isinstance(watched, QDialog)
+            and watched.isWindow()
+            and watched is not self.window
+        ):
+            QTimer.singleShot(0, self.give_back)
+        return False
+
+    def give_back(self) -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal.isVisible():
+            if QApplication.activeWindow() is not modal:
+                bring_to_front(modal)
+            return
+        window = self.window
+        if not window.isVisible() or QApplication.activeWindow() is window:
+            return
+        if QApplication.activePopupWidget() is not None:
+            return
+        bring_to_front(window)
 
 
 def run_modal(dialog: QDialog) -> int:

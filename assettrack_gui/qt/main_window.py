@@ -50,7 +50,7 @@ from assettrack_gui.core.session import (
 )
 from assettrack_gui.core.store import Store
 
-from .dialogs import ShortcutsDialog, bring_to_front, confirm, message, run_modal
+from .dialogs import KeyboardHome, ShortcutsDialog, bring_to_front, confirm, message, run_modal
 from .preview_model import EventsModel, PreviewModel
 from .widgets import Banner, CaseChooser, CaseMapView, CustodianPicker, ScanEntry
 
@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
         self._poll.setInterval(DB_POLL_MS)
         self._poll.timeout.connect(self._check_database_changed)
         self._poll.start()
+        # Whatever dialog closes (ours, a file dialog, a progress dialog), the keyboard comes
+        # back here, also on an X server without a window manager.
+        self.keyboard_home = KeyboardHome(self)
 
         geometry = self.qsettings.value("window/geometry")
         restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(geometry)

@@ -42,7 +42,7 @@ Why it is built this way:
   "Receipt for this batch…" (:func:`assettrack_gui.qt.receipts.open_receipt`) and
   "Save receipt as…".
 
-Keyboard: Alt+R report, F5 refresh, Ctrl+F filter box, Alt+O only overdue, Ctrl+E export,
+Keyboard: Alt+R report, F5 refresh, Ctrl+F filter box, Alt+O only overdue, Ctrl+E or Alt+X export,
 Alt+C receipt, Alt+V save receipt; every control is reachable with Tab; in the table,
 Ctrl+Shift+S sorts by the current cell's column (again: the other way round) and Enter or a
 double click on a stock-out/stock-in row opens its receipt.
@@ -636,6 +636,9 @@ def _new_job_id() -> int:
     return _next_job_id
 
 
+EXPORT_KEYS = QKeySequence("Ctrl+E")
+
+
 def _takes_scans_as_text(widget: QWidget) -> None:
     """A scan made while this field has the keyboard fills the field (badge, tag, case code)
     instead of joining the batch on the Scan page."""
@@ -686,6 +689,8 @@ class ReportsTab(QWidget):
         self._loaded_head: LogHead | None = None
 
         self._build_ui()
+        for edit in self.findChildren(QLineEdit):  # incl. the editable combo boxes' fields
+            edit.installEventFilter(self)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._shutdown)
@@ -813,10 +818,10 @@ class ReportsTab(QWidget):
         self.table.installEventFilter(self)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self.table, self._sort_current_column)
 
-        self.export_button = QPushButton("&Export CSV…")
+        self.export_button = QPushButton("E&xport CSV…")  # Alt+E is the Edit menu
         self.export_button.setToolTip("Write this report to a CSV file (Ctrl+E)")
         self.export_button.clicked.connect(self.export_csv)
-        QShortcut(QKeySequence("Ctrl+E"), self, self.export_csv)
+        QShortcut(EXPORT_KEYS, self, self.export_csv)
         self.receipt_button = QPushButton("Re&ceipt for this batch…")
         self.receipt_button.setToolTip(
             "Open the hand-over (stock-out) or return (stock-in) receipt of the selected row's batch"
@@ -1208,7 +1213,16 @@ class ReportsTab(QWidget):
         self.export_button.setEnabled(self._shown is not None and not self.is_loading())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Enter on a stock-out/stock-in row in the table opens its receipt."""
+        """Enter on a stock-out/stock-in row in the table opens its receipt; Ctrl+E exports
+        even from a text field (a line edit would otherwise take it as "end of line")."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and isinstance(watched, QLineEdit)
+            and QKeySequence(event.keyCombination()) == EXPORT_KEYS
+        ):
+            event.ignore()
+            return True
         if (
             watched is self.table
             and event.type() == QEvent.Type.KeyPress

@@ -144,3 +144,45 @@ def test_batch_survives_a_crash_and_is_offered_back(
     )
     assert custody(db)["AT-SMOKE-0003"] == ("IN_CUSTODY", "B-1002", None)
     wait_for(lambda: load_pending(db) is None, what="the pending file to go")
+
+
+def test_keyboard_comes_back_after_a_reports_dialog(
+    seeded_db: Path,
+    start_app: Any,
+    xdo: Callable[..., str],
+    wait_for: Callable[..., Any],
+) -> None:
+    """A file dialog closed with Esc (no window manager) leaves the keyboard on the window."""
+    db = seeded_db
+    window = str(start_app(db))
+    xdo("key", "ctrl+5")
+    xdo("key", "ctrl+f")
+    xdo("type", "--delay", "150", "CART")  # a person typing into the filter box
+    xdo("key", "ctrl+e")  # export, even from a text field
+    wait_for(
+        lambda: xdo("search", "--onlyvisible", "--name", "Export", check=False),
+        what="the export file dialog",
+    )
+    xdo("key", "Escape")
+    wait_for(
+        lambda: not xdo("search", "--onlyvisible", "--name", "Export", check=False),
+        what="the file dialog to close",
+    )
+    # Nothing clicks or focuses anything: the app itself gives its window the keyboard back.
+    wait_for(
+        lambda: xdo("getwindowfocus").strip() == window, what="the keyboard back on the window"
+    )
+    xdo("key", "ctrl+1")
+    for text in ("B-1001", "AT-SMOKE-0001"):
+        xdo("type", "--delay", "8", text)
+        xdo("key", "Return")
+    xdo("key", "ctrl+Return")
+    wait_for(
+        lambda: xdo("search", "--onlyvisible", "--name", "Commit batch", check=False),
+        what="the confirmation dialog",
+    )
+    xdo("key", "Return")
+    wait_for(
+        lambda: custody(db)["AT-SMOKE-0001"] == ("IN_CUSTODY", "B-1001", None),
+        what="the stock-out to reach the database",
+    )
