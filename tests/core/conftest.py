@@ -98,19 +98,6 @@ def seed(engine: Engine) -> None:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "assettrack.db"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    """A fresh, empty, fully migrated database of this test's own."""
-    s = Store(db_path)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def empty_engine(store: Store) -> Engine:
     """An engine over an empty database, with default scanner settings (no settings file)."""
     return Engine(store, operator="tester", settings=Settings())

@@ -34,6 +34,22 @@ def custody(db: Path) -> dict[str, tuple[str, str | None, str | None]]:
     return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 
+def scan_like_a_scanner(xdo: Callable[..., str], text: str) -> None:
+    """A keyboard-wedge burst: 8 ms per character, then Enter."""
+    xdo("type", "--delay", "8", text)
+    xdo("key", "Return")
+
+
+def commit_with_enter(xdo: Callable[..., str], wait_for: Callable[..., Any]) -> None:
+    """Ctrl+Return, then Return on the confirmation (its own window; Commit is the default)."""
+    xdo("key", "ctrl+Return")
+    wait_for(
+        lambda: xdo("search", "--onlyvisible", "--name", "Commit batch", check=False),
+        what="the confirmation dialog",
+    )
+    xdo("key", "Return")
+
+
 def test_stock_out_and_back_in_by_keyboard(
     seeded_db: Path,
     start_app: Any,
@@ -45,17 +61,10 @@ def test_stock_out_and_back_in_by_keyboard(
     start_app(db)
 
     def scan(text: str) -> None:
-        xdo("type", "--delay", "8", text)
-        xdo("key", "Return")
+        scan_like_a_scanner(xdo, text)
 
     def commit_and_confirm() -> None:
-        xdo("key", "ctrl+Return")
-        # the confirmation opens as its own window; Return presses its default button (Commit)
-        wait_for(
-            lambda: xdo("search", "--onlyvisible", "--name", "Commit batch", check=False),
-            what="the confirmation dialog",
-        )
-        xdo("key", "Return")
+        commit_with_enter(xdo, wait_for)
 
     # Stock-Out: badge, then three assets, one scanned without its dashes
     xdo("key", "ctrl+1")
@@ -112,8 +121,7 @@ def test_batch_survives_a_crash_and_is_offered_back(
     start_app(db)
     xdo("key", "ctrl+1")
     for text in ("B-1002", "AT-SMOKE-0003", "AT-SMOKE-0004"):
-        xdo("type", "--delay", "8", text)
-        xdo("key", "Return")
+        scan_like_a_scanner(xdo, text)
     wait_for(
         lambda: (b := load_pending(db)) is not None and len(b.stock_out) == 2,
         what="the pending batch file",
@@ -132,12 +140,7 @@ def test_batch_survives_a_crash_and_is_offered_back(
         lambda: xdo("getwindowfocus").strip() == wid,
         what="the keyboard focus back on the main window",
     )
-    xdo("key", "ctrl+Return")
-    wait_for(
-        lambda: xdo("search", "--onlyvisible", "--name", "Commit batch", check=False),
-        what="the confirmation dialog",
-    )
-    xdo("key", "Return")
+    commit_with_enter(xdo, wait_for)
     wait_for(
         lambda: custody(db)["AT-SMOKE-0004"] == ("IN_CUSTODY", "B-1002", None),
         what="the restored batch to be committed",
@@ -174,14 +177,8 @@ def test_keyboard_comes_back_after_a_reports_dialog(
     )
     xdo("key", "ctrl+1")
     for text in ("B-1001", "AT-SMOKE-0001"):
-        xdo("type", "--delay", "8", text)
-        xdo("key", "Return")
-    xdo("key", "ctrl+Return")
-    wait_for(
-        lambda: xdo("search", "--onlyvisible", "--name", "Commit batch", check=False),
-        what="the confirmation dialog",
-    )
-    xdo("key", "Return")
+        scan_like_a_scanner(xdo, text)
+    commit_with_enter(xdo, wait_for)
     wait_for(
         lambda: custody(db)["AT-SMOKE-0001"] == ("IN_CUSTODY", "B-1001", None),
         what="the stock-out to reach the database",

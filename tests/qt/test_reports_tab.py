@@ -35,18 +35,6 @@ WAIT_MS = 10_000
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "assettrack.db"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    s = Store(db_path)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def seeded(store: Store, monkeypatch: pytest.MonkeyPatch) -> Seeded:
     return seed(store, monkeypatch)
 
