@@ -46,7 +46,6 @@ def open_window(store: Store, args: argparse.Namespace) -> MainWindow:
     """The whole app on an open database: window, scanners (wedge + serial), Reports page."""
     from PySide6.QtWidgets import QApplication
 
-    from assettrack_gui.core.settings import load_settings
     from assettrack_gui.qt.main_window import MainWindow
     from assettrack_gui.qt.reports_tab import ReportsTab
     from assettrack_gui.qt.scanner_hub import install_scanners
@@ -56,8 +55,8 @@ def open_window(store: Store, args: argparse.Namespace) -> MainWindow:
     window = MainWindow(store, operator=args.operator, serial_port_override=args.serial)
     # Keyboard-wedge scanners anywhere in the app, the serial scanner, scan sounds, and
     # Settings → Scanner settings… (stopped cleanly on quit).
-    window.scanner_hub = install_scanners(app, window, load_settings(), args.serial)
-    window.add_page(ReportsTab(store, load_settings()), "&Reports", "Ctrl+5")
+    window.scanner_hub = install_scanners(app, window, window.config, args.serial)
+    window.add_page(ReportsTab(store, window.config_signal), "&Reports", "Ctrl+5")
     return window
 
 

@@ -88,7 +88,7 @@ class Context:
             store = Store(path, create=False, migrate=False)
             try:
                 if store.user_version() == 0:
-                    if store.db.table_names():
+                    if store.has_tables():
                         raise UsageError(f"{path} is not an AssetTrack database.")
                     raise UsageError(
                         f"No AssetTrack database at {path} (the file is empty); "
@@ -231,7 +231,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     store = Store(path, create=True, migrate=False)
     try:
         before = store.user_version()
-        if before == 0 and store.db.table_names():
+        if before == 0 and store.has_tables():
             raise UsageError(
                 f"{path} already holds a database that is not AssetTrack's; "
                 "choose another file with --db."
@@ -592,11 +592,8 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
 
 def _backup_head(path: Path) -> LogHead:
     """The event-log head of the finished backup, read without changing the file."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return log_head(conn)
-    finally:
-        conn.close()
+    with Store.open_read_only(path) as backup:
+        return log_head(backup.conn)
 
 
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:

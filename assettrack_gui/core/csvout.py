@@ -38,13 +38,13 @@ import hashlib
 import io
 import math
 import os
-import secrets
 import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+from .atomic import fsync_dir, write_temp
 from .errors import UserError
 from .eventlog import LogHead, utc_now
 
@@ -226,57 +226,6 @@ def _write_rows(
     return count, hashing.sha256.hexdigest()
 
 
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable; not possible (or needed) on every platform."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _temp_beside(dest: Path) -> tuple[Path, BinaryIO]:
-    """A new hidden file in dest's folder (same filesystem, so the final rename is atomic).
-
-    Created with mode 0o666 minus the umask, like any file the user saves, not 0o600 as
-    ``tempfile.mkstemp`` would make it.
-    """
-    while True:
-        tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.part")
-        try:
-            fd = os.open(
-                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
-            )
-        except FileExistsError:
-            continue
-        return tmp, os.fdopen(fd, "wb")
-
-
-def _write_atomically(dest: Path, produce: Callable[[BinaryIO], Any]) -> tuple[Path, Any]:
-    """Run ``produce(file)`` on a temp file beside ``dest``; return (temp path, result).
-
-    The temp file is fsynced and closed but not yet renamed; on any failure it is deleted.
-    """
-    tmp, fh = _temp_beside(dest)
-    try:
-        with fh:
-            result = produce(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return tmp, result
-
-
 def write_csv(
     dest: str | os.PathLike[str],
     header: Sequence[str],
@@ -310,14 +259,14 @@ def write_csv(
     if is_stream(dest):
         return _stream_into(str(dest), header, rows, log_head, progress, cancelled)
     dest = Path(dest)
-    tmp, (count, digest) = _write_atomically(
+    tmp, (count, digest) = write_temp(
         dest, lambda fh: _write_rows(fh, header, rows, progress, cancelled)
     )
     side_tmp: Path | None = None
     try:
         if log_head is not None:
             lines = _head_lines(log_head, dest.name, count, digest).encode("utf-8")
-            side_tmp, _ = _write_atomically(sidecar_path(dest), lambda fh: fh.write(lines))
+            side_tmp, _ = write_temp(sidecar_path(dest), lambda fh: fh.write(lines))
         os.replace(tmp, dest)
         if side_tmp is not None:
             os.replace(side_tmp, sidecar_path(dest))
@@ -327,5 +276,5 @@ def write_csv(
                 with contextlib.suppress(OSError):
                     leftover.unlink()
         raise
-    _fsync_dir(dest.parent)
+    fsync_dir(dest.parent)
     return count

@@ -22,7 +22,7 @@ from . import matching
 from .errors import Refused, UsageError, UserError
 from .eventlog import EventBatch
 from .matching import Match, classify, normalize_scan, visible
-from .settings import Settings, load_settings
+from .settings import Settings, SettingsOwner, as_owner
 from .store import Store
 
 STOCK_OUT, STOCK_IN, PUT_AWAY, MOVE, REGISTER = (
@@ -316,11 +316,16 @@ class Engine:
         self,
         store: Store,
         operator: str | None = None,
-        settings: Settings | None = None,
+        settings: Settings | SettingsOwner | None = None,
     ) -> None:
         self.store = store
         self.operator = operator or default_operator()
-        self.settings = settings or load_settings()
+        self.settings_owner = as_owner(settings)
+
+    @property
+    def settings(self) -> Settings:
+        """The current settings (read from the one owner every time, so changes apply at once)."""
+        return self.settings_owner.current
 
     @property
     def operator(self) -> str:

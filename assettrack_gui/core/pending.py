@@ -10,8 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import platformdirs
 
 from . import paths
+from .atomic import atomic_write_text
 from .eventlog import utc_now
 
 FORMAT_VERSION = 1
@@ -69,16 +68,7 @@ def save_pending(db_path: Path | str, batch: PendingBatch) -> None:
     batch.db_path = str(Path(db_path).expanduser().resolve())
     data = {"format": FORMAT_VERSION, **asdict(batch)}
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".batch-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(target, json.dumps(data, ensure_ascii=False, indent=1), mode=0o600)
 
 
 def _str_list(value: Any) -> list[str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace, TTFFont
 
 from ..resources import ROOT as RESOURCES
+from .atomic import atomic_write_bytes
 from .eventlog import LogHead
 
 __all__ = ["FONT_DIR", "Receipt", "ReceiptLine", "receipt_title", "write_receipt_pdf"]
@@ -281,12 +281,6 @@ def write_receipt_pdf(receipt: Receipt, path: str | os.PathLike[str]) -> None:
 
     _closing(pdf, receipt)
 
-    dest = Path(path)
-    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.part")
-    try:
-        with _quiet_missing_glyphs():
-            pdf.output(str(tmp))
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with _quiet_missing_glyphs():
+        data = bytes(pdf.output())
+    atomic_write_bytes(path, data)

@@ -8,17 +8,31 @@ Window geometry and the last mode are per-machine UI state and stay in QSettings
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from . import paths
+from .atomic import atomic_write_text
 
 TERMINATORS = ("enter", "tab", "crlf")
-MAX_OVERDUE_DAYS = 36500  # a hundred years; beyond that date arithmetic overflows
 SERIAL_TERMINATORS = ("CR", "LF", "CRLF", "auto")  # auto: any of CR, LF, CRLF
+
+# The one allowed range of every numeric setting: the file is clamped to it, the GUI's spin boxes
+# and the CLI's options take their limits from here.
+RANGES: dict[str, tuple[int, int]] = {
+    "wedge_max_interval_ms": (1, 1000),
+    "wedge_min_length": (1, 100),
+    "serial_baudrate": (300, 4_000_000),
+    "overdue_days": (0, 36500),  # a hundred years; beyond that date arithmetic overflows
+}
+MAX_OVERDUE_DAYS = RANGES["overdue_days"][1]
+
+
+def clamp(name: str, value: int) -> int:
+    low, high = RANGES[name]
+    return max(low, min(int(value), high))
 
 
 @dataclass
@@ -46,10 +60,8 @@ class Settings:
             self.wedge_terminator = "enter"
         if self.serial_terminator not in SERIAL_TERMINATORS:
             self.serial_terminator = "CR"
-        self.wedge_max_interval_ms = max(1, min(int(self.wedge_max_interval_ms), 1000))
-        self.wedge_min_length = max(1, min(int(self.wedge_min_length), 100))
-        self.serial_baudrate = max(300, int(self.serial_baudrate))
-        self.overdue_days = max(0, min(int(self.overdue_days), MAX_OVERDUE_DAYS))
+        for name in RANGES:
+            setattr(self, name, clamp(name, getattr(self, name)))
         return self
 
 
@@ -112,11 +124,66 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a settings file."""
     path = path or paths.settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(settings), fh, indent=2, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, json.dumps(asdict(settings), indent=2, sort_keys=True))
+
+
+Listener = Callable[[Settings], None]
+
+
+class SettingsOwner:
+    """The one owner of a process's settings: the engine, reports, scanners and the CLI read
+    :attr:`current`; :meth:`update` validates, saves and tells every listener.
+
+    ``current`` is replaced, never changed in place, so a reader holding the old object sees a
+    consistent set. ``path=None`` with ``persist=False`` gives an in-memory owner (tests, tools).
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        path: Path | None = None,
+        persist: bool = True,
+    ) -> None:
+        self.path = path
+        self.persist = persist
+        self.problems: list[str] = []
+        if settings is None:
+            settings, self.problems = load_settings_checked(path) if persist else (Settings(), [])
+        self._current = replace(settings).validated()
+        self._listeners: list[Listener] = []
+
+    @classmethod
+    def fixed(cls, settings: Settings | None = None) -> SettingsOwner:
+        """An owner that never reads or writes the settings file."""
+        return cls(settings or Settings(), persist=False)
+
+    @property
+    def current(self) -> Settings:
+        return self._current
+
+    def update(self, new: Settings) -> Settings:
+        """Validate ``new``, save it (if persistent) and notify listeners; returns what is now current."""
+        settings = replace(new).validated()
+        if self.persist:
+            save_settings(settings, self.path)
+        self._current = settings
+        for listener in list(self._listeners):
+            listener(settings)
+        return settings
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+
+def as_owner(settings: Settings | SettingsOwner | None) -> SettingsOwner:
+    """Accept a plain Settings (fixed, not saved), an owner, or None (the settings file)."""
+    if isinstance(settings, SettingsOwner):
+        return settings
+    if settings is None:
+        return SettingsOwner()
+    return SettingsOwner.fixed(settings)

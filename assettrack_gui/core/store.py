@@ -18,8 +18,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-import sqlite_utils
-
+from .atomic import atomic_path
 from .errors import (
     CorruptDatabase,
     DatabaseBusy,
@@ -217,10 +216,15 @@ class Store:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """sqlite-utils view of the same connection (for reads; writes go through write())."""
-        return sqlite_utils.Database(self.conn)
+    def has_tables(self) -> bool:
+        """True if the file holds any table at all (ours or another program's)."""
+        return bool(
+            self.conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").fetchone()
+        )
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the database (PRAGMA data_version)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def backup(self, dest: Path | str) -> None:
         """Online backup (works while other processes use the database)."""
@@ -230,21 +234,35 @@ class Store:
         if dest.exists() and self.path.exists() and dest.samefile(self.path):
             # Replacing the live file under open connections would lose their locks and data.
             raise UserError(f"{dest} is the database itself; give another file for the backup.")
-        tmp = dest.with_name(dest.name + ".partial")
-        tmp.unlink(missing_ok=True)
         try:
-            target = sqlite3.connect(str(tmp))
+            with atomic_path(dest) as tmp:
+                try:
+                    target = sqlite3.connect(str(tmp))
+                except sqlite3.Error as exc:
+                    raise UserError(f"Cannot write the backup to {dest}: {exc}") from None
+                try:
+                    self.conn.backup(target)
+                    target.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    target.close()
         except sqlite3.Error as exc:
-            raise UserError(f"Cannot write the backup to {dest}: {exc}") from None
-        try:
-            self.conn.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.Error as exc:
-            target.close()
-            tmp.unlink(missing_ok=True)
             raise translate_error(exc, self.path) or UserError(f"Backup failed: {exc}") from None
-        target.close()
-        tmp.replace(dest)
+        except OSError as exc:
+            raise UserError(f"Cannot write the backup to {dest}: {exc.strerror or exc}") from None
+
+    @classmethod
+    def open_read_only(cls, path: Path | str) -> Store:
+        """Open an existing file without changing it (no WAL switch, no migration)."""
+        store = cls.__new__(cls)
+        store.path = Path(path)
+        try:
+            store.conn = sqlite3.connect(
+                f"{store.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+            )
+            store.conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            raise translate_error(exc, store.path) or exc from None
+        return store
 
     def close(self) -> None:
         self._rollback()

@@ -48,10 +48,12 @@ from assettrack_gui.core.session import (
     Session,
     plural,
 )
+from assettrack_gui.core.settings import SettingsOwner
 from assettrack_gui.core.store import Store
 
 from .dialogs import KeyboardHome, ShortcutsDialog, bring_to_front, confirm, message, run_modal
 from .preview_model import EventsModel, PreviewModel
+from .settings_signal import SettingsSignal
 from .widgets import Banner, CaseChooser, CaseMapView, CustodianPicker, ScanEntry
 
 APP_NAME = "AssetTrack"
@@ -87,10 +89,15 @@ class MainWindow(QMainWindow):
         operator: str | None = None,
         settings: QSettings | None = None,
         serial_port_override: str | None = None,
+        config: SettingsOwner | None = None,
     ) -> None:
         super().__init__()
         self.store = store
-        self.engine = Engine(store, operator)
+        # The one settings owner of this window: the engine, the scanners and the Reports page
+        # read it; the Qt signal tells widgets when it changes.
+        self.config = config if config is not None else SettingsOwner()
+        self.config_signal = SettingsSignal(self.config, self)
+        self.engine = Engine(store, operator, settings=self.config)
         self.session = Session(self.engine, store.path)
         self.qsettings = settings if settings is not None else QSettings()
         self.serial_port_override = serial_port_override

@@ -102,9 +102,10 @@ from ..core.custody import Engine
 from ..core.errors import UserError
 from ..core.eventlog import LogHead, log_head
 from ..core.reports import EVENT_TYPES, Report, Row
-from ..core.settings import Settings
+from ..core.settings import RANGES, Settings, SettingsOwner, as_owner
 from ..core.store import Store
 from .receipts import open_receipt, save_receipt_as
+from .settings_signal import SettingsSignal
 from .wedge_filter import SCAN_AS_TEXT
 
 __all__ = [
@@ -669,10 +670,21 @@ class ReportsTab(QWidget):
     loadFailed = Signal(str)
     exportFinished = Signal(str)  # "done", "cancelled" or "failed"
 
-    def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | SettingsOwner | SettingsSignal,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
-        self.settings = settings
+        # The window's settings signal (or an owner / plain Settings in tests): never a copy.
+        self.config = (
+            settings
+            if isinstance(settings, SettingsSignal)
+            else SettingsSignal(as_owner(settings), self)
+        )
+        self.config.changed.connect(self._settings_changed)
         self.model = ReportTableModel(self)
         self.proxy = ReportFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -698,6 +710,14 @@ class ReportsTab(QWidget):
         self.params.setCurrentWidget(self._pages[self.current_kind()])
         self._ran = False  # the first report runs when the tab is first shown (or on refresh())
         self._show_status("Choose a report; it loads when this tab is shown (F5 refreshes).")
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.current
+
+    def _settings_changed(self, settings: Settings) -> None:
+        for spin in (self.custody_days, self.holder_days):
+            spin.setValue(settings.overdue_days)
 
     # -- layout
 
@@ -875,7 +895,7 @@ class ReportsTab(QWidget):
 
     def _days_spin(self) -> QSpinBox:
         spin = QSpinBox()
-        spin.setRange(0, 3650)
+        spin.setRange(*RANGES["overdue_days"])
         spin.setSuffix(" days")
         spin.setValue(self.settings.overdue_days)
         spin.setToolTip("Rows held longer than this are overdue")

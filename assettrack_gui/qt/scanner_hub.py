@@ -23,7 +23,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 
 from assettrack_gui.core.matching import visible
-from assettrack_gui.core.settings import Settings
+from assettrack_gui.core.settings import Settings, SettingsOwner
 from assettrack_gui.core.wedge import WedgeConfig
 from assettrack_gui.qt.dialogs import run_modal
 from assettrack_gui.qt.feedback import Feedback
@@ -71,7 +71,7 @@ class ScannerHub(QObject):
         self,
         app: QApplication,
         window: Any,
-        settings: Settings,
+        settings: Settings | SettingsOwner,
         serial_port: str | None = None,
         settings_path: Path | None = None,
         feedback: Feedback | None = None,
@@ -79,20 +79,27 @@ class ScannerHub(QObject):
         super().__init__(window if isinstance(window, QObject) else None)
         self.app = app
         self.window = window
-        self.settings = settings
+        # The one settings owner (the app passes the window's, shared with the engine and the
+        # Reports page); a plain Settings gets an owner of its own saving to settings_path.
+        self.owner = (
+            settings
+            if isinstance(settings, SettingsOwner)
+            else SettingsOwner(settings, path=settings_path)
+        )
+        self.settings = self.owner.current
+        self.owner.subscribe(self._settings_changed)
         self.serial_override = serial_port or None
-        self.settings_path = settings_path
         self.reader: SerialReader | None = None
         self.dialog: ScannerSettingsDialog | None = None
 
-        self.wedge = WedgeFilter(wedge_config(settings), self)
+        self.wedge = WedgeFilter(wedge_config(self.settings), self)
         self.gate = self.wedge.gate
         self.gate.released.connect(self._deliver)
         self.gate.held.connect(self._on_held)
         self.wedge.install(app)
 
-        self.feedback = feedback or Feedback(enabled=settings.sound_enabled, parent=self)
-        self.feedback.enabled = settings.sound_enabled
+        self.feedback = feedback or Feedback(enabled=self.settings.sound_enabled, parent=self)
+        self.feedback.enabled = self.settings.sound_enabled
         window.scanHandled.connect(self.feedback.on_scan)
         window.scanner_settings_action.triggered.connect(self.open_settings)
         app.aboutToQuit.connect(self.stop)
@@ -162,10 +169,7 @@ class ScannerHub(QObject):
             self.dialog.raise_()
             return
         parent = self.window if isinstance(self.window, QWidget) else None
-        dialog = ScannerSettingsDialog(
-            self.settings, wedge=self.wedge, settings_path=self.settings_path, parent=parent
-        )
-        dialog.settingsSaved.connect(self.apply_settings)
+        dialog = ScannerSettingsDialog(self.owner, wedge=self.wedge, parent=parent)
         self.dialog = dialog
         try:
             run_modal(dialog)  # exec(), and take the keyboard even without a window manager
@@ -180,14 +184,14 @@ class ScannerHub(QObject):
                 entry.setFocus()
 
     def apply_settings(self, new: Settings) -> None:
-        """Use ``new`` from now on, without a restart."""
+        """Save ``new`` through the settings owner; every reader (this hub included) uses it at once."""
+        self.owner.update(new)
+
+    def _settings_changed(self, new: Settings) -> None:
         old, self.settings = self.settings, new
         if wedge_config(new) != wedge_config(old):
             self.wedge.set_config(wedge_config(new))
         self.feedback.enabled = new.sound_enabled
-        engine = getattr(self.window, "engine", None)
-        if engine is not None and hasattr(engine, "settings"):
-            engine.settings = new  # prefix/suffix/AIM stripping for the next scan
         if new.serial_port != old.serial_port:
             self.serial_override = None  # a port chosen now wins over --serial
         if _serial_key(new) != _serial_key(old) or self.reader is None and self.serial_port:
@@ -197,13 +201,14 @@ class ScannerHub(QObject):
     def stop(self) -> None:
         """Stop the serial reader and remove the filter (on quit; safe to call twice)."""
         self._stop_serial()
+        self.owner.unsubscribe(self._settings_changed)
         self.wedge.uninstall(self.app)
 
 
 def install_scanners(
     app: QApplication,
     window: Any,
-    settings: Settings,
+    settings: Settings | SettingsOwner,
     serial_port: str | None = None,
     settings_path: Path | None = None,
 ) -> ScannerHub:

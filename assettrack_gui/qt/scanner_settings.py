@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from assettrack_gui.core.matching import normalize_scan, visible
-from assettrack_gui.core.settings import Settings, save_settings
+from assettrack_gui.core.settings import RANGES, Settings, SettingsOwner
 from assettrack_gui.core.wedge import MODIFIER_KEYS, BurstDetector, WedgeConfig
 from assettrack_gui.qt.serial_reader import PortInfo, list_ports
 from assettrack_gui.qt.wedge_filter import WedgeFilter, key_name
@@ -176,7 +176,7 @@ class ScannerSettingsDialog(QDialog):
 
     def __init__(
         self,
-        settings: Settings,
+        settings: Settings | SettingsOwner,
         wedge: WedgeFilter | None = None,
         ports: Callable[[], list[PortInfo]] = list_ports,
         settings_path: Path | None = None,
@@ -184,10 +184,16 @@ class ScannerSettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Scanner settings")
+        # OK saves through the one settings owner (a plain Settings gets one on settings_path).
+        self._owner = (
+            settings
+            if isinstance(settings, SettingsOwner)
+            else SettingsOwner(settings, path=settings_path)
+        )
+        settings = self._owner.current
         self._original = settings
         self._wedge = wedge
         self._ports = ports
-        self._settings_path = settings_path
         self.saved: Settings | None = None
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
@@ -196,7 +202,7 @@ class ScannerSettingsDialog(QDialog):
 
         # Keyboard wedge
         self.max_interval = QSpinBox()
-        self.max_interval.setRange(5, 500)
+        self.max_interval.setRange(*RANGES["wedge_max_interval_ms"])
         self.max_interval.setSuffix(" ms")
         self.max_interval.setValue(settings.wedge_max_interval_ms)
         self.max_interval.setToolTip(
@@ -204,7 +210,7 @@ class ScannerSettingsDialog(QDialog):
             "5-20 ms, people rarely under 35 ms several times in a row."
         )
         self.min_length = QSpinBox()
-        self.min_length.setRange(1, 100)
+        self.min_length.setRange(*RANGES["wedge_min_length"])
         self.min_length.setValue(settings.wedge_min_length)
         self.terminator = _choice(WEDGE_TERMINATORS, settings.wedge_terminator)
         wedge_box = QGroupBox("Keyboard scanner (types like a keyboard)")
@@ -347,13 +353,15 @@ class ScannerSettingsDialog(QDialog):
             baudrate = int(self.baudrate.currentText())
         except ValueError:
             baudrate = 0
-        if baudrate < 300:
-            QMessageBox.warning(self, "Scanner settings", "The baud rate must be a number ≥ 300.")
+        low, high = RANGES["serial_baudrate"]
+        if not low <= baudrate <= high:
+            QMessageBox.warning(
+                self, "Scanner settings", f"The baud rate must be a number from {low} to {high}."
+            )
             self.baudrate.setFocus()
             return
-        new = self.settings().validated()
         try:
-            save_settings(new, self._settings_path)
+            new = self._owner.update(self.settings())
         except OSError as exc:
             QMessageBox.critical(
                 self, "Scanner settings", f"The settings could not be saved: {exc.strerror or exc}"

@@ -322,7 +322,7 @@ def test_a_holder_with_two_names_is_refused_by_name_but_works_by_badge(engine: E
 
 
 def test_scanned_badge_with_scanner_prefix_selects_the_holder(engine: Engine) -> None:
-    engine.settings = Settings(prefix="*")
+    engine.settings_owner.update(Settings(prefix="*"))
     result = engine.commit_stock_out(["*AT-SMOKE-0001\r"], "*B-1002\r")
     assert result.preview.holder is not None and result.preview.holder.badge_code == "B-1002"
     result = engine.commit_stock_out(["]C1AT-SMOKE-0002"], "]C1B1001")
@@ -330,7 +330,7 @@ def test_scanned_badge_with_scanner_prefix_selects_the_holder(engine: Engine) ->
 
 
 def test_scanned_case_codes_are_normalised_like_any_scan(engine: Engine) -> None:
-    engine.settings = Settings(prefix="*")
+    engine.settings_owner.update(Settings(prefix="*"))
     engine.commit_put_away([Placement("*AT-SMOKE-0005\r", "*SHELF-B\r", 2)])
     assert where(engine.conn, "AT-SMOKE-0005") == ("STORAGE", None, "SHELF-B/2")
     engine.commit_move([Placement("]C1AT-SMOKE-0001", "]C1CARTA", 5)])  # AT-SMOKE-0006's slot

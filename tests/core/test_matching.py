@@ -178,7 +178,7 @@ def test_configured_prefix_and_suffix_are_stripped(engine: Engine) -> None:
     assert normalize_scan("#AT-SMOKE-0001@@", settings) == "#AT-SMOKE-0001@@"  # wrong ends: kept
     # Without the setting, the same characters stay and the scan does not match.
     assert normalize_scan("@@AT-SMOKE-0001#") == "@@AT-SMOKE-0001#"
-    engine.settings = settings
+    engine.settings_owner.update(settings)
     assert engine.classify("@@AT-SMOKE-0001#\r").canonical == "AT-SMOKE-0001"
     result = engine.commit_stock_out(["@@ATSMOKE0002#"], "@@B-1001#")
     assert result.preview.lines[0].asset_tag == "AT-SMOKE-0002"
@@ -207,7 +207,7 @@ def test_aim_symbology_identifier_is_stripped_by_default(engine: Engine, aim: st
 
 @pytest.mark.parametrize("aim", ["]C0", "]C1", "]Q1", "]d2"])
 def test_aim_identifier_is_kept_when_switched_off(engine: Engine, aim: str) -> None:
-    engine.settings = Settings(strip_aim=False)
+    engine.settings_owner.update(Settings(strip_aim=False))
     assert normalize_scan(f"{aim}AT-SMOKE-0001", engine.settings) == f"{aim}AT-SMOKE-0001"
     assert engine.classify(f"{aim}AT-SMOKE-0001").kind == matching.UNKNOWN
 
