@@ -23,18 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .core import importer, paths
-from .core.custody import (
-    CommitResult,
-    Engine,
-    HolderInfo,
-    Placement,
-    check_operator,
-    default_operator,
-    find_holder,
-)
+from .core.engine import Engine, find_holder
 from .core.errors import Refused, UsageError, UserError
 from .core.eventlog import LogHead, log_head
 from .core.matching import visible
+from .core.model import CommitResult, HolderInfo, NewCase, NewHolder, Placement
+from .core.rules import check_operator, default_operator
 from .core.settings import Settings, load_settings_checked
 from .core.store import Store, latest_version, translate_error
 from .core.verify import verify
@@ -419,7 +413,7 @@ def _find_holder(ctx: Context, ref: str) -> HolderInfo | None:
 
 
 def cmd_holder_add(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.engine().add_holders([(args.badge, args.name, args.badge)])
+    result = ctx.engine().add_holders([NewHolder(args.name, args.badge, label=args.badge)])
     _say(f"batch {result.batch_id}: added holder {args.name.strip()} ({args.badge})")
     return 0
 
@@ -496,7 +490,7 @@ def register_holder_commands(
 
 
 def cmd_case_add(args: argparse.Namespace, ctx: Context) -> int:
-    result = ctx.engine().create_cases([(args.code, args.code, args.name, args.rows, args.cols)])
+    result = ctx.engine().create_cases([NewCase(args.code, args.name, args.rows, args.cols, label=args.code)])
     size = args.rows * args.cols
     _say(
         f"batch {result.batch_id}: created case {args.code} ({args.name.strip()}), "
@@ -513,7 +507,7 @@ def cmd_case_list(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     width = max(len(c.case_code) for c in cases)
     for case in cases:
-        used = sum(1 for _, _, tag, _ in engine.case_slots(case.id) if tag is not None)
+        used = sum(1 for slot in engine.case_slots(case.id) if not slot.empty)
         _say(
             f"{case.case_code:<{width}}  {case.rows} × {case.cols}  "
             f"{used}/{case.size} used  {case.name}"

@@ -34,7 +34,8 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import BUSY_TIMEOUT_MS, Store
 from assettrack_gui.core.verify import verify
@@ -66,14 +67,14 @@ def build(db: Path, assets: int, cases: int, holders: int, seed: int) -> None:
     for start in range(0, holders, 1000):
         engine.add_holders(
             [
-                (badge(i), f"Holder {i:05d}", badge(i))
+                NewHolder(f"Holder {i:05d}", badge(i), label=badge(i))
                 for i in range(start, min(holders, start + 1000))
             ]
         )
     for start in range(0, cases, 500):
         engine.create_cases(
             [
-                (case_code(c), case_code(c), f"Case {c}", rows, cols)
+                NewCase(case_code(c), f"Case {c}", rows, cols, label=case_code(c))
                 for c in range(start, min(cases, start + 500))
             ]
         )
@@ -309,7 +310,7 @@ def bench_commits(
     rng = random.Random(seed)
     storage = [
         r[0]
-        for r in engine.conn.execute(
+        for r in engine.store.conn.execute(
             "SELECT a.asset_tag FROM assets a JOIN slots s ON s.asset_id = a.id ORDER BY a.id"
         )
     ]

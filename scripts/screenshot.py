@@ -20,7 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from assettrack_gui.core.custody import Engine, NewAsset  # noqa: E402
+from assettrack_gui.core.engine import Engine  # noqa: E402
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder  # noqa: E402
 from assettrack_gui.core.store import Store  # noqa: E402
 
 HOLDERS = [
@@ -52,12 +53,12 @@ SCANS = [
 def seed(db: Path) -> None:
     with Store(db) as store:
         engine = Engine(store, "supervisor")
-        engine.add_holders([("", name, badge) for name, badge in HOLDERS])
+        engine.add_holders([NewHolder(name, badge) for name, badge in HOLDERS])
         engine.create_cases(
             [
-                ("", "CART-A", "Laptop cart A", 4, 6),
-                ("", "CART-B", "Laptop cart B", 4, 6),
-                ("", "SHELF-T", "Tablet shelf", 2, 8),
+                NewCase("CART-A", "Laptop cart A", 4, 6),
+                NewCase("CART-B", "Laptop cart B", 4, 6),
+                NewCase("SHELF-T", "Tablet shelf", 2, 8),
             ]
         )
         assets = []

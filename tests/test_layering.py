@@ -57,7 +57,7 @@ def qt_loaded_by(*modules: str) -> tuple[int, str]:
 
 def test_importing_every_core_module_loads_no_qt() -> None:
     modules = core_modules()
-    assert {"assettrack_gui.core.custody", "assettrack_gui.core.store"} <= set(modules)
+    assert {"assettrack_gui.core.engine", "assettrack_gui.core.store"} <= set(modules)
     loaded, qt = qt_loaded_by(*modules)
     assert qt == "qt: []"
     assert loaded >= len(modules)

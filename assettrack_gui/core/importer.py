@@ -20,10 +20,10 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from .custody import CommitResult, Engine, Line, NewAsset, Preview
+from .engine import Engine
 from .errors import Refused, UsageError
+from .model import Code, CommitResult, Line, NewAsset, NewCase, NewHolder, Preview
 
 HOLDERS, CASES, ASSETS = "holders", "cases", "assets"
 
@@ -138,13 +138,15 @@ def _check_header(row: list[str], columns: Sequence[str], source: str) -> list[s
 # -- turning records into engine rows -------------------------------------------------------------
 
 
-def _holder_rows(records: Sequence[CsvRecord]) -> list[tuple[str, str, str]]:
-    return [(r.label, r.values["name"], r.values["badge_code"]) for r in records]
+def _holder_rows(records: Sequence[CsvRecord]) -> list[NewHolder]:
+    return [NewHolder(r.values["name"], r.values["badge_code"], label=r.label) for r in records]
 
 
-def _case_rows(records: Sequence[CsvRecord]) -> list[tuple[str, str, str, Any, Any]]:
+def _case_rows(records: Sequence[CsvRecord]) -> list[NewCase]:
     return [
-        (r.label, r.values["case_code"], r.values["name"], r.values["rows"], r.values["cols"])
+        NewCase(
+            r.values["case_code"], r.values["name"], r.values["rows"], r.values["cols"], r.label
+        )
         for r in records
     ]
 
@@ -185,7 +187,7 @@ def _merge(preview: Preview, broken: Sequence[CsvRecord], good: Sequence[CsvReco
         (record.line, line) for record, line in zip(good, preview.lines, strict=True)
     ]
     numbered += [
-        (record.line, Line(index=0, scan="", label=record.label).refuse(record.problem))
+        (record.line, Line(index=0, scan="", label=record.label).refuse(Code.BAD_ROW, record.problem))
         for record in broken
     ]
     numbered.sort(key=lambda item: item[0])

@@ -10,10 +10,12 @@ padding or fuzzy matching: a match that differs only in letter case is reported 
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 
+from . import queries
+from .model import Code
+from .queries import Conn
 from .settings import Settings
 
 AIM_ID = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
@@ -23,32 +25,14 @@ ASSET, HOLDER, CASE = "asset", "holder", "case"
 UNKNOWN, AMBIGUOUS, EMPTY, TOO_LONG = "unknown", "ambiguous", "empty", "too_long"
 KIND_WORDS = {ASSET: "asset", HOLDER: "holder badge", CASE: "case"}
 
-_EXACT_SQL = """
-SELECT 'asset', id, asset_tag FROM assets WHERE asset_tag = :s
-UNION ALL SELECT 'holder', id, badge_code FROM holders WHERE badge_code = :s
-UNION ALL SELECT 'case', id, case_code FROM cases WHERE case_code = :s
-"""
-_DASHLESS_SQL = """
-SELECT 'asset', id, asset_tag FROM assets WHERE replace(asset_tag, '-', '') = :k
-UNION ALL SELECT 'holder', id, badge_code FROM holders WHERE replace(badge_code, '-', '') = :k
-UNION ALL SELECT 'case', id, case_code FROM cases WHERE replace(case_code, '-', '') = :k
-"""
-_NOCASE_SQL = """
-SELECT 'asset', id, asset_tag FROM assets
- WHERE replace(asset_tag, '-', '') = :k COLLATE NOCASE
-UNION ALL SELECT 'holder', id, badge_code FROM holders
- WHERE replace(badge_code, '-', '') = :k COLLATE NOCASE
-UNION ALL SELECT 'case', id, case_code FROM cases
- WHERE replace(case_code, '-', '') = :k COLLATE NOCASE
-LIMIT 5
-"""
-
-
 def _is_edge_junk(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
+    # U+FFFD is what an undecodable byte from a serial scanner becomes: noise, not part of a code.
+    return ch.isspace() or ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cf")
 
 
-def _strip_edges(text: str) -> str:
+def strip_edges(text: str) -> str:
+    """Drop whitespace, control and format characters (and U+FFFD) from both ends: the one rule
+    for what a scanner adds around a code, used for wedge, serial and typed scans alike."""
     start, end = 0, len(text)
     while start < end and _is_edge_junk(text[start]):
         start += 1
@@ -60,14 +44,14 @@ def _strip_edges(text: str) -> str:
 def normalize_scan(raw: str, settings: Settings | None = None) -> str:
     """Strip what the scanner adds around a code, as configured; never change the code itself."""
     settings = settings or Settings()
-    text = _strip_edges(raw)
+    text = strip_edges(raw)
     if settings.prefix and text.startswith(settings.prefix):
         text = text[len(settings.prefix) :]
     if settings.suffix and text.endswith(settings.suffix):
         text = text[: -len(settings.suffix)]
     if settings.strip_aim:
         text = AIM_ID.sub("", text, count=1)
-    return _strip_edges(text)
+    return strip_edges(text)
 
 
 def visible(text: str, limit: int = 60) -> str:
@@ -103,10 +87,30 @@ class Match:
     via: str = ""  # "exact" or "dashless"
     message: str = ""  # why it is not a match (unknown/ambiguous/...), with any hint
     candidates: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    hint: str = ""  # "case EMP exists — is Caps Lock on?" (code CAPS_LOCK_HINT)
 
     @property
     def found(self) -> bool:
         return self.kind in KIND_WORDS
+
+    @property
+    def hint_code(self) -> Code | None:
+        return Code.CAPS_LOCK_HINT if self.hint else None
+
+    @property
+    def code(self) -> Code | None:
+        """Why this is not an asset, as a verdict code (None for an asset)."""
+        return _KIND_CODES.get(self.kind)
+
+
+_KIND_CODES = {
+    EMPTY: Code.EMPTY_SCAN,
+    TOO_LONG: Code.SCAN_TOO_LONG,
+    UNKNOWN: Code.UNKNOWN_SCAN,
+    AMBIGUOUS: Code.AMBIGUOUS_SCAN,
+    HOLDER: Code.HOLDER_BADGE,
+    CASE: Code.CASE_CODE,
+}
 
 
 def shown_ref(ref: str | int) -> str:
@@ -138,7 +142,7 @@ def is_text(value: str) -> bool:
     return True
 
 
-def classify(conn: sqlite3.Connection, scan: str) -> Match:
+def classify(conn: Conn, scan: str) -> Match:
     """Say what a normalised scan is: one asset, holder badge or case, or why it is none."""
     if not scan:
         return Match(scan, EMPTY, message="empty scan")
@@ -155,11 +159,11 @@ def classify(conn: sqlite3.Connection, scan: str) -> Match:
             message=f"no asset, badge or case {visible(scan)}: the scan contains bytes that are "
             "not UTF-8 text (check the scanner's or terminal's character set)",
         )
-    rows = conn.execute(_EXACT_SQL, {"s": scan}).fetchall()
+    rows = queries.codes_exact(conn, scan)
     via = "exact"
     key = scan.replace("-", "")
     if not rows and key:
-        rows = conn.execute(_DASHLESS_SQL, {"k": key}).fetchall()
+        rows = queries.codes_dashless(conn, key)
         via = "dashless"
     if len(rows) == 1:
         kind, row_id, value = rows[0]
@@ -174,13 +178,12 @@ def classify(conn: sqlite3.Connection, scan: str) -> Match:
         )
     message = f"no asset, badge or case {visible(scan)}"
     if key:
-        near = conn.execute(_NOCASE_SQL, {"k": key}).fetchall()
+        near = queries.codes_other_case(conn, key)
         if near:
             kind, _, value = near[0]
             # Name what was looked for by the kind that nearly matched: an asset scan is "no
             # asset"; anything else was not an asset either, so say all three were tried.
             looked = "asset" if kind == ASSET else "asset, badge or case"
-            message = (
-                f"no {looked} {visible(scan)}; {KIND_WORDS[kind]} {value} exists — is Caps Lock on?"
-            )
+            hint = f"{KIND_WORDS[kind]} {value} exists — is Caps Lock on?"
+            return Match(scan, UNKNOWN, message=f"no {looked} {visible(scan)}; {hint}", hint=hint)
     return Match(scan, UNKNOWN, message=message)

@@ -19,6 +19,7 @@ import platformdirs
 from . import paths
 from .atomic import atomic_write_text
 from .eventlog import utc_now
+from .model import Mode, Operation
 
 FORMAT_VERSION = 1
 
@@ -27,13 +28,13 @@ FORMAT_VERSION = 1
 class PendingBatch:
     """Every uncommitted scan of every mode, with the custodian and the cases chosen for them."""
 
-    mode: str = "STOCK_OUT"
+    mode: str = Mode.STOCK_OUT.value
     stock_out: list[str] = field(default_factory=list)
     custodian: str = ""  # badge code
     stock_in: list[str] = field(default_factory=list)
     return_case: str = ""  # case code
     placements: list[tuple[str, str, int | None]] = field(default_factory=list)
-    place_operation: str = "PUT_AWAY"
+    place_operation: str = Operation.PUT_AWAY.value
     place_case: str = ""  # case code chosen for the next put-away scan
     saved_at: str = ""
     db_path: str = ""
@@ -107,13 +108,13 @@ def load_pending(db_path: Path | str) -> PendingBatch | None:
         return value if isinstance(value, str) else default
 
     batch = PendingBatch(
-        mode=text("mode", "STOCK_OUT"),
+        mode=text("mode", Mode.STOCK_OUT.value),
         stock_out=_str_list(raw.get("stock_out")),
         custodian=text("custodian"),
         stock_in=_str_list(raw.get("stock_in")),
         return_case=text("return_case"),
         placements=_placements(raw.get("placements")),
-        place_operation=text("place_operation", "PUT_AWAY"),
+        place_operation=text("place_operation", Operation.PUT_AWAY.value),
         place_case=text("place_case"),
         saved_at=text("saved_at"),
         db_path=text("db_path"),

@@ -13,25 +13,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from . import matching
-from .custody import CaseInfo, HolderNames, find_case, find_holder, get_case, get_holder
+from . import matching, rules
+from .engine import find_case, find_holder
 from .errors import UsageError, UserError
 from .eventlog import log_head
+from .model import CaseInfo, EventType
+from .queries import HolderNames, case_by_id, holder_by_id
 from .receipt import Receipt, ReceiptLine
-from .settings import Settings, load_settings
+from .settings import Settings
 
-EVENT_TYPES = (
-    "RECEIVE",
-    "SLOT_ASSIGN",
-    "SLOT_MOVE",
-    "STOCK_OUT",
-    "STOCK_IN",
-    "HOLDER_ADD",
-    "HOLDER_RENAME",
-    "HOLDER_DEACTIVATE",
-    "HOLDER_REACTIVATE",
-    "CASE_CREATE",
-)
+EVENT_TYPES = tuple(t.value for t in EventType)  # the one list: core.model.EventType
 
 Row = tuple[Any, ...]
 
@@ -111,10 +102,10 @@ def is_overdue(since_utc: str, now: datetime, overdue_days: int) -> bool:
 
 def _scanned(conn: sqlite3.Connection, ref: str, settings: Settings | None) -> matching.Match:
     """A report argument matched like a scan, with the shared scanner settings (AIM id, prefix)
-    the engine uses, so ``report holder ']C1B-1001'`` finds what ``stock-out`` would."""
-    return matching.classify(
-        conn, matching.normalize_scan(ref, settings if settings is not None else load_settings())
-    )
+    the engine uses, so ``report holder ']C1B-1001'`` finds what ``stock-out`` would. Callers
+    pass the settings owner's current settings; None means the defaults (nothing is re-read
+    from disk here)."""
+    return matching.classify(conn, matching.normalize_scan(ref, settings))
 
 
 def _holder_id(
@@ -122,7 +113,7 @@ def _holder_id(
 ) -> tuple[int, str]:
     m = _scanned(conn, ref, settings)
     holder = (
-        get_holder(conn, m.id)
+        holder_by_id(conn, m.id)
         if m.kind == matching.HOLDER and m.id is not None
         else find_holder(conn, ref)
     )
@@ -134,7 +125,7 @@ def _holder_id(
 def _case(conn: sqlite3.Connection, ref: str, settings: Settings | None = None) -> CaseInfo:
     m = _scanned(conn, ref, settings)
     info = (
-        get_case(conn, m.id)
+        case_by_id(conn, m.id)
         if m.kind == matching.CASE and m.id is not None
         else find_case(conn, ref)
     )
@@ -295,12 +286,8 @@ def history_report(
 
 
 def _not_an_asset(conn: sqlite3.Connection, m: matching.Match) -> str:
-    if m.kind == matching.HOLDER and m.id is not None:
-        holder = get_holder(conn, m.id)
-        return f"this is the badge of {holder.label if holder else m.canonical}, not an asset"
-    if m.kind == matching.CASE:
-        return f"this is case {m.canonical}, not an asset"
-    return m.message or "not an asset"
+    holder = holder_by_id(conn, m.id) if m.kind == matching.HOLDER and m.id is not None else None
+    return rules.not_an_asset(m, holder).message or "not an asset"
 
 
 def events_report(

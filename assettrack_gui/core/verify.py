@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from . import store as store_module
 from .errors import CorruptDatabase
 from .eventlog import GENESIS, event_hash
+from .model import EventType, LocationType
 from .store import Store, latest_version, translate_error
 
 
@@ -216,26 +217,26 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
         def bad(msg: str, eid: int = eid, etype: str = etype) -> None:
             problems.append(f"event {eid} ({etype}): {msg}")
 
-        if etype == "HOLDER_ADD":
+        if etype == EventType.HOLDER_ADD:
             holders[hid] = [details.get("name"), details.get("badge_code"), 1]
-        elif etype == "HOLDER_RENAME":
+        elif etype == EventType.HOLDER_RENAME:
             if hid not in holders:
                 bad(f"holder {hid} was never added")
                 continue
             holders[hid][0] = details.get("name")
-        elif etype in ("HOLDER_DEACTIVATE", "HOLDER_REACTIVATE"):
+        elif etype in (EventType.HOLDER_DEACTIVATE, EventType.HOLDER_REACTIVATE):
             if hid not in holders:
                 bad(f"holder {hid} was never added")
                 continue
-            holders[hid][2] = 1 if etype == "HOLDER_REACTIVATE" else 0
-        elif etype == "CASE_CREATE":
+            holders[hid][2] = 1 if etype == EventType.HOLDER_REACTIVATE else 0
+        elif etype == EventType.CASE_CREATE:
             cases[details.get("case_id")] = (
                 details.get("case_code"),
                 details.get("name"),
                 details.get("rows"),
                 details.get("cols"),
             )
-        elif etype == "RECEIVE":
+        elif etype == EventType.RECEIVE:
             if aid in assets:
                 bad(f"asset id {aid} received twice")
                 continue
@@ -247,13 +248,13 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
                     bad(f"slot {sid} already holds asset id {slot_of[sid]}")
                 slot_of[sid] = aid
                 assets[aid].slot = sid
-        elif etype in ("SLOT_ASSIGN", "SLOT_MOVE", "STOCK_OUT", "STOCK_IN"):
+        elif etype in (EventType.SLOT_ASSIGN, EventType.SLOT_MOVE, EventType.STOCK_OUT, EventType.STOCK_IN):
             a = assets.get(aid)
             if a is None:
                 bad(f"asset id {aid} was never received")
                 continue
-            if etype == "STOCK_OUT":
-                if a.location != "STORAGE" or a.slot is None:
+            if etype == EventType.STOCK_OUT:
+                if a.location != LocationType.STORAGE or a.slot is None:
                     bad(f"asset {a.tag} was not slotted in storage")
                 if a.slot != sid:
                     bad(f"asset {a.tag} left slot {sid} but was in slot {a.slot}")
@@ -263,18 +264,18 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
                     bad(f"holder {hid} was deactivated")
                 if a.slot is not None:
                     slot_of.pop(a.slot, None)
-                a.slot, a.location, a.holder = None, "IN_CUSTODY", hid
+                a.slot, a.location, a.holder = None, LocationType.IN_CUSTODY, hid
                 continue
-            if etype == "STOCK_IN":
-                if a.location != "IN_CUSTODY":
+            if etype == EventType.STOCK_IN:
+                if a.location != LocationType.IN_CUSTODY:
                     bad(f"asset {a.tag} was not in custody")
                 elif a.holder != hid:
                     bad(f"asset {a.tag} returned by holder {hid} but held by {a.holder}")
-                a.location, a.holder = "STORAGE", None
-            elif etype == "SLOT_ASSIGN":
-                if a.location != "STORAGE" or a.slot is not None:
+                a.location, a.holder = LocationType.STORAGE, None
+            elif etype == EventType.SLOT_ASSIGN:
+                if a.location != LocationType.STORAGE or a.slot is not None:
                     bad(f"asset {a.tag} was not unslotted storage")
-            elif etype == "SLOT_MOVE":
+            elif etype == EventType.SLOT_MOVE:
                 if a.slot is None:
                     bad(f"asset {a.tag} was not in a slot")
                 if details.get("from_slot_id") != a.slot:

@@ -83,7 +83,9 @@ fires. A timestamp that goes backwards (clock wrap) counts as a long gap.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 __all__ = [
     "TERMINATORS",
@@ -93,6 +95,7 @@ __all__ = [
 ]
 
 TERMINATORS = ("enter", "tab", "crlf")
+TERMINATOR_NAMES = {"enter": "Enter", "tab": "Tab", "crlf": "Enter + line feed (CR LF)"}
 
 _ALIASES = {
     "\r": "enter",
@@ -254,3 +257,55 @@ class BurstDetector:
             self._leaked += 1
             return FeedResult(replay=replay) if replay else _PASS
         return FeedResult(swallow=True, replay=replay)
+
+
+class BurstCode(StrEnum):
+    """Why a burst of keys was, or was not, a scan (for the scanner test area)."""
+
+    SCAN = "SCAN"
+    NO_TERMINATOR = "NO_TERMINATOR"
+    TOO_SLOW = "TOO_SLOW"
+    TOO_SHORT = "TOO_SHORT"
+    INTERRUPTED = "INTERRUPTED"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    code: BurstCode
+    scan: str | None = None
+    message: str = ""
+
+
+def diagnose(config: WedgeConfig, keys: Sequence[tuple[str, int]]) -> Diagnosis:
+    """Would these keys (name, timestamp ms) be a scan under ``config``, and if not, why not?
+
+    The same detector that reads scans decides; the reasons only explain its verdict, in the
+    order a person should fix them (terminator, speed, length).
+    """
+    detector = BurstDetector(config)
+    for key, ms in keys:
+        result = detector.feed(key, ms)
+        if result.scan is not None:
+            return Diagnosis(BurstCode.SCAN, result.scan, "Recognised as a scan.")
+    end_key = "tab" if config.terminator == "tab" else "enter"
+    names = [_ALIASES.get(k.lower(), k.lower()) if len(k) > 1 else k for k, _ in keys]
+    if end_key not in names:
+        return Diagnosis(
+            BurstCode.NO_TERMINATOR,
+            message=f"it did not end with {TERMINATOR_NAMES[config.terminator]}. "
+            "Set the terminator to what arrived.",
+        )
+    gaps = [b - a for (_, a), (_, b) in zip(keys, keys[1:], strict=False)]
+    if gaps and max(gaps) > config.max_interval_ms:
+        return Diagnosis(
+            BurstCode.TOO_SLOW,
+            message=f"the slowest gap ({max(gaps)} ms) is over {config.max_interval_ms} ms. "
+            f"Raise the threshold to about {max(gaps) + 10} ms.",
+        )
+    chars = sum(1 for k, _ in keys if len(k) == 1)
+    if chars < config.min_length:
+        return Diagnosis(
+            BurstCode.TOO_SHORT,
+            message=f"only {chars} characters, fewer than the minimum of {config.min_length}.",
+        )
+    return Diagnosis(BurstCode.INTERRUPTED, message="a key that is not part of a scan interrupted it.")

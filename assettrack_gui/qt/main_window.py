@@ -34,20 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assettrack_gui.core.custody import MOVE, PUT_AWAY, Engine
+from assettrack_gui.core import rules
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused, StoreError, UserError
 from assettrack_gui.core.matching import visible
+from assettrack_gui.core.model import MODE_TITLES, Mode, Operation, plural
 from assettrack_gui.core.pending import PendingBatch, load_pending
-from assettrack_gui.core.session import (
-    LOOKUP,
-    MODE_TITLES,
-    MODES,
-    PLACE,
-    STOCK_IN,
-    STOCK_OUT,
-    Session,
-    plural,
-)
+from assettrack_gui.core.session import Session
 from assettrack_gui.core.settings import SettingsOwner
 from assettrack_gui.core.store import Store
 
@@ -58,12 +51,12 @@ from .widgets import Banner, CaseChooser, CaseMapView, CustodianPicker, ScanEntr
 
 APP_NAME = "AssetTrack"
 DB_POLL_MS = 1000
-MODE_SHORTCUTS = {STOCK_OUT: "Ctrl+1", STOCK_IN: "Ctrl+2", PLACE: "Ctrl+3", LOOKUP: "Ctrl+4"}
+MODE_SHORTCUTS = {Mode.STOCK_OUT: "Ctrl+1", Mode.STOCK_IN: "Ctrl+2", Mode.PLACE: "Ctrl+3", Mode.LOOKUP: "Ctrl+4"}
 MODE_HINTS = {
-    STOCK_OUT: "Scan the custodian's badge (or choose below), then scan the assets.",
-    STOCK_IN: "Scan returned assets: each goes back to the slot it left, or to the return case.",
-    PLACE: "Scan or choose a case and position (or scan a slot label such as CART-A/3), then scan the asset.",
-    LOOKUP: "Scan anything: an asset, a badge or a case.",
+    Mode.STOCK_OUT: "Scan the custodian's badge (or choose below), then scan the assets.",
+    Mode.STOCK_IN: "Scan returned assets: each goes back to the slot it left, or to the return case.",
+    Mode.PLACE: "Scan or choose a case and position (or scan a slot label such as CART-A/3), then scan the asset.",
+    Mode.LOOKUP: "Scan anything: an asset, a badge or a case.",
 }
 SCANNER_STATES = {
     "connected": "Scanner: serial connected",
@@ -128,8 +121,8 @@ class MainWindow(QMainWindow):
         restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(geometry)
         if not restored:
             self.resize(1200, 800)
-        last = self.qsettings.value("window/mode", STOCK_OUT)
-        self.set_mode(last if last in MODES else STOCK_OUT)
+        last = self.qsettings.value("window/mode", Mode.STOCK_OUT)
+        self.set_mode(Mode(str(last)) if last in tuple(Mode) else Mode.STOCK_OUT)
         self.scan_entry.setFocus()
 
     # -- building -------------------------------------------------------------------------------
@@ -148,7 +141,7 @@ class MainWindow(QMainWindow):
         self.mode_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
-        for mode in MODES:
+        for mode in tuple(Mode):
             action = self._action(
                 f"{MODE_TITLES[mode]}",
                 lambda _=False, m=mode: self.set_mode(m),
@@ -197,7 +190,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.focus_scan_action)
         edit_menu.addAction(self.focus_custodian_action)
         mode_menu = bar.addMenu("&Mode")
-        for mode in MODES:
+        for mode in tuple(Mode):
             mode_menu.addAction(self.mode_actions[mode])
         self.settings_menu = bar.addMenu("Se&ttings")  # Alt+S is the Scan field
         self.settings_menu.addAction(self.operator_action)
@@ -210,7 +203,7 @@ class MainWindow(QMainWindow):
         self.mode_bar.setObjectName("modeBar")
         self.mode_bar.setMovable(False)
         self.mode_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for mode in MODES:
+        for mode in tuple(Mode):
             action = self.mode_actions[mode]
             self.mode_bar.addAction(action)
             action.setIconText(f"{MODE_TITLES[mode]}   {MODE_SHORTCUTS[mode]}")
@@ -312,8 +305,8 @@ class MainWindow(QMainWindow):
         self.position_spin.valueChanged.connect(self._position_chosen)
         self.place_op_combo = QComboBox()
         self.place_op_combo.setObjectName("placeOperationCombo")
-        self.place_op_combo.addItem("Put away (asset has no slot yet)", PUT_AWAY)
-        self.place_op_combo.addItem("Move (asset is in another slot)", MOVE)
+        self.place_op_combo.addItem("Put away (asset has no slot yet)", Operation.PUT_AWAY)
+        self.place_op_combo.addItem("Move (asset is in another slot)", Operation.MOVE)
         self.place_op_combo.currentIndexChanged.connect(self._place_operation_chosen)
         case_label = QLabel("C&ase:")
         case_label.setBuddy(self.place_case_combo)
@@ -519,10 +512,11 @@ class MainWindow(QMainWindow):
     # -- modes --------------------------------------------------------------------------------
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> Mode:
         return self.session.mode
 
     def set_mode(self, mode: str) -> None:
+        mode = Mode(mode)
         try:
             self.session.set_mode(mode)
         except StoreError as exc:
@@ -530,23 +524,23 @@ class MainWindow(QMainWindow):
         self.mode_actions[mode].setChecked(True)
         self.mode_label.setText(MODE_TITLES[mode])
         self.mode_hint.setText(MODE_HINTS[mode])
-        self.context_stack.setCurrentIndex(MODES.index(mode))
+        self.context_stack.setCurrentIndex(tuple(Mode).index(mode))
         if self.banner.mode != mode:  # the banner is about another mode's batch
             self.banner.hide()
         for i in range(self.context_stack.count()):  # the stack takes the current page's height
             page = self.context_stack.widget(i)
             policy = (
                 QSizePolicy.Policy.Preferred
-                if i == MODES.index(mode)
+                if i == tuple(Mode).index(mode)
                 else QSizePolicy.Policy.Ignored
             )
             if page is not None:
                 page.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
         self.context_stack.updateGeometry()
-        self.context_stack.setVisible(mode != LOOKUP)
-        self.main_stack.setCurrentIndex(1 if mode == LOOKUP else 0)
+        self.context_stack.setVisible(mode != Mode.LOOKUP)
+        self.main_stack.setCurrentIndex(1 if mode == Mode.LOOKUP else 0)
         for w in (self.commit_button, self.clear_button, self.remove_button):
-            w.setVisible(mode != LOOKUP)
+            w.setVisible(mode != Mode.LOOKUP)
         self.qsettings.setValue("window/mode", mode)
         self.refresh_view()
         self.tabs.setCurrentIndex(0)
@@ -573,7 +567,7 @@ class MainWindow(QMainWindow):
     def refresh_view(self) -> None:
         s = self.session
         preview = s.preview
-        lines = preview.lines if preview is not None and s.mode != LOOKUP else []
+        lines = preview.lines if preview is not None and s.mode != Mode.LOOKUP else []
         self.preview_model.set_lines(lines)
         self._fit_rows()
         # custodian
@@ -592,7 +586,7 @@ class MainWindow(QMainWindow):
         self.position_spin.setValue(s.place_position or 0)
         self.position_spin.blockSignals(False)
         self.place_op_combo.blockSignals(True)
-        self.place_op_combo.setCurrentIndex(0 if s.place_operation == PUT_AWAY else 1)
+        self.place_op_combo.setCurrentIndex(0 if s.place_operation == Operation.PUT_AWAY else 1)
         self.place_op_combo.blockSignals(False)
         self._refresh_case_map()
         if (
@@ -603,7 +597,7 @@ class MainWindow(QMainWindow):
         ):
             self.banner.hide()  # nothing is refused any more (e.g. another station gave it back)
         # summary and commit
-        if s.mode == LOOKUP:
+        if s.mode == Mode.LOOKUP:
             self.summary_label.setText("")
         else:
             n = len(lines)
@@ -614,7 +608,7 @@ class MainWindow(QMainWindow):
             text = " · ".join(parts)
             problems = list(preview.problems) if preview is not None else []
             if problems:
-                text += "  —  " + "; ".join(problems)
+                text += "  —  " + "; ".join(str(p) for p in problems)
             elif n and n - ok:
                 text += "  —  remove or fix the refused rows to commit"
             self.summary_label.setText(text)
@@ -665,17 +659,17 @@ class MainWindow(QMainWindow):
 
     def _refresh_case_map(self) -> None:
         s = self.session
-        case = {STOCK_IN: s.return_case, PLACE: s.place_case, LOOKUP: s.lookup_case}.get(s.mode)
-        self.case_map.setVisible(s.mode in (STOCK_IN, PLACE) or case is not None)
+        case = {Mode.STOCK_IN: s.return_case, Mode.PLACE: s.place_case, Mode.LOOKUP: s.lookup_case}.get(s.mode)
+        self.case_map.setVisible(s.mode in (Mode.STOCK_IN, Mode.PLACE) or case is not None)
         if not self.case_map.isVisible():
             return
         try:
             slots = self.engine.case_slots(case.id) if case is not None else []
         except Exception:  # noqa: BLE001 - the map is a convenience; the status bar says more
             slots = []
-        self.case_map.choosing = s.mode == PLACE
+        self.case_map.choosing = s.mode == Mode.PLACE
         self.case_map.show_case(case, slots)
-        if s.mode == PLACE:
+        if s.mode == Mode.PLACE:
             self.case_map.select_position(s.place_position)
         else:
             self.case_map.model.set_target(None)
@@ -732,7 +726,8 @@ class MainWindow(QMainWindow):
             return False
         if case is None or position is None or occupant is None:
             return False
-        text = f"Slot {case.case_code}/{position} is taken by {occupant}: choose an empty slot"
+        taken = rules.slot_taken(f"{case.case_code}/{position}", occupant).message
+        text = f"{taken[:1].upper()}{taken[1:]}: choose an empty slot"
         self._show_status(text, ok=False)
         self._show_scan_feedback(text, ok=False)
         return True
@@ -743,15 +738,15 @@ class MainWindow(QMainWindow):
     def _case_map_slot_chosen(self, position: int) -> None:
         """Enter or a click on a slot of the map: the next asset goes there, if it is empty."""
         s = self.session
-        if self.mode != PLACE or position == s.place_position or s.place_case is None:
+        if self.mode != Mode.PLACE or position == s.place_position or s.place_case is None:
             return
         try:
-            occupant = s.slot_occupant(position)
+            verdict = s.choose_position(s.place_case, position)
         except StoreError as exc:
             self._show_status(str(exc), ok=False)
             return
-        if occupant is not None:
-            text = s.taken_message(s.place_case, position, occupant)
+        if verdict is not None:
+            text = s.refusal_text(verdict)
             self._show_status(text, ok=False)
             self._show_scan_feedback(text, ok=False)
             return
@@ -776,8 +771,8 @@ class MainWindow(QMainWindow):
         self.scan_entry.setFocus()
 
     def focus_custodian(self) -> None:
-        if self.mode != STOCK_OUT:
-            self.set_mode(STOCK_OUT)
+        if self.mode != Mode.STOCK_OUT:
+            self.set_mode(Mode.STOCK_OUT)
         self.custodian_picker.setFocus()
         line = self.custodian_picker.lineEdit()
         if line is not None:
@@ -802,7 +797,7 @@ class MainWindow(QMainWindow):
         self._show_status(f"Removed {plural(len(rows), 'row')}", ok=True)
 
     def remove_last_scan(self) -> None:
-        if self.mode == LOOKUP or not self.session.rows:
+        if self.mode == Mode.LOOKUP or not self.session.rows:
             return
         self._session_call(self.session.undo_last)
         self._batch_edited()
@@ -810,7 +805,7 @@ class MainWindow(QMainWindow):
 
     def clear_batch(self) -> None:
         n = len(self.session.rows)
-        if self.mode == LOOKUP or n == 0:
+        if self.mode == Mode.LOOKUP or n == 0:
             return
         sure = confirm(
             self,
@@ -869,7 +864,7 @@ class MainWindow(QMainWindow):
                 self._refocus()
                 return
             done = f"{text}: done. Batch {result.batch_id} · {plural(result.count, 'asset')}"
-            has_receipt = s.mode in (STOCK_OUT, STOCK_IN)
+            has_receipt = s.mode in (Mode.STOCK_OUT, Mode.STOCK_IN)
             self.banner.show_success(done, result.batch_id, receipt=has_receipt, mode=s.mode)
             self._receipt_batch = result.batch_id if has_receipt else ""
             self.receipt_action.setEnabled(has_receipt)

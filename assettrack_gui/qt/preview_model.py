@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from assettrack_gui.core.custody import EventRow, Line
+from assettrack_gui.core.model import EventRow, Line
 
 Index = QModelIndex | QPersistentModelIndex
 

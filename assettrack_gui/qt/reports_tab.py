@@ -98,7 +98,7 @@ from PySide6.QtWidgets import (
 
 from ..core import reports
 from ..core.csvout import ExportCancelled, sidecar_path, write_csv
-from ..core.custody import Engine
+from ..core.engine import Engine
 from ..core.errors import UserError
 from ..core.eventlog import LogHead, log_head
 from ..core.reports import EVENT_TYPES, Report, Row

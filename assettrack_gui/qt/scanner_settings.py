@@ -36,17 +36,19 @@ from PySide6.QtWidgets import (
 
 from assettrack_gui.core.matching import normalize_scan, visible
 from assettrack_gui.core.settings import RANGES, Settings, SettingsOwner
-from assettrack_gui.core.wedge import MODIFIER_KEYS, BurstDetector, WedgeConfig
+from assettrack_gui.core.wedge import (
+    MODIFIER_KEYS,
+    TERMINATOR_NAMES,
+    BurstCode,
+    WedgeConfig,
+    diagnose,
+)
 from assettrack_gui.qt.serial_reader import PortInfo, list_ports
 from assettrack_gui.qt.wedge_filter import WedgeFilter, key_name
 
 __all__ = ["Arrival", "ScanTestPad", "ScannerSettingsDialog", "show_keys"]
 
-WEDGE_TERMINATORS = [
-    ("enter", "Enter"),
-    ("tab", "Tab"),
-    ("crlf", "Enter + line feed (CR LF)"),
-]
+WEDGE_TERMINATORS = list(TERMINATOR_NAMES.items())
 SERIAL_FRAMINGS = [
     ("CR", "CR (carriage return)"),
     ("LF", "LF (line feed)"),
@@ -438,29 +440,14 @@ class ScannerSettingsDialog(QDialog):
     def _judge(
         self, arrivals: list[Arrival], settings: Settings, gaps: list[int]
     ) -> tuple[str | None, str]:
+        """The wedge detector's own verdict on what arrived (``core.wedge.diagnose``)."""
         config = WedgeConfig(
             max_interval_ms=settings.wedge_max_interval_ms,
             min_length=settings.wedge_min_length,
             terminator=settings.wedge_terminator,
         )
-        detector = BurstDetector(config)
-        for arrival in arrivals:
-            result = detector.feed(arrival.key, arrival.ms)
-            if result.scan is not None:
-                return result.scan, ""
-        end_key = "tab" if config.terminator == "tab" else "enter"
-        terminator = dict(WEDGE_TERMINATORS)[config.terminator]
-        if not any(a.key == end_key for a in arrivals):
-            return None, f"it did not end with {terminator}. Set the terminator to what arrived."
-        if gaps and max(gaps) > config.max_interval_ms:
-            return None, (
-                f"the slowest gap ({max(gaps)} ms) is over {config.max_interval_ms} ms. "
-                f"Raise the threshold to about {max(gaps) + 10} ms."
-            )
-        chars = sum(1 for a in arrivals if len(a.key) == 1)
-        if chars < config.min_length:
-            return None, f"only {chars} characters, fewer than the minimum of {config.min_length}."
-        return None, "a key that is not part of a scan interrupted it."
+        found = diagnose(config, [(a.key, a.ms) for a in arrivals])
+        return found.scan, "" if found.code == BurstCode.SCAN else found.message
 
     def _detach(self) -> None:
         assert self._wedge is not None

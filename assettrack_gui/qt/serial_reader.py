@@ -31,12 +31,14 @@ import contextlib
 import os
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass
 
 import serial
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from serial.tools.list_ports import comports
+
+from assettrack_gui.core.matching import strip_edges
+from assettrack_gui.core.settings import SERIAL_TERMINATORS
 
 __all__ = [
     "MAX_FRAME_BYTES",
@@ -49,7 +51,7 @@ __all__ = [
     "parse_vid_pid",
 ]
 
-TERMINATORS = ("CR", "LF", "CRLF", "auto")
+TERMINATORS = SERIAL_TERMINATORS  # defined once, with the setting that chooses one
 MAX_FRAME_BYTES = 4096
 READ_TIMEOUT_S = 0.1
 BACKOFF_INITIAL_S = 0.2
@@ -97,19 +99,10 @@ def parse_vid_pid(text: str) -> tuple[int, int]:
         raise ValueError(f"VID:PID must look like 0C2E:0B61, not {text!r}") from None
 
 
-def _is_noise(ch: str) -> bool:
-    return ch.isspace() or ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cf")
-
-
 def clean_frame(raw: bytes | bytearray) -> str:
-    """Decode one frame and strip noise from both ends (see the module docstring)."""
-    text = raw.decode("utf-8", errors="replace")
-    start, end = 0, len(text)
-    while start < end and _is_noise(text[start]):
-        start += 1
-    while end > start and _is_noise(text[end - 1]):
-        end -= 1
-    return text[start:end]
+    """Decode one frame and strip noise from both ends with the one edge rule every scan
+    follows (``core.matching.strip_edges``; see the module docstring)."""
+    return strip_edges(raw.decode("utf-8", errors="replace"))
 
 
 class FrameSplitter:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assettrack_gui.core.custody import CaseInfo, HolderInfo
+from assettrack_gui.core.model import CaseInfo, HolderInfo
 
 from .preview_model import CaseMapModel, SlotRole
 

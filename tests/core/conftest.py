@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
@@ -78,11 +79,11 @@ def events(conn: sqlite3.Connection, batch_id: str) -> list[sqlite3.Row]:
 def seed(engine: Engine) -> None:
     """Fill an empty database with the stockroom described in this module's docstring."""
     engine.add_holders(
-        [("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002"), ("", "Old Timer", "B-0999")]
+        [NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002"), NewHolder("Old Timer", "B-0999")]
     )
     engine.set_holder_active("B-0999", False)
     engine.create_cases(
-        [("", "CART-A", "Laptop cart A", 2, 5), ("", "SHELF-B", "Scanner shelf B", 1, 3)]
+        [NewCase("CART-A", "Laptop cart A", 2, 5), NewCase("SHELF-B", "Scanner shelf B", 1, 3)]
     )
     engine.commit_register(
         [NewAsset(f"AT-SMOKE-000{n}", f"SN{n}", "ThinkPad", "CART-A", n) for n in range(1, 5)]

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from assettrack_gui import cli
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
@@ -58,10 +59,10 @@ def template(tmp_path_factory) -> Path:
     store = Store(path.with_name("work.db"))
     engine = Engine(store, operator="seed", settings=Settings())
     engine.add_holders(
-        [("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002"), ("", "Old Timer", "B-0999")]
+        [NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002"), NewHolder("Old Timer", "B-0999")]
     )
     engine.set_holder_active("B-0999", False)
-    engine.create_cases([("", "CART-A", "Laptop cart A", 2, 5)])
+    engine.create_cases([NewCase("CART-A", "Laptop cart A", 2, 5)])
     engine.commit_register(
         [NewAsset(f"AT-SMOKE-000{n}", f"SN{n}", "ThinkPad", "CART-A", n) for n in range(1, 5)]
         + [NewAsset("AT-SMOKE-0005", "SN5", "Dell spare")]
@@ -466,7 +467,8 @@ def test_newer_or_damaged_database_is_refused_without_a_traceback(db, tmp_path):
 WRITER = """
 import sys, time
 from pathlib import Path
-from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 engine = Engine(Store(sys.argv[1]), operator="writer", settings=Settings())
@@ -474,7 +476,7 @@ stop = Path(sys.argv[2])
 n = 0
 while not stop.exists():
     n += 1
-    engine.add_holders([("", f"Writer {n}", f"W-{n}")])
+    engine.add_holders([NewHolder(f"Writer {n}", f"W-{n}")])
     if n == 3:
         print("writing", flush=True)
 print(n, flush=True)

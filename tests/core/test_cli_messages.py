@@ -10,7 +10,8 @@ import pytest
 
 from assettrack_gui import cli
 from assettrack_gui.core import paths
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
@@ -20,8 +21,8 @@ def db(tmp_path) -> Path:
     path = tmp_path / "at.db"
     store = Store(path)
     engine = Engine(store, operator="seed", settings=Settings())
-    engine.add_holders([("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002")])
-    engine.create_cases([("", "CART-A", "Laptop cart A", 2, 5), ("", "EMP", "Empty", 1, 2)])
+    engine.add_holders([NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002")])
+    engine.create_cases([NewCase("CART-A", "Laptop cart A", 2, 5), NewCase("EMP", "Empty", 1, 2)])
     engine.commit_register(
         [NewAsset(f"AT-000{n}", f"SN{n}", "ThinkPad", "CART-A", n) for n in range(1, 4)]
     )

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from assettrack_gui import cli
-from assettrack_gui.core.custody import Engine, check_operator
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused, UsageError
+from assettrack_gui.core.rules import check_operator
 from assettrack_gui.core.settings import Settings, load_settings, load_settings_checked
 from assettrack_gui.core.store import Store
 

@@ -25,7 +25,8 @@ import pytest
 from assettrack_gui import cli
 from assettrack_gui.core import eventlog, reports
 from assettrack_gui.core.csvout import sidecar_path
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
@@ -61,8 +62,8 @@ def stockroom(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     engine = Engine(store, operator="seed", settings=Settings())
     batches: dict[str, str] = {}
     with at(stamp(20)):
-        engine.add_holders([("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002")])
-        engine.create_cases([("", "CART-A", "Laptop cart A", 2, 5)])
+        engine.add_holders([NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002")])
+        engine.create_cases([NewCase("CART-A", "Laptop cart A", 2, 5)])
         batches["receive"] = engine.commit_register(
             [NewAsset(f"AT-000{n}", f"00{n}", f"ThinkPad {n}", "CART-A", n) for n in range(1, 5)]
         ).batch_id

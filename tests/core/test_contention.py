@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 from assettrack_gui.core.verify import verify
@@ -56,8 +57,8 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("contention-seed") / "seed.db"
     store = Store(db)
     engine = Engine(store, operator="seed", settings=Settings())
-    engine.add_holders([(badge(p), holder_name(p), badge(p)) for p in range(HOLDERS)])
-    engine.create_cases([(f"C{c}", f"CASE-{c:02d}", "", 10, 10) for c in range(CASES)])
+    engine.add_holders([NewHolder(holder_name(p), badge(p), label=badge(p)) for p in range(HOLDERS)])
+    engine.create_cases([NewCase(f"CASE-{c:02d}", "", 10, 10, label=f"C{c}") for c in range(CASES)])
     engine.commit_register(
         [NewAsset(tag(i), "", "", f"CASE-{i // 100:02d}", i % 100 + 1) for i in range(ASSETS)]
     )

@@ -35,7 +35,8 @@ from pathlib import Path
 
 import pytest
 
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 from assettrack_gui.core.verify import verify
@@ -96,8 +97,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
     db = base / "seed.db"
     store = Store(db)
     engine = Engine(store, operator="seed", settings=Settings())
-    engine.add_holders([(BADGE, "Crash Test Holder", BADGE), ("B-2", "Someone Else", "B-2")])
-    engine.create_cases([(f"C{i}", f"CASE-{i:02d}", f"case {i}", ROWS, COLS) for i in range(CASES)])
+    engine.add_holders([NewHolder("Crash Test Holder", BADGE, label=BADGE), NewHolder("Someone Else", "B-2", label="B-2")])
+    engine.create_cases([NewCase(f"CASE-{i:02d}", f"case {i}", ROWS, COLS, label=f"C{i}") for i in range(CASES)])
     engine.commit_register(
         [
             NewAsset(tag(i), f"SN{i}", "laptop", f"CASE-{i // 100:02d}", i % 100 + 1)

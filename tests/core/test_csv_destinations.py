@@ -12,6 +12,7 @@ import pytest
 from assettrack_gui.core import csvout
 from assettrack_gui.core.csvout import sidecar_path, write_csv
 from assettrack_gui.core.errors import UserError
+from assettrack_gui.core.model import NewCase
 
 HEAD = (3, "ab" * 32)
 HEADER = ["asset_tag", "holder"]
@@ -81,14 +82,15 @@ def test_a_write_error_on_a_stream_is_a_plain_user_error(tmp_path, monkeypatch):
 
 def test_cli_csv_into_a_fifo_and_a_closed_reader(tmp_path, capsys):
     from assettrack_gui import cli
-    from assettrack_gui.core.custody import Engine, NewAsset
+    from assettrack_gui.core.engine import Engine
+    from assettrack_gui.core.model import NewAsset
     from assettrack_gui.core.settings import Settings
     from assettrack_gui.core.store import Store
 
     db = tmp_path / "at.db"
     store = Store(db)
     engine = Engine(store, operator="seed", settings=Settings())
-    engine.create_cases([("", "C", "Case", 1, 1)])
+    engine.create_cases([NewCase("C", "Case", 1, 1)])
     engine.commit_register([NewAsset(f"AT-{n}", "", "", "", "") for n in range(3000)])
     store.close()
     fifo = tmp_path / "pipe"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assettrack_gui.core.custody import CommitResult, Engine, NewAsset, Placement, Preview
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import (
     CorruptDatabase,
     DatabaseBusy,
@@ -25,6 +25,7 @@ from assettrack_gui.core.errors import (
     StoreError,
     UserError,
 )
+from assettrack_gui.core.model import CommitResult, NewAsset, NewCase, NewHolder, Placement, Preview
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 from assettrack_gui.core.verify import verify
@@ -36,11 +37,11 @@ ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 def assert_refused(engine: Engine, commit: Callable[[], CommitResult], *expected: str) -> Preview:
     """Commit must raise Refused, name every expected reason, and change nothing at all."""
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     with pytest.raises(Refused) as info:
         commit()
-    assert dump(engine.conn) == before
-    assert not engine.conn.in_transaction
+    assert dump(engine.store.conn) == before
+    assert not engine.store.conn.in_transaction
     preview = info.value.result
     assert isinstance(preview, Preview) and not preview.ok
     assert info.value.reasons == preview.reasons()
@@ -52,7 +53,7 @@ def assert_refused(engine: Engine, commit: Callable[[], CommitResult], *expected
 
 def assert_batch(engine: Engine, result: CommitResult, event_type: str) -> list[sqlite3.Row]:
     """The batch's events: one per line, all of the type, one batch id, time and operator."""
-    rows = events(engine.conn, result.batch_id)
+    rows = events(engine.store.conn, result.batch_id)
     assert len(rows) == result.count == len(result.preview.lines)
     assert {r["event_type"] for r in rows} == {event_type}
     assert {r["operator"] for r in rows} == {engine.operator}
@@ -82,7 +83,7 @@ def test_register_unslotted_and_straight_into_a_slot(engine: Engine) -> None:
     ]
     result = engine.commit_register(items)
     rows = assert_batch(engine, result, "RECEIVE")
-    conn = engine.conn
+    conn = engine.store.conn
     assert where(conn, "AT-NEW-1") == ("STORAGE", None, None)
     assert where(conn, "AT-NEW-2") == ("STORAGE", None, "SHELF-B/2")
     assert where(conn, "AT-NEW-3") == ("STORAGE", None, "SHELF-B/3")
@@ -142,7 +143,7 @@ def test_register_hard_stops(engine: Engine, items: list[NewAsset], reasons: lis
 def test_put_away_fills_an_empty_slot_and_logs_slot_assign(engine: Engine) -> None:
     result = engine.commit_put_away([Placement("ATSMOKE0005", "CART-A", 10)])
     (row,) = assert_batch(engine, result, "SLOT_ASSIGN")
-    conn = engine.conn
+    conn = engine.store.conn
     assert where(conn, "AT-SMOKE-0005") == ("STORAGE", None, "CART-A/10")
     assert (row["asset_id"], row["slot_id"], row["holder_id"]) == (
         asset_id(conn, "AT-SMOKE-0005"),
@@ -153,7 +154,7 @@ def test_put_away_fills_an_empty_slot_and_logs_slot_assign(engine: Engine) -> No
 
 
 def test_move_vacates_the_old_slot_and_logs_where_from(engine: Engine) -> None:
-    conn = engine.conn
+    conn = engine.store.conn
     old = slot_id(conn, "CART-A", 1)
     result = engine.commit_move(
         [Placement("AT-SMOKE-0001", "SHELF-B", 3), Placement("ZX-9000", "CART-A", 7)]
@@ -226,7 +227,7 @@ def test_move_hard_stops(engine: Engine, items: list[Placement], reasons: list[s
 
 
 def test_stock_out_hands_assets_to_the_holder_and_vacates_their_slots(engine: Engine) -> None:
-    conn = engine.conn
+    conn = engine.store.conn
     slots = [slot_id(conn, "CART-A", 1), slot_id(conn, "SHELF-B", 1)]
     preview = engine.preview_stock_out(["AT-SMOKE-0001", "ZX-9000"], "Lee Park")
     assert preview.ok and [line.now for line in preview.lines] == ["CART-A/1", "SHELF-B/1"]
@@ -248,9 +249,9 @@ def test_stock_out_hands_assets_to_the_holder_and_vacates_their_slots(engine: En
 
 def test_stock_out_accepts_the_holder_by_badge_without_dashes_or_by_id(engine: Engine) -> None:
     a = engine.commit_stock_out(["AT-SMOKE-0001"], "B1001")
-    b = engine.commit_stock_out(["AT-SMOKE-0002"], holder_id(engine.conn, "B-1001"))
+    b = engine.commit_stock_out(["AT-SMOKE-0002"], holder_id(engine.store.conn, "B-1001"))
     assert a.preview.holder == b.preview.holder
-    assert where(engine.conn, "AT-SMOKE-0002") == ("IN_CUSTODY", "B-1001", None)
+    assert where(engine.store.conn, "AT-SMOKE-0002") == ("IN_CUSTODY", "B-1001", None)
 
 
 @pytest.mark.parametrize(
@@ -312,7 +313,7 @@ def test_a_refused_stock_out_reports_every_line_not_just_the_first(engine: Engin
 
 
 def test_a_holder_with_two_names_is_refused_by_name_but_works_by_badge(engine: Engine) -> None:
-    engine.add_holders([("", "Lee Park", "B-2002")])
+    engine.add_holders([NewHolder("Lee Park", "B-2002")])
     assert_refused(
         engine,
         lambda: engine.commit_stock_out(["AT-SMOKE-0001"], "Lee Park"),
@@ -326,25 +327,25 @@ def test_scanned_badge_with_scanner_prefix_selects_the_holder(engine: Engine) ->
     result = engine.commit_stock_out(["*AT-SMOKE-0001\r"], "*B-1002\r")
     assert result.preview.holder is not None and result.preview.holder.badge_code == "B-1002"
     result = engine.commit_stock_out(["]C1AT-SMOKE-0002"], "]C1B1001")
-    assert where(engine.conn, "AT-SMOKE-0002") == ("IN_CUSTODY", "B-1001", None)
+    assert where(engine.store.conn, "AT-SMOKE-0002") == ("IN_CUSTODY", "B-1001", None)
 
 
 def test_scanned_case_codes_are_normalised_like_any_scan(engine: Engine) -> None:
     engine.settings_owner.update(Settings(prefix="*"))
     engine.commit_put_away([Placement("*AT-SMOKE-0005\r", "*SHELF-B\r", 2)])
-    assert where(engine.conn, "AT-SMOKE-0005") == ("STORAGE", None, "SHELF-B/2")
+    assert where(engine.store.conn, "AT-SMOKE-0005") == ("STORAGE", None, "SHELF-B/2")
     engine.commit_move([Placement("]C1AT-SMOKE-0001", "]C1CARTA", 5)])  # AT-SMOKE-0006's slot
     result = engine.commit_stock_in(["AT-SMOKE-0006"], "]Q1SHELF-B\n")
     assert result.preview.return_case is not None
     assert result.preview.return_case.case_code == "SHELF-B"
-    assert where(engine.conn, "AT-SMOKE-0006") == ("STORAGE", None, "SHELF-B/3")
+    assert where(engine.store.conn, "AT-SMOKE-0006") == ("STORAGE", None, "SHELF-B/3")
 
 
 # -- Stock-In ------------------------------------------------------------------------------------------------
 
 
 def test_stock_in_returns_to_the_slot_it_last_left(engine: Engine) -> None:
-    conn = engine.conn
+    conn = engine.store.conn
     preview = engine.preview_stock_in(["ATSMOKE0006", "AT-SMOKE-0007"])
     assert preview.ok and [line.to for line in preview.lines] == ["CART-A/5", "CART-A/6"]
     result = engine.commit_stock_in(["ATSMOKE0006", "AT-SMOKE-0007"])
@@ -370,9 +371,9 @@ def test_stock_in_takes_the_next_empty_slot_of_the_chosen_case_when_its_own_is_t
     )
     result = engine.commit_stock_in(["AT-SMOKE-0006"], "SHELF-B")
     assert result.preview.lines[0].to == "SHELF-B/2"  # lowest free position; /1 holds ZX9000
-    assert where(engine.conn, "AT-SMOKE-0006") == ("STORAGE", None, "SHELF-B/2")
-    (row,) = events(engine.conn, result.batch_id)
-    assert row["slot_id"] == slot_id(engine.conn, "SHELF-B", 2)
+    assert where(engine.store.conn, "AT-SMOKE-0006") == ("STORAGE", None, "SHELF-B/2")
+    (row,) = events(engine.store.conn, result.batch_id)
+    assert row["slot_id"] == slot_id(engine.store.conn, "SHELF-B", 2)
     assert verify(engine.store).ok
 
 
@@ -382,8 +383,8 @@ def test_two_returns_in_one_batch_never_get_the_same_slot(engine: Engine) -> Non
     # to AT-SMOKE-0006 later in the batch, so 0007 must get CART-A/7.
     result = engine.commit_stock_in(["AT-SMOKE-0007", "AT-SMOKE-0006"], "CART-A")
     assert [line.to for line in result.preview.lines] == ["CART-A/7", "CART-A/5"]
-    assert where(engine.conn, "AT-SMOKE-0007") == ("STORAGE", None, "CART-A/7")
-    assert where(engine.conn, "AT-SMOKE-0006") == ("STORAGE", None, "CART-A/5")
+    assert where(engine.store.conn, "AT-SMOKE-0007") == ("STORAGE", None, "CART-A/7")
+    assert where(engine.store.conn, "AT-SMOKE-0006") == ("STORAGE", None, "CART-A/5")
     assert verify(engine.store).ok
 
 
@@ -413,7 +414,7 @@ def test_many_returns_into_one_case_each_get_their_own_slot(engine: Engine) -> N
     result = engine.commit_stock_in(tags, "CART-A")
     targets = [line.to for line in result.preview.lines]
     assert targets == ["CART-A/5", "CART-A/8", "CART-A/6", "CART-A/10"]
-    assert [where(engine.conn, t)[2] for t in tags] == targets
+    assert [where(engine.store.conn, t)[2] for t in tags] == targets
     assert verify(engine.store).ok
 
 
@@ -454,8 +455,8 @@ def test_a_deactivated_holder_can_still_return_what_they_hold(engine: Engine) ->
     assert ("Holds", "1 asset(s)") in lookup.facts
     assert ("  •", "AT-SMOKE-0006 ThinkPad") in lookup.facts
     result = engine.commit_stock_in(["AT-SMOKE-0006"])
-    (row,) = events(engine.conn, result.batch_id)
-    assert row["holder_id"] == holder_id(engine.conn, "B-1001")
+    (row,) = events(engine.store.conn, result.batch_id)
+    assert row["holder_id"] == holder_id(engine.store.conn, "B-1001")
     assert verify(engine.store).ok
 
 
@@ -477,7 +478,7 @@ def test_stock_out_previewed_ok_is_refused_when_another_station_got_there_first(
         ("AT-SMOKE-0001", True),
         ("AT-SMOKE-0002", False),
     ]
-    assert where(engine.conn, "AT-SMOKE-0001") == ("STORAGE", None, "CART-A/1")
+    assert where(engine.store.conn, "AT-SMOKE-0001") == ("STORAGE", None, "CART-A/1")
 
 
 def test_holder_deactivated_after_the_preview_refuses_the_commit(
@@ -503,7 +504,7 @@ def test_stock_in_previewed_to_a_slot_that_is_filled_meanwhile(
     # With a return case the same batch now goes to the next free slot instead.
     result = engine.commit_stock_in(["AT-SMOKE-0006"], "CART-A")
     assert result.preview.lines[0].to == "CART-A/6"  # /5 is taken now; /6 is the lowest free
-    assert where(engine.conn, "AT-SMOKE-0006") == ("STORAGE", None, "CART-A/6")
+    assert where(engine.store.conn, "AT-SMOKE-0006") == ("STORAGE", None, "CART-A/6")
 
 
 def test_put_away_previewed_to_a_slot_that_is_filled_meanwhile(
@@ -534,7 +535,7 @@ def test_register_previewed_ok_is_refused_if_the_tag_was_registered_meanwhile(
 
 
 def test_holder_add_rename_deactivate_reactivate_are_logged(engine: Engine) -> None:
-    conn = engine.conn
+    conn = engine.store.conn
     start = conn.execute("SELECT max(id) FROM events").fetchone()[0]
     holder = engine.add_holder("Sam Ode", "B-3003")
     assert (holder.name, holder.badge_code, holder.active) == ("Sam Ode", "B-3003", True)
@@ -560,18 +561,18 @@ def test_holder_add_rename_deactivate_reactivate_are_logged(engine: Engine) -> N
 
 
 def test_preview_add_holders_gives_a_verdict_per_row_and_changes_nothing(engine: Engine) -> None:
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     preview = engine.preview_add_holders(
         [
-            ("line 2", "Ann", "B-4001"),
-            ("line 3", "", "B-4002"),
-            ("line 4", "Bo", "B-4001"),
-            ("line 5", "Cy", "B-1001"),
-            ("line 6", "Di", "AT-SMOKE-0001"),
-            ("line 7", "Ed", " B-4007"),
+            NewHolder("Ann", "B-4001", label="line 2"),
+            NewHolder("", "B-4002", label="line 3"),
+            NewHolder("Bo", "B-4001", label="line 4"),
+            NewHolder("Cy", "B-1001", label="line 5"),
+            NewHolder("Di", "AT-SMOKE-0001", label="line 6"),
+            NewHolder("Ed", " B-4007", label="line 7"),
         ]
     )
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
     assert [(line.ok, line.reason) for line in preview.lines] == [
         (True, ""),
         (False, "name is empty"),
@@ -585,7 +586,7 @@ def test_preview_add_holders_gives_a_verdict_per_row_and_changes_nothing(engine:
     ]
     assert_refused(
         engine,
-        lambda: engine.add_holders([("line 2", "Ann", "B-4001"), ("line 3", "", "B-4002")]),
+        lambda: engine.add_holders([NewHolder("Ann", "B-4001", label="line 2"), NewHolder("", "B-4002", label="line 3")]),
         "line 3: name is empty",
     )
 
@@ -601,10 +602,10 @@ def test_preview_add_holders_gives_a_verdict_per_row_and_changes_nothing(engine:
 def test_holder_changes_that_are_refused(
     engine: Engine, call: Callable[[Engine], object], reason: str
 ) -> None:
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     with pytest.raises(Refused, match=reason):
         call(engine)
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
 
 
 def test_create_case_makes_every_slot_and_is_logged(engine: Engine) -> None:
@@ -612,7 +613,7 @@ def test_create_case_makes_every_slot_and_is_logged(engine: Engine) -> None:
     assert (case.case_code, case.rows, case.cols, case.size) == ("BIN-9", 3, 4, 12)
     slots = engine.case_slots(case.id)
     assert [s[1] for s in slots] == list(range(1, 13)) and {s[2] for s in slots} == {None}
-    row = engine.conn.execute(
+    row = engine.store.conn.execute(
         "SELECT event_type, asset_id, holder_id, slot_id, details FROM events "
         "ORDER BY id DESC LIMIT 1"
     ).fetchone()
@@ -627,19 +628,19 @@ def test_create_case_makes_every_slot_and_is_logged(engine: Engine) -> None:
 
 
 def test_preview_create_cases_gives_a_verdict_per_row_and_changes_nothing(engine: Engine) -> None:
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     preview = engine.preview_create_cases(
         [
-            ("line 2", "BIN-1", "ok", "2", "3"),
-            ("line 3", "BIN-1", "again", 1, 1),
-            ("line 4", "CART-A", "", 1, 1),
-            ("line 5", "BIN-5", "", "0", 3),
-            ("line 6", "BIN-6", "", "two", 3),
-            ("line 7", "BIN-7", "", 101, 100),
-            ("line 8", "B-1001", "", 1, 1),
+            NewCase("BIN-1", "ok", "2", "3", label="line 2"),
+            NewCase("BIN-1", "again", 1, 1, label="line 3"),
+            NewCase("CART-A", "", 1, 1, label="line 4"),
+            NewCase("BIN-5", "", "0", 3, label="line 5"),
+            NewCase("BIN-6", "", "two", 3, label="line 6"),
+            NewCase("BIN-7", "", 101, 100, label="line 7"),
+            NewCase("B-1001", "", 1, 1, label="line 8"),
         ]
     )
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
     assert [(line.ok, line.reason) for line in preview.lines] == [
         (True, ""),
         (False, "case BIN-1 appears twice (also line 2)"),
@@ -653,7 +654,7 @@ def test_preview_create_cases_gives_a_verdict_per_row_and_changes_nothing(engine
     assert_refused(
         engine,
         lambda: engine.create_cases(
-            [("line 2", "BIN-1", "ok", 2, 3), ("line 5", "BIN-5", "", 0, 3)]
+            [NewCase("BIN-1", "ok", 2, 3, label="line 2"), NewCase("BIN-5", "", 0, 3, label="line 5")]
         ),
         "line 5: rows and cols must be whole numbers",
     )
@@ -669,7 +670,7 @@ def _plain(exc: StoreError) -> str:
 
 
 def test_disk_full_is_a_plain_error_and_nothing_is_half_applied(engine: Engine) -> None:
-    conn = engine.conn
+    conn = engine.store.conn
     before = dump(conn)
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -687,18 +688,18 @@ def test_disk_full_is_a_plain_error_and_nothing_is_half_applied(engine: Engine) 
 
 
 def test_read_only_database_is_a_plain_error(engine: Engine) -> None:
-    before = dump(engine.conn)
-    engine.conn.execute("PRAGMA query_only = 1")
+    before = dump(engine.store.conn)
+    engine.store.conn.execute("PRAGMA query_only = 1")
     with pytest.raises(ReadOnlyDatabase) as info:
         engine.commit_stock_out(["AT-SMOKE-0001"], "B-1001")
     assert "read-only" in _plain(info.value) and "Nothing was changed" in str(info.value)
     assert engine.preview_stock_out(["AT-SMOKE-0001"], "B-1001").ok  # reading still works
-    engine.conn.execute("PRAGMA query_only = 0")
-    assert dump(engine.conn) == before
+    engine.store.conn.execute("PRAGMA query_only = 0")
+    assert dump(engine.store.conn) == before
 
 
 def test_read_only_file_opened_with_mode_ro(engine: Engine, db_path: Path) -> None:
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     store = Store(db_path, create=False)
     store.conn.close()
     store.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
@@ -709,23 +710,23 @@ def test_read_only_file_opened_with_mode_ro(engine: Engine, db_path: Path) -> No
         assert ro.classify("AT-SMOKE-0001").canonical == "AT-SMOKE-0001"
     finally:
         store.close()
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
 
 
 def test_busy_database_is_a_plain_error_after_the_timeout(engine: Engine, db_path: Path) -> None:
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     locker = sqlite3.connect(db_path, isolation_level=None)
     try:
         locker.execute("BEGIN IMMEDIATE")
-        engine.conn.execute("PRAGMA busy_timeout = 100")
+        engine.store.conn.execute("PRAGMA busy_timeout = 100")
         with pytest.raises(DatabaseBusy) as info:
             engine.commit_stock_out(["AT-SMOKE-0001"], "B-1001")
         assert "another station or program is writing" in _plain(info.value)
-        assert not engine.conn.in_transaction
+        assert not engine.store.conn.in_transaction
     finally:
         locker.execute("ROLLBACK")
         locker.close()
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
     assert engine.commit_stock_out(["AT-SMOKE-0001"], "B-1001").count == 1
 
 
@@ -768,7 +769,7 @@ def test_damaged_table_page_is_a_plain_error_and_changes_nothing(
     conn = sqlite3.connect(copy)
     assert (
         conn.execute("SELECT count(*) FROM events").fetchone()
-        == engine.conn.execute("SELECT count(*) FROM events").fetchone()
+        == engine.store.conn.execute("SELECT count(*) FROM events").fetchone()
     )
     conn.close()
 
@@ -783,28 +784,28 @@ def test_text_that_is_not_utf_8_is_refused_not_a_crash(engine: Engine) -> None:
     )
     assert_refused(
         engine,
-        lambda: engine.add_holders([("", "Ann", "B-\udcc4"), ("", "Ann \udcc4", "B-5")]),
+        lambda: engine.add_holders([NewHolder("Ann", "B-\udcc4"), NewHolder("Ann \udcc4", "B-5")]),
         "badge code B-<U+DCC4> contains bytes that are not UTF-8 text",
         "B-5: name Ann <U+DCC4> contains bytes that are not UTF-8 text",
     )
     assert_refused(
         engine,
-        lambda: engine.create_cases([("", "BIN-\udcc4", "", 1, 1)]),
+        lambda: engine.create_cases([NewCase("BIN-\udcc4", "", 1, 1)]),
         "case code BIN-<U+DCC4> contains bytes that are not UTF-8 text",
     )
     assert_refused(
         engine, lambda: engine.commit_stock_in(["AT-SMOKE-0006"], "CART-\udcc4"), "no case"
     )
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     with pytest.raises(Refused, match="the new name is not UTF-8 text"):
         engine.rename_holder("B-1001", "Dana \udcc4")
     with pytest.raises(Refused, match="no holder with that badge or name"):
         engine.set_holder_active("B-\udcc4", False)
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
 
 
 def test_an_ambiguous_badge_names_both_holders(engine: Engine) -> None:
-    engine.add_holders([("", "Bo Ode", "B-10-01")])  # B1001 is now B-1001 or B-10-01
+    engine.add_holders([NewHolder("Bo Ode", "B-10-01")])  # B1001 is now B-1001 or B-10-01
     assert_refused(
         engine,
         lambda: engine.commit_stock_out(["AT-SMOKE-0001"], "B1001"),
@@ -829,7 +830,7 @@ def test_disk_full_at_any_point_of_a_big_stock_out_leaves_all_or_nothing(
     engine: Engine,
 ) -> None:
     """Run out of pages after 0, 1, 2, … new pages: each try is refused whole until one fits."""
-    conn = engine.conn
+    conn = engine.store.conn
     engine.create_case("RACK-9", "Rack", 20, 10)
     tags = [f"AT-RACK-{n:03d}" for n in range(200)]
     engine.commit_register([NewAsset(t, "", "", "RACK-9", n + 1) for n, t in enumerate(tags)])

@@ -9,7 +9,8 @@ import pytest
 
 from assettrack_gui import cli
 from assettrack_gui.core import reports
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
@@ -19,8 +20,8 @@ def renamed(tmp_path) -> tuple[Path, str, str]:
     path = tmp_path / "at.db"
     store = Store(path)
     engine = Engine(store, operator="seed", settings=Settings())
-    engine.add_holders([("", "Sam Quinn", "B-1003")])
-    engine.create_cases([("", "CART-A", "Cart", 1, 3)])
+    engine.add_holders([NewHolder("Sam Quinn", "B-1003")])
+    engine.create_cases([NewCase("CART-A", "Cart", 1, 3)])
     engine.commit_register([NewAsset("AT-1", "SN1", "ThinkPad", "CART-A", 1)])
     out = engine.commit_stock_out(["AT-1"], "B-1003").batch_id
     engine.rename_holder("B-1003", "Sam Quinn-Ortiz")

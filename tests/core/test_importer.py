@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assettrack_gui.core import importer
-from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused, UsageError
+from assettrack_gui.core.model import NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
@@ -20,8 +21,8 @@ ASSET_COLS = importer.COLUMNS[importer.ASSETS]
 def engine(tmp_path):
     store = Store(tmp_path / "at.db")
     engine = Engine(store, operator="tester", settings=Settings())
-    engine.add_holders([("seed", "Dana Reyes", "B-1001")])
-    engine.create_cases([("seed", "CART-A", "Laptop cart A", 2, 5)])
+    engine.add_holders([NewHolder("Dana Reyes", "B-1001", label="seed")])
+    engine.create_cases([NewCase("CART-A", "Laptop cart A", 2, 5, label="seed")])
     yield engine
     store.close()
 
@@ -135,7 +136,7 @@ def test_import_holders_commits_one_batch(engine, tmp_path):
     path = write(tmp_path, "name,badge_code\nLee Park,B-1002\nSam Quinn,B-1003\n")
     result = importer.commit_import(engine, importer.load_import(importer.HOLDERS, path))
     assert result.count == 2
-    batches = engine.conn.execute(
+    batches = engine.store.conn.execute(
         "SELECT DISTINCT batch_id FROM events WHERE event_type = 'HOLDER_ADD' AND holder_id > 1"
     ).fetchall()
     assert batches == [(result.batch_id,)]
@@ -154,7 +155,7 @@ def test_every_bad_row_is_named_by_file_line_and_nothing_changes(engine, tmp_pat
         "Lee Twin,B-1002\n"  # line 8: duplicate of line 2
         ",B-1004\n",  # line 9: empty name
     )
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     file = importer.load_import(importer.HOLDERS, path)
     preview = importer.preview_import(engine, file)
     assert [line.name for line in preview.lines] == [f"line {n}" for n in (2, 3, 4, 6, 8, 9)]
@@ -167,18 +168,18 @@ def test_every_bad_row_is_named_by_file_line_and_nothing_changes(engine, tmp_pat
         "line 8: badge B-1002 appears twice (also line 2)",
         "line 9: name is empty",
     ]
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
 
 
 def test_import_cases_refuses_bad_sizes(engine, tmp_path):
     path = write(
         tmp_path, "case_code,name,rows,cols\nBIN-1,Bin,1,4\nBIN-2,Bin,0,4\nBIN-3,Bin,x,2\n"
     )
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     with pytest.raises(Refused) as err:
         importer.commit_import(engine, importer.load_import(importer.CASES, path))
     assert [r.split(":")[0] for r in err.value.reasons] == ["line 3", "line 4"]
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
     path = write(tmp_path, "case_code,name,rows,cols\nBIN-1,Bin, 1 , 4 \n")
     importer.commit_import(engine, importer.load_import(importer.CASES, path))
     assert [c.case_code for c in engine.cases()] == ["BIN-1", "CART-A"]
@@ -212,7 +213,7 @@ def test_import_assets_names_every_bad_row(engine, tmp_path):
         " AT-6,S6,ok,,\n"  # line 7: tag with a leading space
         "AT-7,S7,ok,CART-A,\n",  # line 8: case without position
     )
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     with pytest.raises(Refused) as err:
         importer.commit_import(engine, importer.load_import(importer.ASSETS, path))
     reasons = err.value.reasons
@@ -220,7 +221,7 @@ def test_import_assets_names_every_bad_row(engine, tmp_path):
     assert "no case 'NO-CASE'" in reasons[0]
     assert "positions 1–10" in reasons[1]
     assert "slot CART-A/1 is already used by line 2" in reasons[3]
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
 
 
 def test_a_header_without_rows_imports_nothing(engine, tmp_path):

@@ -14,9 +14,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from assettrack_gui.core import matching, paths
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core import matching, paths, queries
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.matching import classify, normalize_scan
+from assettrack_gui.core.model import NewAsset, NewHolder
 from assettrack_gui.core.settings import Settings, save_settings
 from assettrack_gui.core.store import Store
 
@@ -28,7 +29,7 @@ from .conftest import asset_id, holder_id
 def test_scan_without_dashes_finds_the_tag_with_dashes(engine: Engine) -> None:
     m = engine.classify("ATSMOKE0001")
     assert (m.kind, m.canonical, m.via) == ("asset", "AT-SMOKE-0001", "dashless")
-    assert m.id == asset_id(engine.conn, "AT-SMOKE-0001")
+    assert m.id == asset_id(engine.store.conn, "AT-SMOKE-0001")
 
 
 def test_scan_with_dashes_finds_the_tag_without_dashes(engine: Engine) -> None:
@@ -52,9 +53,9 @@ def test_commits_use_the_canonical_tag(engine: Engine) -> None:
     line = result.preview.lines[0]
     assert (line.asset_tag, line.via) == ("AT-SMOKE-0001", "dashless")
     assert result.preview.holder is not None and result.preview.holder.badge_code == "B-1002"
-    assert engine.conn.execute(
+    assert engine.store.conn.execute(
         "SELECT e.asset_id FROM events e WHERE batch_id = ?", (result.batch_id,)
-    ).fetchall() == [(asset_id(engine.conn, "AT-SMOKE-0001"),)]
+    ).fetchall() == [(asset_id(engine.store.conn, "AT-SMOKE-0001"),)]
 
 
 # -- exact wins, ambiguity ----------------------------------------------------------------------
@@ -88,7 +89,7 @@ def test_an_ambiguous_scan_refuses_the_line_and_names_both(lookalikes: Engine) -
 
 
 def test_ambiguity_across_kinds_names_the_kind(engine: Engine) -> None:
-    engine.add_holders([("", "Kim Ode", "KX-77")])
+    engine.add_holders([NewHolder("Kim Ode", "KX-77")])
     engine.commit_register([NewAsset("K-X77")])
     m = engine.classify("KX77")
     assert m.kind == matching.AMBIGUOUS
@@ -254,7 +255,7 @@ def test_a_10_kb_scan_of_dashes_and_letters_is_too_long_too(engine: Engine) -> N
 @pytest.fixture
 def non_ascii(engine: Engine) -> Engine:
     engine.commit_register([NewAsset("ÄT-ÜMLAUT-ß1"), NewAsset("設備-001"), NewAsset("ΩMEGA-7")])
-    engine.add_holders([("", "Zoë Ñúñez", "BÄ-7")])
+    engine.add_holders([NewHolder("Zoë Ñúñez", "BÄ-7")])
     return engine
 
 
@@ -316,7 +317,7 @@ def test_classify_says_asset_holder_badge_case_or_unknown(
 
 def test_classify_returns_the_holder_id_for_a_badge(engine: Engine) -> None:
     m = engine.classify("B-1001")
-    assert m.id == holder_id(engine.conn, "B-1001")
+    assert m.id == holder_id(engine.store.conn, "B-1001")
     assert matching.KIND_WORDS[m.kind] == "holder badge"
 
 
@@ -331,15 +332,15 @@ def test_a_badge_in_an_asset_batch_names_the_holder(engine: Engine) -> None:
 
 
 def _plan(engine: Engine, sql: str, params: dict[str, str]) -> list[str]:
-    return [row[3] for row in engine.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    return [row[3] for row in engine.store.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
 
 
 @pytest.mark.parametrize(
     ("sql", "index"),
     [
-        (matching._EXACT_SQL, "sqlite_autoindex_assets_1"),
-        (matching._DASHLESS_SQL, "assets_tag_nodash"),
-        (matching._NOCASE_SQL, "assets_tag_nodash_nocase"),
+        (queries.EXACT_SQL, "sqlite_autoindex_assets_1"),
+        (queries.DASHLESS_SQL, "assets_tag_nodash"),
+        (queries.NOCASE_SQL, "assets_tag_nodash_nocase"),
     ],
 )
 def test_every_lookup_of_a_scan_uses_an_index_not_a_table_scan(
@@ -351,14 +352,14 @@ def test_every_lookup_of_a_scan_uses_an_index_not_a_table_scan(
 
 
 def test_dashless_lookup_stays_indexed_at_100k_assets(empty_engine: Engine) -> None:
-    conn = empty_engine.conn
+    conn = empty_engine.store.conn
     with empty_engine.store.write():
         conn.executemany(
             "INSERT INTO assets (asset_tag) VALUES (?)",
             ((f"AT-{n // 1000:03d}-{n % 1000:03d}",) for n in range(100_000)),
         )
         conn.execute("ANALYZE")
-    plan = _plan(empty_engine, matching._DASHLESS_SQL, {"k": "AT050123"})
+    plan = _plan(empty_engine, queries.DASHLESS_SQL, {"k": "AT050123"})
     assert "SEARCH assets USING INDEX assets_tag_nodash (<expr>=?)" in plan
     assert classify(conn, "AT050123").canonical == "AT-050-123"
     assert classify(conn, "at-050-123").message.endswith("AT-050-123 exists — is Caps Lock on?")

@@ -32,8 +32,9 @@ import pytest
 
 from assettrack_gui.core import eventlog, reports
 from assettrack_gui.core.csvout import sidecar_path, write_csv
-from assettrack_gui.core.custody import Engine, NewAsset, Placement
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import UsageError, UserError
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder, Placement
 from assettrack_gui.core.receipt import write_receipt_pdf
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
@@ -78,10 +79,10 @@ def known(tmp_path_factory) -> Iterator[tuple[Store, dict[str, str]]]:
     batches: dict[str, str] = {}
     with at("2026-11-01T08:00:00.000Z"):
         engine.add_holders(
-            [("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002"), ("", "Old Timer", "B-0999")]
+            [NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002"), NewHolder("Old Timer", "B-0999")]
         )
         engine.create_cases(
-            [("", "CART-A", "Laptop cart A", 2, 5), ("", "SHELF-B", "Shelf B", 1, 3)]
+            [NewCase("CART-A", "Laptop cart A", 2, 5), NewCase("SHELF-B", "Shelf B", 1, 3)]
         )
         batches["receive"] = engine.commit_register(
             [NewAsset(f"AT-000{n}", f"SN{n}", f"ThinkPad {n}", "CART-A", n) for n in range(1, 7)]
@@ -437,13 +438,13 @@ def hostile(tmp_path_factory) -> Iterator[Store]:
     store = Store(tmp_path_factory.mktemp("hostile") / "hostile.db")
     engine = Engine(store, operator="=HYPERLINK(1)", settings=Settings())
     n = len(PAYLOADS)
-    engine.add_holders([("", f"H{i}", f"B-{i:03d}") for i in range(n)])
-    engine.create_cases([("", "@CASE", "=case name", 2, n)])
+    engine.add_holders([NewHolder(f"H{i}", f"B-{i:03d}") for i in range(n)])
+    engine.create_cases([NewCase("@CASE", "=case name", 2, n)])
     engine.commit_register(
         [NewAsset(f"T-{i}", p, p, "@CASE", i + 1) for i, p in enumerate(PAYLOADS)]
         + [NewAsset(f"K-{i}", p, p, "@CASE", n + i + 1) for i, p in enumerate(PAYLOADS)]
     )
-    engine.create_cases([("", "Z-1", "zeros", 1, 1)])
+    engine.create_cases([NewCase("Z-1", "zeros", 1, 1)])
     engine.commit_register([NewAsset("000123", "000456", "leading zeros", "Z-1", 1)])
     engine.commit_stock_out(["000123"], "B-000")
     for i in range(n):

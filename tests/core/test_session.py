@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assettrack_gui.core.custody import MOVE, Engine, NewAsset
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused
+from assettrack_gui.core.model import Mode, NewAsset, NewCase, NewHolder, Operation
 from assettrack_gui.core.pending import load_pending
-from assettrack_gui.core.session import LOOKUP, PLACE, STOCK_IN, STOCK_OUT, Session
+from assettrack_gui.core.session import Session
 from assettrack_gui.core.store import Store
 
 
@@ -17,8 +18,8 @@ from assettrack_gui.core.store import Store
 def store(tmp_path: Path):
     with Store(tmp_path / "s.db") as store:
         engine = Engine(store, "seed")
-        engine.add_holders([("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002")])
-        engine.create_cases([("", "CART-A", "Cart", 2, 3)])
+        engine.add_holders([NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002")])
+        engine.create_cases([NewCase("CART-A", "Cart", 2, 3)])
         engine.commit_register(
             [NewAsset(f"AT-{i}", "", "Laptop", "CART-A", i) for i in (1, 2, 3)] + [NewAsset("AT-9")]
         )
@@ -54,27 +55,27 @@ def test_refused_commit_keeps_rows_and_fresh_verdicts(store: Store) -> None:
 
 def test_modes_route_badges_and_cases(store: Store) -> None:
     session = Session(Engine(store, "clerk"))
-    session.set_mode(STOCK_IN)
+    session.set_mode(Mode.STOCK_IN)
     assert not session.scan("B-1001").accepted
     assert session.scan("CART-A").message == "Return case: CART-A"
-    session.set_mode(PLACE)
+    session.set_mode(Mode.PLACE)
     assert session.scan("CART-A").message == "Case CART-A: next free slot 4"
     assert session.scan("AT-9").message == "AT-9: storage (no slot) → CART-A/4"
     assert session.place_position == 5
     assert session.scan("CART-A/6").accepted and session.place_position == 6
     assert not session.scan("CART-A/7").accepted  # 2 × 3 = 6 slots
-    session.set_mode(LOOKUP)
+    session.set_mode(Mode.LOOKUP)
     assert session.scan("AT-9").message == "Asset AT-9"
     assert not session.can_commit
 
 
 def test_first_slotted_asset_switches_to_move(store: Store) -> None:
     session = Session(Engine(store, "clerk"))
-    session.set_mode(PLACE)
+    session.set_mode(Mode.PLACE)
     session.scan("CART-A")
     outcome = session.scan("AT-1")
     assert outcome.accepted and outcome.message == "AT-1: CART-A/1 → CART-A/4"
-    assert session.place_operation == MOVE
+    assert session.place_operation == Operation.MOVE
     assert session.confirmation_text() == "Move 1 asset into CART-A"
 
 
@@ -82,12 +83,12 @@ def test_restore_re_validates_against_today(store: Store) -> None:
     first = Session(Engine(store, "clerk"), store.path)
     first.scan("B-1001")
     first.scan("AT-1")
-    first.set_mode(STOCK_IN)
+    first.set_mode(Mode.STOCK_IN)
     batch = load_pending(store.path)
-    assert batch is not None and batch.mode == STOCK_OUT  # mode alone is saved with the next scan
+    assert batch is not None and batch.mode == Mode.STOCK_OUT  # mode alone is saved with the next scan
     second = Session(Engine(store, "clerk"), store.path)
     second.restore(batch)
-    assert second.mode == STOCK_OUT and second.custodian is not None
+    assert second.mode == Mode.STOCK_OUT and second.custodian is not None
     assert second.preview is not None and second.preview.ok
 
 
@@ -95,20 +96,20 @@ def test_a_fresh_session_leaves_the_last_runs_batch_alone(store: Store) -> None:
     first = Session(Engine(store, "clerk"), store.path)
     first.scan("AT-1")
     second = Session(Engine(store, "clerk"), store.path)
-    second.set_mode(STOCK_IN)
+    second.set_mode(Mode.STOCK_IN)
     second.set_return_case(None)
     assert load_pending(store.path) is not None
 
 
 def test_restore_put_away_keeps_the_case(store: Store) -> None:
     first = Session(Engine(store, "clerk"), store.path)
-    first.set_mode(PLACE)
+    first.set_mode(Mode.PLACE)
     first.scan("CART-A")
     first.scan("AT-9")
     batch = load_pending(store.path)
     assert batch is not None and batch.place_case == "CART-A"
     second = Session(Engine(store, "clerk"), store.path)
     second.restore(batch)
-    assert second.mode == PLACE and second.place_case is not None
+    assert second.mode == Mode.PLACE and second.place_case is not None
     assert second.place_position == 5  # 4 is taken by the restored row
     assert second.preview is not None and second.preview.ok

@@ -31,8 +31,9 @@ from hypothesis.stateful import (
     rule,
 )
 
-from assettrack_gui.core.custody import CommitResult, Engine, NewAsset, Placement, Preview
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused
+from assettrack_gui.core.model import CommitResult, NewAsset, NewCase, NewHolder, Placement, Preview
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 from assettrack_gui.core.verify import verify
@@ -225,8 +226,8 @@ class Stockroom(RuleBasedStateMachine):
 
     @initialize()
     def open_the_stockroom(self) -> None:
-        self.engine.add_holders([("", f"Holder {b}", b) for b in BADGES])
-        self.engine.create_cases([("", code, code, r, c) for code, (r, c) in CASES.items()])
+        self.engine.add_holders([NewHolder(f"Holder {b}", b) for b in BADGES])
+        self.engine.create_cases([NewCase(code, code, r, c) for code, (r, c) in CASES.items()])
         self.active = {b: True for b in BADGES}
         self.events = len(BADGES) + len(CASES)
         # Four assets in the first four slots and one unslotted, so the first steps have work.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assettrack_gui.core import store as store_module
-from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import DatabaseBusy, NewerSchema, StoreError, UserError
 from assettrack_gui.core.eventlog import log_head
 from assettrack_gui.core.settings import Settings
@@ -252,8 +252,8 @@ def test_missing_file_or_folder_is_a_plain_error(tmp_path: Path) -> None:
 def test_backup_while_another_connection_holds_a_write_transaction(
     engine: Engine, db_path: Path, tmp_path: Path
 ) -> None:
-    committed = dump(engine.conn)
-    head = log_head(engine.conn)
+    committed = dump(engine.store.conn)
+    head = log_head(engine.store.conn)
     writer = sqlite3.connect(db_path, isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")
@@ -306,11 +306,11 @@ def test_another_programs_database_is_refused_and_left_alone(db_path: Path, tabl
 
 
 def test_backup_onto_the_database_itself_is_refused(engine: Engine, db_path: Path) -> None:
-    before = dump(engine.conn)
+    before = dump(engine.store.conn)
     link = db_path.with_name("link.db")
     link.symlink_to(db_path)
     for dest in (db_path, link, db_path.parent / "." / db_path.name):
         with pytest.raises(UserError, match="is the database itself"):
             engine.store.backup(dest)
-    assert dump(engine.conn) == before
+    assert dump(engine.store.conn) == before
     assert verify(engine.store).ok

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.eventlog import GENESIS, event_hash, log_head
 from assettrack_gui.core.store import Store, latest_version
 from assettrack_gui.core.verify import verify
@@ -72,9 +72,9 @@ def problems(engine: Engine) -> list[str]:
 def test_a_clean_database_verifies(engine: Engine) -> None:
     report = verify(engine.store)
     assert report.ok and report.problems == []
-    head = log_head(engine.conn)
+    head = log_head(engine.store.conn)
     assert (report.events, report.head_hash) == (head.count, head.head_hash)
-    assert report.events == engine.conn.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+    assert report.events == engine.store.conn.execute("SELECT count(*) FROM events").fetchone()[0] > 0
     assert report.assets == 8
 
 
@@ -212,7 +212,7 @@ def test_an_edited_event_is_named(engine: Engine, shell: sqlite3.Connection) -> 
 def test_an_edited_custody_event_is_named_and_disagrees_with_the_tables(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
-    conn = engine.conn
+    conn = engine.store.conn
     drop_log_triggers(shell)
     out = event_of(shell, "STOCK_OUT", asset_id(conn, "AT-SMOKE-0006"))
     shell.execute("UPDATE events SET holder_id = ? WHERE id = ?", (holder_id(conn, "B-1002"), out))
@@ -226,7 +226,7 @@ def test_an_edited_custody_event_is_named_and_disagrees_with_the_tables(
 def test_a_re_hashed_forgery_still_disagrees_with_the_tables(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
-    conn = engine.conn
+    conn = engine.store.conn
     drop_log_triggers(shell)
     out = event_of(shell, "STOCK_OUT", asset_id(conn, "AT-SMOKE-0006"))
     shell.execute("UPDATE events SET holder_id = ? WHERE id = ?", (holder_id(conn, "B-1002"), out))
@@ -253,7 +253,7 @@ def test_a_deleted_middle_event_is_named(engine: Engine, shell: sqlite3.Connecti
     nxt = gone + 1
     assert f"event {nxt}: ids jump from {gone - 1} (events {gone}–{gone} are missing)" in found
     assert f"event {nxt}: prev_hash does not match the hash of the event before it" in found
-    old_timer = holder_id(engine.conn, "B-0999")
+    old_timer = holder_id(engine.store.conn, "B-0999")
     assert (
         f"holder id {old_timer}: table says ['Old Timer', 'B-0999', 0], event log says ['Old Timer', 'B-0999', 1]"
         in found
@@ -264,7 +264,7 @@ def test_a_deleted_receive_leaves_an_asset_the_log_does_not_know(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
     drop_log_triggers(shell)
-    zx = asset_id(engine.conn, "ZX9000")
+    zx = asset_id(engine.store.conn, "ZX9000")
     gone = event_of(shell, "RECEIVE", zx)
     shell.execute("DELETE FROM events WHERE id = ?", (gone,))
     found = problems(engine)
@@ -276,7 +276,7 @@ def test_truncating_the_newest_events_changes_the_recorded_head(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
     """Truncation is caught by comparing heads: verify reports the count and head it saw."""
-    recorded = log_head(engine.conn)
+    recorded = log_head(engine.store.conn)
     drop_log_triggers(shell)
     last = shell.execute("SELECT max(id) FROM events").fetchone()[0]
     shell.execute("DELETE FROM events WHERE id = ?", (last,))
@@ -291,7 +291,7 @@ def test_truncating_the_newest_events_changes_the_recorded_head(
 
 
 def test_an_asset_moved_by_raw_sql_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
-    conn = engine.conn
+    conn = engine.store.conn
     zx, old, new = (
         asset_id(conn, "ZX9000"),
         slot_id(conn, "SHELF-B", 1),
@@ -310,7 +310,7 @@ def test_an_asset_moved_by_raw_sql_is_named(engine: Engine, shell: sqlite3.Conne
 def test_an_asset_stocked_out_without_an_event_is_named(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
-    conn = engine.conn
+    conn = engine.store.conn
     aid = asset_id(conn, "AT-SMOKE-0001")
     shell.execute("BEGIN")
     shell.execute("UPDATE slots SET asset_id = NULL WHERE asset_id = ?", (aid,))
@@ -328,7 +328,7 @@ def test_an_asset_inserted_without_an_event_is_named(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
     shell.execute("INSERT INTO assets (asset_tag) VALUES ('AT-GHOST')")
-    ghost = asset_id(engine.conn, "AT-GHOST")
+    ghost = asset_id(engine.store.conn, "AT-GHOST")
     assert problems(engine) == [f"asset AT-GHOST (id {ghost}): not in the event log"]
 
 
@@ -337,7 +337,7 @@ def test_a_holder_renamed_or_reactivated_by_raw_sql_is_named(
 ) -> None:
     shell.execute("UPDATE holders SET name = 'Dana R.' WHERE badge_code = 'B-1001'")
     shell.execute("UPDATE holders SET active = 1 WHERE badge_code = 'B-0999'")
-    dana, old = holder_id(engine.conn, "B-1001"), holder_id(engine.conn, "B-0999")
+    dana, old = holder_id(engine.store.conn, "B-1001"), holder_id(engine.store.conn, "B-0999")
     assert problems(engine) == [
         f"holder id {dana}: table says ['Dana R.', 'B-1001', 1], event log says ['Dana Reyes', 'B-1001', 1]",
         f"holder id {old}: table says ['Old Timer', 'B-0999', 1], event log says ['Old Timer', 'B-0999', 0]",
@@ -348,9 +348,9 @@ def test_custody_and_slot_at_once_is_named_when_the_guards_are_gone(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
     shell.execute("DROP TRIGGER slots_no_custody_asset_update")
-    aid = asset_id(engine.conn, "AT-SMOKE-0006")
+    aid = asset_id(engine.store.conn, "AT-SMOKE-0006")
     shell.execute(
-        "UPDATE slots SET asset_id = ? WHERE id = ?", (aid, slot_id(engine.conn, "CART-A", 5))
+        "UPDATE slots SET asset_id = ? WHERE id = ?", (aid, slot_id(engine.store.conn, "CART-A", 5))
     )
     found = problems(engine)
     assert f"asset AT-SMOKE-0006 (id {aid}): in custody but also in slot CART-A/5" in found
@@ -358,7 +358,7 @@ def test_custody_and_slot_at_once_is_named_when_the_guards_are_gone(
 
 def test_a_holder_that_does_not_exist_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
     shell.execute("PRAGMA foreign_keys = OFF")
-    aid = asset_id(engine.conn, "AT-SMOKE-0006")
+    aid = asset_id(engine.store.conn, "AT-SMOKE-0006")
     shell.execute("UPDATE assets SET current_holder_id = 99 WHERE id = ?", (aid,))
     found = problems(engine)
     assert f"foreign key: assets row {aid} points to a missing holders row" in found
@@ -406,7 +406,7 @@ def test_a_damaged_index_is_reported_by_integrity_check(engine: Engine, tmp_path
         report = verify(store)
     assert not report.ok
     assert any(p.startswith("integrity_check:") and "events_created" in p for p in report.problems)
-    assert report.events == log_head(engine.conn).count  # the log itself was still readable
+    assert report.events == log_head(engine.store.conn).count  # the log itself was still readable
 
 
 def test_a_damaged_table_page_is_reported_not_raised(engine: Engine, tmp_path: Path) -> None:

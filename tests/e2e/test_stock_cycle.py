@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assettrack_gui.core.custody import default_operator
+from assettrack_gui.core.rules import default_operator
 
 pytestmark = pytest.mark.e2e
 

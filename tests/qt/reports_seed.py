@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assettrack_gui.core import eventlog
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
@@ -32,12 +33,12 @@ def seed(store: Store, monkeypatch: pytest.MonkeyPatch) -> Seeded:
     engine = Engine(store, operator="clerk.ann", settings=Settings())
     engine.add_holders(
         [
-            ("", "Dana Reyes", "B-1001"),
-            ("", "=HYPERLINK(evil)", "B-1002"),
-            ("", "Lee Park", "B-1003"),
+            NewHolder("Dana Reyes", "B-1001"),
+            NewHolder("=HYPERLINK(evil)", "B-1002"),
+            NewHolder("Lee Park", "B-1003"),
         ]
     )
-    engine.create_cases([("", "CART-A", "Laptop cart A", 2, 5)])
+    engine.create_cases([NewCase("CART-A", "Laptop cart A", 2, 5)])
     register = engine.commit_register(
         [NewAsset(f"AT-000{n}", f"SN{n}", "ThinkPad", "CART-A", n) for n in range(1, 6)]
         + [

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from assettrack_gui.__main__ import build_parser, open_window
-from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewHolder
 from assettrack_gui.core.store import Store
 from assettrack_gui.qt.main_window import MainWindow
 from assettrack_gui.qt.reports_tab import ReportsTab
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.qt_log_ignore(
 @pytest.fixture
 def app_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     store = Store(tmp_path / "stock.db")
-    Engine(store, "seed").add_holders([("", "Dana Reyes", "B-1001")])
+    Engine(store, "seed").add_holders([NewHolder("Dana Reyes", "B-1001")])
     window = open_window(store, build_parser().parse_args(["--operator", "clerk"]))
     qtbot.addWidget(window)
     window.show()

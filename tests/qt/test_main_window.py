@@ -16,9 +16,9 @@ from PySide6.QtCore import QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from assettrack_gui.core.custody import Engine, Line, NewAsset, Placement
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import Line, Mode, NewAsset, NewCase, NewHolder, Placement
 from assettrack_gui.core.pending import load_pending, pending_path
-from assettrack_gui.core.session import LOOKUP, PLACE, STOCK_IN, STOCK_OUT
 from assettrack_gui.core.store import Store
 from assettrack_gui.qt.main_window import MainWindow
 from assettrack_gui.qt.preview_model import OkRole, PreviewModel
@@ -32,11 +32,11 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 def seed(store: Store) -> None:
     engine = Engine(store, "seed")
-    engine.add_holders([("", "Dana Reyes", "B-1001"), ("", "Lee Park", "B-1002")])
-    engine.add_holders([("", "Old Timer", "B-0999")])
+    engine.add_holders([NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002")])
+    engine.add_holders([NewHolder("Old Timer", "B-0999")])
     engine.set_holder_active("B-0999", False)
     engine.create_cases(
-        [("", "CART-A", "Laptop cart A", 2, 5), ("", "SHELF-B", "Spare shelf", 1, 3)]
+        [NewCase("CART-A", "Laptop cart A", 2, 5), NewCase("SHELF-B", "Spare shelf", 1, 3)]
     )
     engine.commit_register(
         [NewAsset(f"AT-SMOKE-000{i}", f"5CG{i}", "ThinkPad T14", "CART-A", i) for i in range(1, 5)]
@@ -154,7 +154,7 @@ def assert_focus_on_entry(qtbot, window: MainWindow) -> None:
 
 def test_window_starts_in_stock_out_without_dialogs(window: MainWindow) -> None:
     assert "AssetTrack" in window.windowTitle()
-    assert window.mode == STOCK_OUT
+    assert window.mode == Mode.STOCK_OUT
     assert QApplication.activeModalWidget() is None
     assert window.offer_pending_batch() is False
     assert "clerk" in window.operator_label.text()
@@ -165,7 +165,7 @@ def test_window_starts_in_stock_out_without_dialogs(window: MainWindow) -> None:
 
 
 def test_operator_defaults_to_the_os_user(db: Path, make_window) -> None:
-    from assettrack_gui.core.custody import default_operator
+    from assettrack_gui.core.rules import default_operator
 
     window = make_window(db, operator=None)
     assert window.engine.operator == default_operator()
@@ -450,7 +450,7 @@ def test_stock_in_back_to_slots_and_return_case(qtbot, window: MainWindow, db: P
         engine.commit_stock_out(["AT-SMOKE-0001", "AT-SMOKE-0002"], "B-1001")
         engine.commit_put_away([_placement("AT-SMOKE-0005", "CART-A", 1)])
     qtbot.keyClick(window.scan_entry, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.mode == STOCK_IN
+    assert window.mode == Mode.STOCK_IN
     assert window.case_map.isVisible()
     ok, msg = scan(qtbot, window, "AT-SMOKE-0002")
     assert ok and msg.endswith("→ CART-A/2")
@@ -471,7 +471,7 @@ def test_stock_in_back_to_slots_and_return_case(qtbot, window: MainWindow, db: P
 
 
 def _placement(scan_text: str, case: str, position: int):
-    from assettrack_gui.core.custody import Placement
+    from assettrack_gui.core.model import Placement
 
     return Placement(scan_text, case, position)
 
@@ -481,7 +481,7 @@ def _placement(scan_text: str, case: str, position: int):
 
 def test_put_away_then_move(qtbot, window: MainWindow, db: Path) -> None:
     qtbot.keyClick(window.scan_entry, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.mode == PLACE
+    assert window.mode == Mode.PLACE
     ok, msg = scan(qtbot, window, "AT-SMOKE-0005")
     assert not ok and "choose or scan a case first" in msg
     ok, msg = scan(qtbot, window, "CART-A")
@@ -574,7 +574,7 @@ def test_first_asset_switches_to_move_even_when_the_slot_is_taken(
 
 def test_lookup_shows_where_and_history(qtbot, window: MainWindow) -> None:
     qtbot.keyClick(window.scan_entry, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    assert window.mode == LOOKUP
+    assert window.mode == Mode.LOOKUP
     ok, msg = scan(qtbot, window, "ATSMOKE0003")
     assert ok and msg == "Asset AT-SMOKE-0003"
     assert "Location: CART-A/3" in window.lookup_facts.text()
@@ -608,7 +608,7 @@ def test_pending_batch_is_offered_back_on_next_start(
     answer_dialog(qtbot, Qt.Key.Key_Return, seen)
     assert second.offer_pending_batch() is True
     assert "uncommitted batch" in seen[0]
-    assert second.mode == STOCK_OUT
+    assert second.mode == Mode.STOCK_OUT
     assert second.preview_model.rowCount() == 2
     assert second.session.custodian.badge_code == "B-1001"
     assert verdicts(second) == ["OK", "OK"]
@@ -691,7 +691,7 @@ def test_mode_and_geometry_persist(qtbot, db: Path, make_window) -> None:
     first.resize(700, 500)
     first.close()
     second = make_window(db)
-    assert second.mode == LOOKUP
+    assert second.mode == Mode.LOOKUP
     assert (second.width(), second.height()) == (700, 500)
 
 
@@ -746,8 +746,8 @@ def test_thousand_rows_stay_quick(qtbot, tmp_path: Path, make_window) -> None:
     path = tmp_path / "big.db"
     with Store(path) as store:
         engine = Engine(store, "seed")
-        engine.add_holders([("", "Dana Reyes", "B-1001")])
-        engine.create_cases([("", "BIG", "Big cage", 40, 30)])
+        engine.add_holders([NewHolder("Dana Reyes", "B-1001")])
+        engine.create_cases([NewCase("BIG", "Big cage", 40, 30)])
         engine.commit_register(
             [NewAsset(f"AT-{i:05d}", "", "Laptop", "BIG", i) for i in range(1, 1001)]
         )
@@ -926,6 +926,6 @@ def test_success_banner_goes_when_the_mode_changes(qtbot, window: MainWindow) ->
     assert "done" in window.banner.label.text()
     assert_focus_on_entry(qtbot, window)
     qtbot.keyClick(window.scan_entry, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.mode == STOCK_IN
+    assert window.mode == Mode.STOCK_IN
     assert not window.banner.isVisible()
     assert window.receipt_action.isEnabled()  # Ctrl+R still opens the receipt

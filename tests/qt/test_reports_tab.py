@@ -490,7 +490,7 @@ def test_receipt_for_the_selected_stock_out_batch(
 def test_first_load_waits_until_shown_and_showing_again_picks_up_new_events(
     qtbot, store: Store, seeded: Seeded
 ) -> None:
-    from assettrack_gui.core.custody import Engine
+    from assettrack_gui.core.engine import Engine
 
     widget = ReportsTab(store, Settings())
     qtbot.addWidget(widget)

@@ -19,9 +19,9 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from assettrack_gui.core.custody import Engine, NewAsset
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import Mode, NewAsset, NewCase, NewHolder
 from assettrack_gui.core.pending import PendingBatch
-from assettrack_gui.core.session import STOCK_IN
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 from assettrack_gui.qt.feedback import Feedback
@@ -64,8 +64,8 @@ def window(qtbot, qapp, tmp_path: Path, monkeypatch) -> Iterator[MainWindow]:
     path = tmp_path / "stock.db"
     with Store(path) as store:
         engine = Engine(store, "seed")
-        engine.add_holders([("", "Dana Reyes", "B-1001")])
-        engine.create_cases([("", "CART-A", "Laptop cart A", 1, 5)])
+        engine.add_holders([NewHolder("Dana Reyes", "B-1001")])
+        engine.create_cases([NewCase("CART-A", "Laptop cart A", 1, 5)])
         engine.commit_register(
             [NewAsset(tag, f"SN{i}", "ThinkPad", "CART-A", i) for i, tag in enumerate(TAGS, 1)]
         )
@@ -148,7 +148,7 @@ def test_burst_during_the_confirmation_waits_and_a_persons_enter_commits(
 
 def test_burst_on_the_case_map_in_stock_in(qtbot, window: MainWindow) -> None:
     keys = Keys()
-    window.set_mode(STOCK_IN)
+    window.set_mode(Mode.STOCK_IN)
     qtbot.waitUntil(window.case_map.isVisible)
     keys.scanner("CART-A")
     focus(qtbot, window.case_map.view)

@@ -27,7 +27,7 @@ def _say(text: str) -> None:
 
 
 def stock_out(argv: list[str]) -> int:
-    from assettrack_gui.core.custody import Engine
+    from assettrack_gui.core.engine import Engine
     from assettrack_gui.core.errors import Refused
     from assettrack_gui.core.settings import Settings
     from assettrack_gui.core.store import Store

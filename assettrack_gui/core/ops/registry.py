@@ -1,0 +1,189 @@
+"""Registering what the stockroom has: assets (RECEIVE, optionally into a slot), holders and
+cases (with all their slots). Each is one batch, checked whole and committed whole."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .. import matching, queries, rules
+from ..eventlog import EventBatch
+from ..model import (
+    Code,
+    EventType,
+    Line,
+    NewAsset,
+    NewCase,
+    NewHolder,
+    Operation,
+    Preview,
+    Verdict,
+)
+from ..queries import Conn
+from .batch import BatchState
+from .placement import target_slot
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+
+_KIND_WORDS = {"holder": "a holder", "asset": "an asset tag", "case": "a case code"}
+
+
+# -- assets -----------------------------------------------------------------------------------
+
+
+def validate_assets(engine: Engine, conn: Conn, items: Sequence[NewAsset]) -> Preview:
+    preview = Preview(Operation.REGISTER, [])
+    seen: dict[str, int] = {}
+    batch = BatchState()
+    for index, item in enumerate(items):
+        tag = item.asset_tag
+        line = Line(index=index, scan=tag, label=item.label, asset_tag=tag, now="new")
+        line.serial, line.description = item.serial, item.description
+        preview.lines.append(line)
+        verdict = rules.code_problem(tag, "asset tag", engine.settings)
+        if verdict is None and not matching.is_text(item.serial + item.description):
+            verdict = Verdict(
+                Code.INVALID_NAME, "serial or description contains bytes that are not UTF-8 text"
+            )
+        if verdict is not None:
+            line.refuse(verdict)
+            continue
+        if tag in seen:
+            line.refuse(rules.repeated("asset tag", tag, preview.lines[seen[tag]].ref))
+            continue
+        seen[tag] = index
+        users = queries.code_users(conn, tag)
+        if any(kind == "asset" for kind, _ in users):
+            line.refuse(Code.CODE_EXISTS, f"asset tag {tag} already exists")
+            continue
+        if users:
+            kind = "badge" if users[0][0] == "holder" else "case"
+            line.refuse(Code.CODE_IN_USE, f"asset tag {tag} is already used as a {kind} code")
+            continue
+        line.accept()
+        has_case = bool(item.case_code.strip())
+        has_pos = item.position not in (None, "")
+        if has_case != has_pos:
+            line.refuse(rules.slot_incomplete())
+        elif has_case:
+            target_slot(engine, conn, line, item.case_code.strip(), item.position, batch)
+        else:
+            line.to = "storage (no slot)"
+    return preview
+
+
+def apply_assets(conn: Conn, events: EventBatch, preview: Preview) -> None:
+    for line in preview.lines:
+        assert line.asset_tag is not None
+        line.asset_id = queries.insert_asset(conn, line.asset_tag, line.serial, line.description)
+        if line.to_slot_id is not None:
+            queries.fill_slots(conn, [(line.asset_id, line.to_slot_id)])
+        events.add(
+            EventType.RECEIVE,
+            asset_id=line.asset_id,
+            slot_id=line.to_slot_id,
+            details={
+                "asset_tag": line.asset_tag,
+                "serial": line.serial,
+                "description": line.description,
+            },
+        )
+
+
+# -- holders ----------------------------------------------------------------------------------
+
+
+def validate_holders(engine: Engine, conn: Conn, rows: Sequence[NewHolder]) -> Preview:
+    preview = Preview(Operation.HOLDER_ADD, [])
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        name, badge = row.name, row.badge_code
+        line = Line(index=index, scan=badge, label=row.label, now="new", to=name)
+        preview.lines.append(line)
+        verdict: Verdict | None
+        if not name.strip():
+            verdict = Verdict(Code.INVALID_NAME, "name is empty")
+        else:
+            verdict = rules.name_problem(name) or rules.code_problem(
+                badge, "badge code", engine.settings
+            )
+        if verdict is None and badge in seen:
+            verdict = rules.repeated("badge", badge, preview.lines[seen[badge]].ref)
+        if verdict is None and (users := queries.code_users(conn, badge)):
+            kind, used_by = users[0]
+            verdict = Verdict(
+                Code.CODE_EXISTS if kind == "holder" else Code.CODE_IN_USE,
+                f"badge {badge} is already used by {_KIND_WORDS[kind]} ({used_by})",
+            )
+        if verdict is not None:
+            line.refuse(verdict)
+        else:
+            line.accept()
+        seen.setdefault(badge, index)
+    return preview
+
+
+def apply_holders(
+    conn: Conn, events: EventBatch, preview: Preview, rows: Sequence[NewHolder]
+) -> None:
+    for row, line in zip(rows, preview.lines, strict=True):
+        name = row.name.strip()
+        line.holder_id = queries.insert_holder(conn, name, row.badge_code)
+        events.add(
+            EventType.HOLDER_ADD,
+            holder_id=line.holder_id,
+            details={"name": name, "badge_code": row.badge_code},
+        )
+
+
+# -- cases ------------------------------------------------------------------------------------
+
+
+def validate_cases(engine: Engine, conn: Conn, rows: Sequence[NewCase]) -> Preview:
+    preview = Preview(Operation.CASE_CREATE, [])
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        code, name = row.case_code, row.name
+        line = Line(index=index, scan=code, label=row.label, now="new", to=name)
+        preview.lines.append(line)
+        r, c = rules.parse_position(row.rows), rules.parse_position(row.cols)
+        verdict = rules.code_problem(code, "case code", engine.settings) or rules.name_problem(
+            name
+        )
+        if verdict is None and code in seen:
+            verdict = rules.repeated("case", code, preview.lines[seen[code]].ref)
+        if verdict is None:
+            verdict = rules.case_size(r, c, (row.rows, row.cols))
+        if verdict is None and (users := queries.code_users(conn, code)):
+            kind = users[0][0]
+            verdict = Verdict(
+                Code.CODE_EXISTS if kind == "case" else Code.CODE_IN_USE,
+                f"case code {code} is already used by "
+                + {"case": "a case", "asset": "an asset tag", "holder": "a badge"}[kind],
+            )
+        if verdict is not None:
+            line.refuse(verdict)
+        else:
+            line.accept()
+            line.to = f"{name} ({r} × {c})"
+        seen.setdefault(code, index)
+    return preview
+
+
+def apply_cases(conn: Conn, events: EventBatch, rows: Sequence[NewCase]) -> None:
+    for row in rows:
+        r, c = rules.parse_position(row.rows), rules.parse_position(row.cols)
+        assert r is not None and c is not None
+        name = row.name.strip()
+        case_id = queries.insert_case(conn, row.case_code, name, r, c)
+        events.add(
+            EventType.CASE_CREATE,
+            details={
+                "case_id": case_id,
+                "case_code": row.case_code,
+                "name": name,
+                "rows": r,
+                "cols": c,
+            },
+        )

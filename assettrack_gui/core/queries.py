@@ -1,0 +1,424 @@
+"""Every SQL statement the engine, the scan session and lookups run, as named functions.
+
+The engine decides; this module only reads and writes rows. Functions take an open connection
+(inside ``Store.read()`` or ``Store.write()``) and return model objects, never raw tuples.
+The SQL is plain and portable (no SQLite-only syntax here): the SQLite-only parts — pragmas,
+``BEGIN IMMEDIATE``, ``data_version`` — live in ``store.py``. The event log's own statements live
+in ``eventlog.py``, report queries in ``reports.py`` and the consistency checks in ``verify.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import CaseInfo, EventRow, EventType, HolderInfo, LocationType, SlotInfo
+
+Conn = sqlite3.Connection
+
+# -- what a scan is (matching.classify) -----------------------------------------------------------
+
+EXACT_SQL = """
+SELECT 'asset', id, asset_tag FROM assets WHERE asset_tag = :s
+UNION ALL SELECT 'holder', id, badge_code FROM holders WHERE badge_code = :s
+UNION ALL SELECT 'case', id, case_code FROM cases WHERE case_code = :s
+"""
+DASHLESS_SQL = """
+SELECT 'asset', id, asset_tag FROM assets WHERE replace(asset_tag, '-', '') = :k
+UNION ALL SELECT 'holder', id, badge_code FROM holders WHERE replace(badge_code, '-', '') = :k
+UNION ALL SELECT 'case', id, case_code FROM cases WHERE replace(case_code, '-', '') = :k
+"""
+NOCASE_SQL = """
+SELECT 'asset', id, asset_tag FROM assets
+ WHERE replace(asset_tag, '-', '') = :k COLLATE NOCASE
+UNION ALL SELECT 'holder', id, badge_code FROM holders
+ WHERE replace(badge_code, '-', '') = :k COLLATE NOCASE
+UNION ALL SELECT 'case', id, case_code FROM cases
+ WHERE replace(case_code, '-', '') = :k COLLATE NOCASE
+LIMIT 5
+"""
+
+
+def codes_exact(conn: Conn, scan: str) -> list[tuple[str, int, str]]:
+    """(kind, id, code) of every asset tag, badge or case code equal to ``scan``."""
+    return conn.execute(EXACT_SQL, {"s": scan}).fetchall()
+
+
+def codes_dashless(conn: Conn, key: str) -> list[tuple[str, int, str]]:
+    """The same, comparing with every dash removed on both sides."""
+    return conn.execute(DASHLESS_SQL, {"k": key}).fetchall()
+
+
+def codes_other_case(conn: Conn, key: str) -> list[tuple[str, int, str]]:
+    """Codes equal to ``key`` (dashless) in another letter case: only ever a hint."""
+    return conn.execute(NOCASE_SQL, {"k": key}).fetchall()
+
+
+def code_users(conn: Conn, code: str) -> list[tuple[str, str]]:
+    """(kind, name) of whatever already uses ``code``: 'holder' (name), 'asset', 'case'."""
+    return conn.execute(
+        "SELECT 'holder', name FROM holders WHERE badge_code = :c "
+        "UNION ALL SELECT 'asset', asset_tag FROM assets WHERE asset_tag = :c "
+        "UNION ALL SELECT 'case', case_code FROM cases WHERE case_code = :c",
+        {"c": code},
+    ).fetchall()
+
+
+# -- assets -----------------------------------------------------------------------------------
+
+_ASSET_SQL = """
+SELECT a.id, a.asset_tag, a.serial, a.description, a.location_type, a.current_holder_id,
+       s.id, s.position, c.case_code, h.name, h.badge_code
+  FROM assets a
+  LEFT JOIN slots s ON s.asset_id = a.id
+  LEFT JOIN cases c ON c.id = s.case_id
+  LEFT JOIN holders h ON h.id = a.current_holder_id
+ WHERE a.id = ?
+"""
+
+
+@dataclass(frozen=True)
+class AssetState:
+    """Where one asset is now."""
+
+    id: int
+    tag: str
+    serial: str
+    description: str
+    location_type: str
+    holder_id: int | None
+    slot_id: int | None
+    slot_label: str
+    holder_label: str
+
+    @property
+    def in_custody(self) -> bool:
+        return self.location_type == LocationType.IN_CUSTODY
+
+    @property
+    def where(self) -> str:
+        if self.in_custody:
+            return self.holder_label
+        return self.slot_label or "storage (no slot)"
+
+
+def asset_state(conn: Conn, asset_id: int) -> AssetState:
+    r = conn.execute(_ASSET_SQL, (asset_id,)).fetchone()
+    slot_label = f"{r[8]}/{r[7]}" if r[6] is not None else ""
+    holder_label = f"{r[9]} ({r[10]})" if r[5] is not None else ""
+    return AssetState(r[0], r[1], r[2], r[3], r[4], r[5], r[6], slot_label, holder_label)
+
+
+def asset_tag_exists(conn: Conn, tag: str) -> bool:
+    return conn.execute("SELECT 1 FROM assets WHERE asset_tag = ?", (tag,)).fetchone() is not None
+
+
+def assets_held_by(conn: Conn, holder_id: int) -> list[tuple[str, str]]:
+    """(asset_tag, description) of everything a holder has, by tag."""
+    return conn.execute(
+        "SELECT asset_tag, description FROM assets WHERE current_holder_id = ? ORDER BY asset_tag",
+        (holder_id,),
+    ).fetchall()
+
+
+def last_stock_out_slot(conn: Conn, asset_id: int) -> int | None:
+    """The slot an asset left at its latest stock-out (its home slot), or None."""
+    row = conn.execute(
+        "SELECT slot_id FROM events WHERE asset_id = ? AND event_type = ? "
+        "ORDER BY id DESC LIMIT 1",
+        (asset_id, EventType.STOCK_OUT.value),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def insert_asset(conn: Conn, tag: str, serial: str, description: str) -> int:
+    cur = conn.execute(
+        "INSERT INTO assets (asset_tag, serial, description) VALUES (?, ?, ?)",
+        (tag, serial, description),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def set_in_custody(conn: Conn, pairs: Iterable[tuple[int, int]]) -> None:
+    """(holder_id, asset_id): the asset is now held by that holder."""
+    conn.executemany(
+        "UPDATE assets SET location_type = 'IN_CUSTODY', current_holder_id = ? WHERE id = ?",
+        list(pairs),
+    )
+
+
+def set_in_storage(conn: Conn, asset_ids: Iterable[int]) -> None:
+    conn.executemany(
+        "UPDATE assets SET location_type = 'STORAGE', current_holder_id = NULL WHERE id = ?",
+        [(a,) for a in asset_ids],
+    )
+
+
+# -- slots ------------------------------------------------------------------------------------
+
+
+def slot_label(conn: Conn, slot_id: int) -> str:
+    r = conn.execute(
+        "SELECT c.case_code, s.position FROM slots s JOIN cases c ON c.id = s.case_id "
+        "WHERE s.id = ?",
+        (slot_id,),
+    ).fetchone()
+    return f"{r[0]}/{r[1]}" if r else f"slot #{slot_id}"
+
+
+def slot_occupant(conn: Conn, slot_id: int) -> str | None:
+    """The tag of the asset in a slot, or None if it is empty."""
+    r = conn.execute(
+        "SELECT a.asset_tag FROM slots s JOIN assets a ON a.id = s.asset_id WHERE s.id = ?",
+        (slot_id,),
+    ).fetchone()
+    return r[0] if r else None
+
+
+def slot_at(conn: Conn, case_id: int, position: int) -> tuple[int, str | None]:
+    """(slot id, tag of its asset or None) of one position of a case (the position exists)."""
+    slot_id, occupant = conn.execute(
+        "SELECT s.id, a.asset_tag FROM slots s LEFT JOIN assets a ON a.id = s.asset_id "
+        "WHERE s.case_id = ? AND s.position = ?",
+        (case_id, position),
+    ).fetchone()
+    return slot_id, occupant
+
+
+def free_slots(conn: Conn, case_id: int) -> list[tuple[int, int]]:
+    """(slot id, position) of every empty slot of a case, lowest position first."""
+    return conn.execute(
+        "SELECT id, position FROM slots WHERE case_id = ? AND asset_id IS NULL ORDER BY position",
+        (case_id,),
+    ).fetchall()
+
+
+def case_slots(conn: Conn, case_id: int) -> list[SlotInfo]:
+    """Every slot of a case with the asset in it, by position."""
+    return [
+        SlotInfo(r[0], r[1], r[2], r[3] or "")
+        for r in conn.execute(
+            "SELECT s.id, s.position, a.asset_tag, a.description FROM slots s "
+            "LEFT JOIN assets a ON a.id = s.asset_id WHERE s.case_id = ? ORDER BY s.position",
+            (case_id,),
+        )
+    ]
+
+
+def used_slot_count(conn: Conn, case_id: int) -> int:
+    return int(
+        conn.execute("SELECT count(asset_id) FROM slots WHERE case_id = ?", (case_id,)).fetchone()[
+            0
+        ]
+    )
+
+
+def vacate_slots(conn: Conn, slot_ids: Iterable[int | None]) -> None:
+    conn.executemany("UPDATE slots SET asset_id = NULL WHERE id = ?", [(s,) for s in slot_ids])
+
+
+def fill_slots(conn: Conn, pairs: Iterable[tuple[int | None, int | None]]) -> None:
+    """(asset_id, slot_id): put each asset in its slot."""
+    conn.executemany("UPDATE slots SET asset_id = ? WHERE id = ?", list(pairs))
+
+
+# -- holders ----------------------------------------------------------------------------------
+
+_HOLDER_COLUMNS = "id, name, badge_code, active"
+
+
+def _holder(r: Sequence[Any]) -> HolderInfo:
+    return HolderInfo(r[0], r[1], r[2], bool(r[3]))
+
+
+def holder_by_id(conn: Conn, holder_id: int) -> HolderInfo | None:
+    r = conn.execute(f"SELECT {_HOLDER_COLUMNS} FROM holders WHERE id = ?", (holder_id,)).fetchone()
+    return _holder(r) if r else None
+
+
+def holders_named(conn: Conn, name: str) -> list[HolderInfo]:
+    rows = conn.execute(f"SELECT {_HOLDER_COLUMNS} FROM holders WHERE name = ?", (name,))
+    return [_holder(r) for r in rows]
+
+
+def holders(conn: Conn, *, active_only: bool = False) -> list[HolderInfo]:
+    where = "WHERE active = 1 " if active_only else ""
+    return [
+        _holder(r)
+        for r in conn.execute(
+            f"SELECT {_HOLDER_COLUMNS} FROM holders {where}ORDER BY name, badge_code"
+        )
+    ]
+
+
+def insert_holder(conn: Conn, name: str, badge_code: str) -> int:
+    cur = conn.execute(
+        "INSERT INTO holders (name, badge_code, active) VALUES (?, ?, 1)", (name, badge_code)
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def rename_holder(conn: Conn, holder_id: int, name: str) -> None:
+    conn.execute("UPDATE holders SET name = ? WHERE id = ?", (name, holder_id))
+
+
+def set_holder_active(conn: Conn, holder_id: int, active: bool) -> None:
+    conn.execute("UPDATE holders SET active = ? WHERE id = ?", (int(active), holder_id))
+
+
+# -- cases ------------------------------------------------------------------------------------
+
+_CASE_COLUMNS = "id, case_code, name, rows, cols"
+
+
+def case_by_id(conn: Conn, case_id: int) -> CaseInfo | None:
+    r = conn.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE id = ?", (case_id,)).fetchone()
+    return CaseInfo(*r) if r else None
+
+
+def case_by_code(conn: Conn, code: str) -> CaseInfo | None:
+    r = conn.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE case_code = ?", (code,)).fetchone()
+    return CaseInfo(*r) if r else None
+
+
+def cases_dashless(conn: Conn, key: str) -> list[CaseInfo]:
+    rows = conn.execute(
+        f"SELECT {_CASE_COLUMNS} FROM cases WHERE replace(case_code, '-', '') = ?", (key,)
+    )
+    return [CaseInfo(*r) for r in rows]
+
+
+def cases(conn: Conn) -> list[CaseInfo]:
+    return [
+        CaseInfo(*r)
+        for r in conn.execute(f"SELECT {_CASE_COLUMNS} FROM cases ORDER BY case_code")
+    ]
+
+
+def insert_case(conn: Conn, code: str, name: str, rows: int, cols: int) -> int:
+    cur = conn.execute(
+        "INSERT INTO cases (case_code, name, rows, cols) VALUES (?, ?, ?, ?)",
+        (code, name, rows, cols),
+    )
+    case_id = cur.lastrowid
+    assert case_id is not None
+    conn.executemany(
+        "INSERT INTO slots (case_id, position) VALUES (?, ?)",
+        [(case_id, p) for p in range(1, rows * cols + 1)],
+    )
+    return case_id
+
+
+# -- history ----------------------------------------------------------------------------------
+
+_NAME_EVENTS_SQL = """
+SELECT id, details FROM events
+ WHERE holder_id = ? AND event_type IN ('HOLDER_ADD', 'HOLDER_RENAME') ORDER BY id
+"""
+
+
+class HolderNames:
+    """Each holder's name as it was at a given event, from their HOLDER_ADD / HOLDER_RENAME events.
+
+    History must show the name an event happened under, not today's. One small query per holder
+    met (through the ``events_holder`` index), cached for the life of one report or lookup, so a
+    streamed 1,000,000-event export pays once per holder, not once per row.
+    """
+
+    def __init__(self, conn: Conn) -> None:
+        self._conn = conn
+        self._cache: dict[int, tuple[list[int], list[str]]] = {}
+
+    def _names(self, holder_id: int) -> tuple[list[int], list[str]]:
+        found = self._cache.get(holder_id)
+        if found is None:
+            ids: list[int] = []
+            names: list[str] = []
+            for event_id, details in self._conn.execute(_NAME_EVENTS_SQL, (holder_id,)):
+                try:
+                    name = json.loads(details).get("name")
+                except (ValueError, AttributeError):
+                    continue
+                if isinstance(name, str):
+                    ids.append(event_id)
+                    names.append(name)
+            found = self._cache[holder_id] = (ids, names)
+        return found
+
+    def at(self, holder_id: int | None, event_id: int, current: str | None) -> str | None:
+        """The name after event ``event_id``; ``current`` when the log does not say."""
+        if holder_id is None:
+            return current
+        ids, names = self._cache.get(holder_id) or self._names(holder_id)
+        if len(ids) == 1 and event_id >= ids[0]:
+            return names[0]  # never renamed: the common case, no search
+        i = bisect_right(ids, event_id) - 1
+        return names[i] if i >= 0 else current
+
+    def shown(
+        self, holder_id: int | None, event_id: int, event_type: str, current: str | None
+    ) -> str | None:
+        """How an event's holder is shown: the name at that event; "old → new" for a rename."""
+        name = self.at(holder_id, event_id, current)
+        if event_type == EventType.HOLDER_RENAME and holder_id is not None:
+            old = self.at(holder_id, event_id - 1, None)
+            if old is not None and old != name:
+                return f"{old} → {name}"
+        return name
+
+
+_HISTORY_SQL = """
+SELECT e.id, e.batch_id, e.event_type, e.created_at, e.operator, a.asset_tag,
+       h.name, c.case_code || '/' || s.position, e.note, e.holder_id, h.badge_code
+  FROM events e
+  LEFT JOIN assets a ON a.id = e.asset_id
+  LEFT JOIN holders h ON h.id = e.holder_id
+  LEFT JOIN slots s ON s.id = e.slot_id
+  LEFT JOIN cases c ON c.id = s.case_id
+"""
+
+
+def _history(
+    conn: Conn, where: str, arg: int | tuple[Any, ...], limit: int | None
+) -> list[EventRow]:
+    args = arg if isinstance(arg, tuple) else (arg,)
+    if limit is None:
+        sql = f"{_HISTORY_SQL} WHERE {where} ORDER BY e.id"
+        rows = conn.execute(sql, args).fetchall()
+    else:
+        sql = f"{_HISTORY_SQL} WHERE {where} ORDER BY e.id DESC LIMIT ?"
+        rows = conn.execute(sql, (*args, limit)).fetchall()[::-1]
+    names = HolderNames(conn)
+    out = []
+    for *row, holder_id, badge in rows:
+        event_id, event_type, name = row[0], row[2], row[6]
+        shown = names.shown(holder_id, event_id, event_type, name)
+        row[6] = f"{shown} ({badge})" if shown is not None else None
+        out.append(EventRow(*row))
+    return out
+
+
+def case_history(conn: Conn, case_id: int, limit: int | None = None) -> list[EventRow]:
+    """Events of one case, oldest first: its CASE_CREATE and every event at one of its slots."""
+    return _history(
+        conn,
+        "(e.slot_id IN (SELECT id FROM slots WHERE case_id = ?) OR "
+        "(e.event_type = 'CASE_CREATE' AND json_extract(e.details, '$.case_id') = ?))",
+        (case_id, case_id),
+        limit,
+    )
+
+
+def asset_history(conn: Conn, asset_id: int, limit: int | None = None) -> list[EventRow]:
+    """Events of one asset, oldest first (the newest ``limit`` if given)."""
+    return _history(conn, "e.asset_id = ?", asset_id, limit)
+
+
+def holder_history(conn: Conn, holder_id: int, limit: int | None = None) -> list[EventRow]:
+    return _history(conn, "e.holder_id = ?", holder_id, limit)

@@ -1,0 +1,263 @@
+"""Every custody rule, once: each function looks at facts and returns a ``Verdict`` (a code and
+its words) or None when the rule is satisfied.
+
+The engine's validations (``core/ops``), the scan session and the importer all ask these; no
+other module words a refusal of its own. Changing what AssetTrack refuses, or how it says so,
+happens here. The facts come from ``queries`` (the engine reads them inside its transaction).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from . import matching
+from .errors import UsageError
+from .matching import Match, visible
+from .model import CaseInfo, Code, HolderInfo, Operation, Verdict
+from .queries import AssetState
+from .settings import Settings
+
+MAX_SLOTS_PER_CASE = 10_000
+
+
+# -- what a scan is -------------------------------------------------------------------------------
+
+
+def not_an_asset(m: Match, holder: HolderInfo | None = None) -> Verdict:
+    """Why a scan that matched no asset cannot be a line of an asset batch."""
+    code = m.code or Code.UNKNOWN_SCAN
+    if m.kind == matching.HOLDER:
+        return Verdict(
+            code, f"this is the badge of {holder.label if holder else m.canonical}, not an asset"
+        )
+    if m.kind == matching.CASE:
+        return Verdict(code, f"this is case {m.canonical}, not an asset")
+    return Verdict(code, m.message)
+
+
+def duplicate(first_index: int, *, asset: bool = True) -> Verdict:
+    """The same asset (or the same unmatched scan) is already line ``first_index`` of this batch."""
+    same = "same asset as" if asset else "same as"
+    return Verdict(Code.DUPLICATE_IN_BATCH, f"scanned twice ({same} scan {first_index + 1})")
+
+
+def not_added_again(shown: str, row: int) -> str:
+    """What the Scan page says when a repeated scan is not added (``row`` counts from 0)."""
+    return f"{shown} is already in this batch (row {row + 1}): not added again"
+
+
+def caps_hint(m: Match) -> str:
+    """ "; case EMP exists — is Caps Lock on?" when the scan exists in another letter case."""
+    return f"; {m.hint}" if m.hint_code == Code.CAPS_LOCK_HINT else ""
+
+
+# -- the custodian and the return case --------------------------------------------------------------
+
+
+def no_custodian() -> Verdict:
+    return Verdict(Code.NO_CUSTODIAN, "choose a custodian first")
+
+
+def unknown_holder(ref: str | int, near: Match | None = None) -> Verdict:
+    hint = caps_hint(near) if near is not None else ""
+    return Verdict(Code.HOLDER_UNKNOWN, f"no holder with badge or name {ref!r}{hint}")
+
+
+def custodian(holder: HolderInfo) -> Verdict | None:
+    """Only an active holder can receive custody."""
+    if not holder.active:
+        return Verdict(
+            Code.HOLDER_INACTIVE, f"{holder.label} is deactivated and cannot receive custody"
+        )
+    return None
+
+
+def unknown_case(ref: str | int, near: Match | None = None, *, prefix: str = "") -> Verdict:
+    hint = caps_hint(near) if near is not None else ""
+    return Verdict(Code.CASE_UNKNOWN, f"{prefix}no case {ref!r}{hint}")
+
+
+# -- custody state ----------------------------------------------------------------------------
+
+
+def stock_out(state: AssetState, holder: HolderInfo | None) -> Verdict | None:
+    """Stock-Out takes an asset from its slot: it must be in storage and slotted."""
+    if state.in_custody:
+        if holder is not None and state.holder_id == holder.id:
+            return Verdict(Code.ALREADY_HELD, f"already held by {state.holder_label}")
+        return Verdict(Code.IN_CUSTODY, f"in custody of {state.holder_label} — return it first")
+    if state.slot_id is None:
+        return Verdict(Code.NOT_SLOTTED, "not in a slot — put it away before stock-out")
+    return None
+
+
+def stock_in(state: AssetState) -> Verdict | None:
+    """Stock-In returns an asset someone holds."""
+    if not state.in_custody:
+        return Verdict(Code.NOT_IN_CUSTODY, f"not in custody (it is in {state.where})")
+    return None
+
+
+def no_return_slot(why: str, case: CaseInfo | None) -> Verdict:
+    """A returned asset whose own slot is unavailable needs a free slot of the return case."""
+    if case is None:
+        return Verdict(Code.NO_RETURN_SLOT, f"{why}; choose a return case")
+    return Verdict(Code.NO_FREE_SLOT, f"{why}, and case {case.case_code} has no free slot left")
+
+
+def placement(state: AssetState, operation: Operation) -> Verdict | None:
+    """Put-away places an unslotted asset, Move a slotted one; neither touches custody."""
+    if state.in_custody:
+        return Verdict(
+            Code.USE_STOCK_IN, f"in custody of {state.holder_label} — use Stock-In to return it"
+        )
+    if operation == Operation.PUT_AWAY and state.slot_id is not None:
+        return Verdict(Code.USE_MOVE, f"already in slot {state.slot_label} — use Move")
+    if operation == Operation.MOVE and state.slot_id is None:
+        return Verdict(Code.USE_PUT_AWAY, "not in a slot — use Put-away")
+    return None
+
+
+# -- slots ------------------------------------------------------------------------------------
+
+
+def parse_position(value: int | str | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    text = value.strip()
+    if not text.isdigit() or not text.isascii():
+        return None
+    return int(text)
+
+
+def position(case: CaseInfo, value: int | str | None) -> Verdict | None:
+    """A position must be a whole number from 1 to the case's size."""
+    pos = parse_position(value)
+    if pos is None or not 1 <= pos <= case.size:
+        return Verdict(
+            Code.POSITION_OUT_OF_RANGE,
+            f"case {case.case_code} has positions 1–{case.size}, not {value!r}",
+        )
+    return None
+
+
+def slot_target(
+    label: str, occupant: str | None, asset_tag: str | None, claimed_by: str | None
+) -> Verdict | None:
+    """One asset per slot: the target must be empty and not promised to an earlier line."""
+    if occupant is not None and occupant == asset_tag:
+        return Verdict(Code.ALREADY_THERE, f"{occupant} is already in {label}")
+    if occupant is not None:
+        return slot_taken(label, occupant)
+    if claimed_by is not None:
+        return Verdict(Code.SLOT_CLAIMED, f"slot {label} is already used by {claimed_by}")
+    return None
+
+
+def slot_taken(label: str, occupant: str) -> Verdict:
+    return Verdict(Code.SLOT_TAKEN, f"slot {label} is taken by {occupant}")
+
+
+def no_free_slot(case: CaseInfo) -> Verdict:
+    return Verdict(Code.NO_FREE_SLOT, f"case {case.case_code} has no free slot")
+
+
+def slot_incomplete() -> Verdict:
+    return Verdict(Code.SLOT_INCOMPLETE, "give both case_code and position, or neither")
+
+
+# -- registering assets, holders and cases ----------------------------------------------------------
+
+
+def code_problem(code: str, what: str, settings: Settings) -> Verdict | None:
+    """A code must survive scan normalisation unchanged, or it could never be scanned."""
+    problem = _code_problem(code, what, settings)
+    return Verdict(Code.INVALID_CODE, problem) if problem else None
+
+
+def _code_problem(code: str, what: str, settings: Settings) -> str | None:
+    if not code:
+        return f"{what} is empty"
+    if not matching.is_text(code):
+        return f"{what} {visible(code)} contains bytes that are not UTF-8 text"
+    if matching.normalize_scan(code, settings) != code:
+        return f"{what} {visible(code)} has leading/trailing spaces, control characters or a scanner prefix"
+    if (bad := matching.control_character(code)) is not None:
+        return f"{what} {visible(code)} contains a control character ({bad})"
+    if len(code) > matching.MAX_SCAN_LENGTH:
+        return f"{what} is longer than {matching.MAX_SCAN_LENGTH} characters"
+    if not code.replace("-", ""):
+        return f"{what} {code!r} has nothing but dashes"
+    return None
+
+
+def name_problem(name: str) -> Verdict | None:
+    """A holder's or case's name is printed one per line: text, no control characters."""
+    if not matching.is_text(name):
+        return Verdict(
+            Code.INVALID_NAME, f"name {visible(name)} contains bytes that are not UTF-8 text"
+        )
+    if (bad := matching.control_character(name)) is not None:
+        return Verdict(
+            Code.INVALID_NAME, f"name {visible(name)} contains a control character ({bad})"
+        )
+    return None
+
+
+def new_name_problem(badge_code: str, new_name: str) -> Verdict | None:
+    """A holder's new name (a rename), named by the holder's badge."""
+    if not new_name:
+        return Verdict(Code.INVALID_NAME, f"{badge_code}: the new name is empty")
+    if not matching.is_text(new_name):
+        return Verdict(Code.INVALID_NAME, f"{badge_code}: the new name is not UTF-8 text")
+    if (bad := matching.control_character(new_name)) is not None:
+        return Verdict(
+            Code.INVALID_NAME, f"{badge_code}: the new name contains a control character ({bad})"
+        )
+    return None
+
+
+def repeated(what: str, code: str, first_ref: str) -> Verdict:
+    """The same new code twice in one file or batch."""
+    return Verdict(Code.DUPLICATE_IN_BATCH, f"{what} {code} appears twice (also {first_ref})")
+
+
+def case_size(rows: int | None, cols: int | None, given: tuple[object, object]) -> Verdict | None:
+    if rows is None or cols is None or rows < 1 or cols < 1:
+        return Verdict(
+            Code.INVALID_SIZE,
+            f"rows and cols must be whole numbers ≥ 1 (got {given[0]!r} × {given[1]!r})",
+        )
+    if rows * cols > MAX_SLOTS_PER_CASE:
+        return Verdict(
+            Code.INVALID_SIZE, f"{rows} × {cols} slots is more than {MAX_SLOTS_PER_CASE} in one case"
+        )
+    return None
+
+
+# -- the operator -----------------------------------------------------------------------------
+
+
+def default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database entry (containers); fall back
+        return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+def check_operator(name: str) -> str:
+    """The operator name to record (surrounding spaces dropped), or UsageError saying why not.
+
+    One rule for the CLI's --operator and the GUI's Operator dialog: a blank name records nobody,
+    and a control character (a newline) would forge an extra line in every history listing.
+    """
+    if not matching.is_text(name):
+        raise UsageError("The operator name is not UTF-8 text.")
+    if (bad := matching.control_character(name)) is not None:
+        raise UsageError(f"The operator name {visible(name)} contains a control character ({bad}).")
+    if not name.strip():
+        raise UsageError("The operator name is empty or blank.")
+    return name.strip()
