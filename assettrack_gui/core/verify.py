@@ -8,12 +8,15 @@ be, and the log has not been edited.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from . import store as store_module
 from .errors import CorruptDatabase
 from .eventlog import GENESIS, event_hash
+from .matching import control_character, visible
 from .model import EventType, LocationType
 from .store import Store, latest_version, translate_error
 
@@ -157,34 +160,153 @@ def _check_invariants(conn: sqlite3.Connection, report: VerifyReport) -> None:
             report.problems.append(message.format(*row))
 
 
+_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
+_BATCH_STAMP = "%Y%m%d-%H%M%S"
+_BATCH_ID = re.compile(r"^(\d{8}-\d{6})-[0-9a-f]{6}$")
+# A batch id is made a moment before its events' time is read (``EventBatch``): allow that.
+_BATCH_CLOCK_SLACK = timedelta(seconds=60)
+
+
+def parse_stamp(text: object) -> datetime | None:
+    """An event's ``created_at`` as an aware UTC time, or None unless it is exactly the form the
+    log writes (``2026-11-24T18:30:12.123Z``)."""
+    if not isinstance(text, str) or len(text) != 24:
+        return None
+    try:
+        return datetime.strptime(text, _STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _names_in(event_type: str, details: str) -> list[tuple[str, object]]:
+    """The people's and things' names an event records, for the control-character check."""
+    try:
+        data = json.loads(details)
+    except ValueError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    keys = {
+        EventType.HOLDER_ADD: ("name", "badge_code"),
+        EventType.HOLDER_RENAME: ("name", "old_name"),
+        EventType.CASE_CREATE: ("name", "case_code"),
+        EventType.RECEIVE: ("asset_tag", "serial", "description"),
+    }.get(event_type, ())  # type: ignore[call-overload]
+    return [(key, data.get(key)) for key in keys if key in data]
+
+
 def _check_chain(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    """The hash chain, and what a forger who rebuilds it still gets wrong: times that do not
+    parse or go backwards, batches split or disagreeing with their id, control characters."""
     prev = GENESIS
     expected_id = 1
     count = 0
+    last_time: datetime | None = None
+    last_stamp = ""
+    current_batch: str | None = None
+    closed_batches: dict[str, int] = {}  # batch id -> its last event
     for row in conn.execute(
         "SELECT id, batch_id, event_type, asset_id, holder_id, slot_id, operator, created_at, "
         "note, details, prev_hash, hash FROM events ORDER BY id"
     ):
         count += 1
         content, stored_prev, stored_hash = row[:10], row[10], row[11]
-        event_id = row[0]
+        event_id, batch_id, event_type, operator, created_at = (
+            row[0],
+            row[1],
+            row[2],
+            row[6],
+            row[7],
+        )
+        problems = report.problems
         if event_id != expected_id:
-            report.problems.append(
+            problems.append(
                 f"event {event_id}: ids jump from {expected_id - 1} (events {expected_id}–"
                 f"{event_id - 1} are missing)"
             )
         expected_id = event_id + 1
         if stored_prev != prev:
-            report.problems.append(
+            problems.append(
                 f"event {event_id}: prev_hash does not match the hash of the event before it"
             )
         if event_hash(stored_prev, content) != stored_hash:
-            report.problems.append(
+            problems.append(
                 f"event {event_id}: hash does not match its content (the event was edited)"
             )
         prev = stored_hash
+
+        when = parse_stamp(created_at)
+        if when is None:
+            problems.append(
+                f"event {event_id}: created_at {_shown(created_at)} is not a UTC time "
+                "(YYYY-MM-DDTHH:MM:SS.mmmZ)"
+            )
+        elif last_time is not None and when < last_time:
+            problems.append(
+                f"event {event_id}: created_at {created_at} is earlier than the event before it "
+                f"({last_stamp}): back-dated"
+            )
+        if when is not None:
+            last_time, last_stamp = when, created_at
+
+        # (one time and operator per batch is an invariant check, see _INVARIANTS)
+        if current_batch is None or batch_id != current_batch:
+            if current_batch is not None:
+                closed_batches[current_batch] = event_id - 1
+            if batch_id in closed_batches:
+                problems.append(
+                    f"event {event_id}: batch {_shown(batch_id)} already ended at event "
+                    f"{closed_batches[batch_id]} (a batch's events are written together)"
+                )
+            _check_batch_id(event_id, batch_id, when, problems)
+            current_batch = batch_id
+
+        if not isinstance(operator, str) or (bad := control_character(operator)) is not None:
+            what = "is not text" if not isinstance(operator, str) else f"contains {bad}"
+            problems.append(f"event {event_id}: operator {_shown(operator)} {what}")
+        for key, value in _names_in(event_type, row[9]):
+            if isinstance(value, str) and (bad := control_character(value)) is not None:
+                problems.append(f"event {event_id}: {key} {_shown(value)} contains {bad}")
     report.events = count
     report.head_hash = prev
+
+
+def _check_batch_id(
+    event_id: int, batch_id: object, when: datetime | None, problems: list[str]
+) -> None:
+    found = _BATCH_ID.match(batch_id) if isinstance(batch_id, str) else None
+    if found is None:
+        problems.append(
+            f"event {event_id}: batch id {_shown(batch_id)} is not of the form "
+            "YYYYMMDD-HHMMSS-xxxxxx"
+        )
+        return
+    try:
+        made = datetime.strptime(found[1], _BATCH_STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        problems.append(f"event {event_id}: batch id {batch_id} does not name a real time")
+        return
+    if when is not None and not (
+        made <= when.replace(microsecond=0) + timedelta(seconds=1)
+        and when - made <= _BATCH_CLOCK_SLACK
+    ):
+        problems.append(
+            f"event {event_id}: batch id {batch_id} does not agree with its time "
+            f"{when.strftime(_STAMP)[:-4]}Z"
+        )
+
+
+def _shown(value: object) -> str:
+    return repr(value) if not isinstance(value, str) else repr(visible(value))
+
+
+def log_contains(conn: sqlite3.Connection, count: int, head_hash: str) -> bool:
+    """True if the log's event number ``count`` has hash ``head_hash`` (a head kept elsewhere —
+    an export's sidecar, a receipt, a backup — is still part of this log)."""
+    if count == 0:
+        return head_hash == GENESIS
+    row = conn.execute("SELECT hash FROM events WHERE id = ?", (count,)).fetchone()
+    return row is not None and row[0] == head_hash
 
 
 @dataclass
@@ -248,13 +370,18 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
                     bad(f"slot {sid} already holds asset id {slot_of[sid]}")
                 slot_of[sid] = aid
                 assets[aid].slot = sid
-        elif etype in (EventType.SLOT_ASSIGN, EventType.SLOT_MOVE, EventType.STOCK_OUT, EventType.STOCK_IN):
+        elif etype in (
+            EventType.SLOT_ASSIGN,
+            EventType.SLOT_MOVE,
+            EventType.STOCK_OUT,
+            EventType.STOCK_IN,
+        ):
             a = assets.get(aid)
             if a is None:
                 bad(f"asset id {aid} was never received")
                 continue
             if etype == EventType.STOCK_OUT:
-                if a.location != LocationType.STORAGE or a.slot is None:
+                if a.location != LocationType.STORAGE.value or a.slot is None:
                     bad(f"asset {a.tag} was not slotted in storage")
                 if a.slot != sid:
                     bad(f"asset {a.tag} left slot {sid} but was in slot {a.slot}")
@@ -264,16 +391,16 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
                     bad(f"holder {hid} was deactivated")
                 if a.slot is not None:
                     slot_of.pop(a.slot, None)
-                a.slot, a.location, a.holder = None, LocationType.IN_CUSTODY, hid
+                a.slot, a.location, a.holder = None, LocationType.IN_CUSTODY.value, hid
                 continue
             if etype == EventType.STOCK_IN:
-                if a.location != LocationType.IN_CUSTODY:
+                if a.location != LocationType.IN_CUSTODY.value:
                     bad(f"asset {a.tag} was not in custody")
                 elif a.holder != hid:
                     bad(f"asset {a.tag} returned by holder {hid} but held by {a.holder}")
-                a.location, a.holder = LocationType.STORAGE, None
+                a.location, a.holder = LocationType.STORAGE.value, None
             elif etype == EventType.SLOT_ASSIGN:
-                if a.location != LocationType.STORAGE or a.slot is not None:
+                if a.location != LocationType.STORAGE.value or a.slot is not None:
                     bad(f"asset {a.tag} was not unslotted storage")
             elif etype == EventType.SLOT_MOVE:
                 if a.slot is None:
