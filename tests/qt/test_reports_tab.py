@@ -18,14 +18,9 @@ from assettrack_gui.core.csvout import SIDECAR_SUFFIX
 from assettrack_gui.core.eventlog import log_head
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
-from assettrack_gui.qt import reports_tab
-from assettrack_gui.qt.reports_tab import (
-    FLAG_ROLE,
-    ReportFilterProxy,
-    ReportsTab,
-    ReportTableModel,
-    stop_all_jobs,
-)
+from assettrack_gui.qt import report_jobs
+from assettrack_gui.qt.report_model import FLAG_ROLE, ReportFilterProxy, ReportTableModel
+from assettrack_gui.qt.reports_tab import ReportsTab
 
 from .reports_seed import Seeded, seed
 
@@ -47,7 +42,7 @@ def tab(qtbot, store: Store, seeded: Seeded) -> Iterator[ReportsTab]:
     widget.refresh()
     qtbot.waitUntil(lambda: not widget.is_loading(), timeout=WAIT_MS)
     yield widget
-    stop_all_jobs()
+    widget.jobs.stop_all()
 
 
 def run(qtbot, tab: ReportsTab, kind: str | None = None, **fields: str) -> None:
@@ -404,7 +399,7 @@ def test_cancel_during_a_large_export_leaves_no_file_and_gui_responds(
     # Hold the worker at row 20,000 until the test has pressed Cancel, so the cancel is not a race
     # against a fast disk; the worker itself never touches the GUI.
     gate = threading.Event()
-    original = reports_tab._ExportJob.__init__
+    original = report_jobs.ExportJob.__init__
 
     def init(self, *args, **kwargs):
         original(self, *args, **kwargs)
@@ -417,7 +412,7 @@ def test_cancel_during_a_large_export_leaves_no_file_and_gui_responds(
 
         self.wrap_rows = held
 
-    monkeypatch.setattr(reports_tab._ExportJob, "__init__", init)
+    monkeypatch.setattr(report_jobs.ExportJob, "__init__", init)
     dest = tmp_path / "events.csv"
     save_to(dest)
     tab.export_csv()
@@ -448,7 +443,7 @@ def test_large_report_arrives_in_chunks_without_blocking(
     tab.set_kind("events")
     qtbot.waitUntil(lambda: not tab.is_loading(), timeout=WAIT_MS)
     assert tab.model.rowCount() == 50_016
-    assert len(sizes) > 3 and sizes[0] <= reports_tab.FIRST_CHUNK_ROWS
+    assert len(sizes) > 3 and sizes[0] <= report_jobs.FIRST_CHUNK_ROWS
 
 
 # -- receipts from the events report -------------------------------------------------------------
@@ -484,7 +479,7 @@ def test_receipt_for_the_selected_stock_out_batch(
     assert "Return receipt" in PdfReader(opened[1].toLocalFile()).pages[0].extract_text()
 
 
-# -- showing the tab, keyboard, standalone -------------------------------------------------------
+# -- showing the tab, keyboard -----------------------------------------------------------------
 
 
 def test_first_load_waits_until_shown_and_showing_again_picks_up_new_events(
@@ -506,7 +501,7 @@ def test_first_load_waits_until_shown_and_showing_again_picks_up_new_events(
     widget.hide()
     with qtbot.assertNotEmitted(widget.loadFinished, wait=100):
         widget.show()  # nothing changed: no reload
-    stop_all_jobs()
+    widget.jobs.stop_all()
 
 
 def test_every_control_is_reachable_by_keyboard(qtbot, tab: ReportsTab) -> None:
@@ -551,27 +546,3 @@ def test_every_control_is_reachable_by_keyboard(qtbot, tab: ReportsTab) -> None:
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert column(tab, "days_held") == ["30", "30", "0"]
-
-
-def test_standalone_entry_point(
-    qtbot, tmp_path: Path, db_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    assert reports_tab.main(["--db", str(tmp_path / "missing.db")]) == 1
-    shown: list[ReportsTab] = []
-
-    def fake_exec(app: QApplication) -> int:
-        # A real exec() + quit() would leave the application quitting for the tests after this.
-        shown.extend(
-            w for w in QApplication.topLevelWidgets() if isinstance(w, ReportsTab) and w.isVisible()
-        )
-        for tab in shown:
-            qtbot.waitUntil(lambda t=tab: t.model.rowCount() == 3, timeout=WAIT_MS)
-            tab.close()
-            tab.deleteLater()
-        return 0
-
-    monkeypatch.setattr(QApplication, "exec", fake_exec)
-    assert reports_tab.main(["--db", str(db_path)]) == 0
-    assert len(shown) == 1 and shown[0].isWindow()
