@@ -546,3 +546,105 @@ def test_every_control_is_reachable_by_keyboard(qtbot, tab: ReportsTab) -> None:
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert column(tab, "days_held") == ["30", "30", "0"]
+
+
+# -- pickers, settings and jobs --------------------------------------------------------------------
+
+
+def test_pickers_are_read_when_the_tab_is_first_shown_not_at_construction(
+    qtbot, store: Store, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assettrack_gui.qt import reports_tab
+
+    calls: list[object] = []
+    real = reports_tab.pickers
+    monkeypatch.setattr(reports_tab, "pickers", lambda *a: calls.append(a) or real(*a))
+    widget = ReportsTab(store, Settings())
+    qtbot.addWidget(widget)
+    assert calls == [] and widget.custody_holder.count() == 0
+    with qtbot.waitSignal(widget.loadFinished, timeout=WAIT_MS):
+        widget.show()
+    assert len(calls) == 1
+    labels = [widget.custody_holder.itemText(i) for i in range(widget.custody_holder.count())]
+    assert labels == [
+        "All holders",
+        "=HYPERLINK(evil) (B-1002)",
+        "Dana Reyes (B-1001)",
+        "Lee Park (B-1003)",
+    ]
+    assert widget.custody_holder.currentText() == "All holders"
+    assert widget.holder_holder.count() == 3 and widget.holder_holder.currentIndex() == -1
+    assert widget.occupancy_case.itemText(1) == "CART-A — Laptop cart A"
+    assert widget.occupancy_case.itemData(1) == "CART-A"
+    widget.hide()
+    widget.show()
+    assert len(calls) == 1  # shown again: the pickers are not read again (F5 does)
+    widget.jobs.stop_all()
+
+
+def test_refresh_all_rereads_pickers_and_keeps_what_was_typed(
+    qtbot, tab: ReportsTab, store: Store
+) -> None:
+    from assettrack_gui.core.custody import Engine
+
+    tab.set_kind("holder")
+    tab.holder_holder.setEditText("B-1003")
+    Engine(store, operator="clerk.bo", settings=Settings()).add_holders(
+        [("", "New Hire", "B-2000")]
+    )
+    with qtbot.waitSignal(tab.loadFinished, timeout=WAIT_MS):
+        tab.refresh_all()
+    assert tab.holder_holder.findData("B-2000") >= 0
+    assert tab.holder_holder.currentText() == "B-1003"
+    assert tab.current_request().holder == "B-1003"
+
+
+def test_picker_model_passes_qtmodeltester(qtmodeltester, tab: ReportsTab) -> None:
+    from assettrack_gui.qt.report_model import CODE_ROLE, PickerModel
+
+    qtmodeltester.check(tab.holders_model, force_py=True)
+    model = PickerModel()
+    model.set_items([("Dana Reyes (B-1001)", "B-1001"), ("All", "")])
+    qtmodeltester.check(model, force_py=True)
+    assert model.index(0, 0).data(CODE_ROLE) == "B-1001"
+    assert model.index(0, 0).data() == "Dana Reyes (B-1001)"
+
+
+def test_jobs_get_the_settings_current_when_they_start(qtbot, store: Store, seeded: Seeded) -> None:
+    from assettrack_gui.core.settings import SettingsOwner
+
+    owner = SettingsOwner.fixed(Settings())
+    widget = ReportsTab(store, owner)
+    qtbot.addWidget(widget)
+    owner.update(Settings(prefix="X:", overdue_days=3))
+    assert widget.custody_days.value() == 3
+    run(qtbot, widget, "history", history_scan="X:AT-0004")
+    assert column(widget, "event_type") == ["RECEIVE", "STOCK_OUT", "STOCK_IN"]
+    widget.jobs.stop_all()
+
+
+def test_each_tab_owns_its_jobs(qtbot, tab: ReportsTab, store: Store) -> None:
+    _add_events(store, 50_000)
+    other = ReportsTab(store, Settings())
+    qtbot.addWidget(other)
+    tab.set_kind("events")
+    assert tab.jobs.running() and not other.jobs.running()
+    other.jobs.stop_all()
+    assert tab.is_loading() and tab.jobs.running()  # another tab's stop leaves this one's jobs
+    tab.jobs.stop_all()
+    assert tab.jobs.running() == []
+
+
+def test_deleting_a_tab_while_it_loads_stops_its_threads(
+    qtbot, store: Store, seeded: Seeded
+) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    _add_events(store, 50_000)
+    widget = ReportsTab(store, Settings())
+    widget.set_kind("events")
+    jobs = [widget.jobs.get(i) for i in widget.jobs.running()]
+    assert jobs and all(j is not None and j.isRunning() for j in jobs)
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert all(j is not None and j.isFinished() for j in jobs)
