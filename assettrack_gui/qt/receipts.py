@@ -6,8 +6,8 @@ Public API (used by the main window's commit banner and by the Reports tab)::
     save_receipt_as(parent: QWidget | None, store: Store, batch_id: str) -> Path | None
     receipt_cache_path(batch_id: str) -> Path
 
-``open_receipt`` builds the receipt with :func:`core.report_requests.receipt_for_batch` (a hand-over receipt
-for a STOCK_OUT batch, a return receipt for a STOCK_IN batch), writes it to
+``open_receipt`` builds the receipt with :func:`core.report_requests.receipt_for_batch` (a
+hand-over receipt for a STOCK_OUT batch, a return receipt for a STOCK_IN batch), writes it to
 ``<user cache dir>/AssetTrack/receipts/<batch_id>.pdf`` (rewritten every time, so it carries the
 current event-log head) and hands it to the desktop's PDF viewer. An unknown batch, a batch of
 another kind, a database problem or a failed write is shown in a plain message box, never as a
