@@ -41,7 +41,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from assettrack_gui.core.settings import Settings  # noqa: E402
 from assettrack_gui.core.store import Store  # noqa: E402
-from assettrack_gui.qt.reports_tab import ReportsTab, stop_all_jobs  # noqa: E402
+from assettrack_gui.qt.reports_tab import ReportsTab  # noqa: E402
 
 HOLDERS = 5_000
 OVERDUE_DAYS = 14
@@ -239,7 +239,7 @@ def main() -> int:
         seconds = timed(lambda: tab.table.sortByColumn(column, Qt.SortOrder.DescendingOrder))
         print(f"sort events by time desc: {seconds * 1000:.0f} ms")
 
-        stop_all_jobs()
+        tab.jobs.stop_all()
         tab.close()
         store.close()
         del app

@@ -6,8 +6,8 @@ Public API (used by the main window's commit banner and by the Reports tab)::
     save_receipt_as(parent: QWidget | None, store: Store, batch_id: str) -> Path | None
     receipt_cache_path(batch_id: str) -> Path
 
-``open_receipt`` builds the receipt with :func:`core.reports.batch_receipt` (a hand-over receipt
-for a STOCK_OUT batch, a return receipt for a STOCK_IN batch), writes it to
+``open_receipt`` builds the receipt with :func:`core.report_requests.receipt_for_batch` (a
+hand-over receipt for a STOCK_OUT batch, a return receipt for a STOCK_IN batch), writes it to
 ``<user cache dir>/AssetTrack/receipts/<batch_id>.pdf`` (rewritten every time, so it carries the
 current event-log head) and hands it to the desktop's PDF viewer. An unknown batch, a batch of
 another kind, a database problem or a failed write is shown in a plain message box, never as a
@@ -15,7 +15,7 @@ traceback, and the function returns ``None``. When no viewer opens the file, the
 where it is and offers "Save receipt as…", so the clerk can still print it from elsewhere.
 
 ``store`` must belong to the calling (GUI) thread; a receipt is a handful of rows, so building it
-there is quick.
+there is quick. The snapshot it is read in is opened by core, not here.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from ..core import paths
 from ..core.errors import UserError
 from ..core.receipt import Receipt, receipt_title, write_receipt_pdf
-from ..core.reports import batch_receipt
+from ..core.report_requests import receipt_for_batch
 from ..core.store import Store
 
 __all__ = ["open_receipt", "receipt_cache_path", "save_receipt_as"]
@@ -48,8 +48,7 @@ def receipt_cache_path(batch_id: str) -> Path:
 
 def _build(parent: QWidget | None, store: Store, batch_id: str) -> Receipt | None:
     try:
-        with store.read() as conn:
-            return batch_receipt(conn, batch_id)
+        return receipt_for_batch(store, batch_id)
     except UserError as exc:
         QMessageBox.warning(parent, "No receipt", str(exc))
         return None

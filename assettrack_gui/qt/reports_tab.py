@@ -1,42 +1,34 @@
-"""The Reports tab: custody, holder, history, occupancy and events tables, CSV export, receipts.
+"""The Reports page: pick a report and its parameters, browse, sort and filter its rows, export
+them to CSV, open a batch's receipt.
 
 Constructor (the main window adds it with ``window.add_page(ReportsTab(store, settings), "Reports")``)::
 
-    ReportsTab(store: Store, settings: Settings, parent: QWidget | None = None)
+    ReportsTab(store: Store, settings: Settings | SettingsOwner | SettingsSignal,
+               parent: QWidget | None = None)
 
-``store`` is the GUI thread's open database; it is used for the small reads the tab needs in the
-GUI thread (holder and case pickers, receipts). Report rows and CSV exports are produced by
-worker threads, each opening its own ``Store(store.path, create=False)`` (an SQLite connection
-belongs to the thread that opened it), so ``store`` must be a file database, not ``:memory:``.
-``settings.overdue_days`` is the starting value of "Overdue after N days".
+``store`` is the GUI thread's open database; the tab hands it to ``core.report_requests`` for the
+small reads it needs in the GUI thread (holder and case pickers, receipts, the event-log head)
+and never opens a snapshot itself. Report rows and CSV exports are produced by worker threads
+(:mod:`.report_jobs`), each opening its own connection from ``store.path``, so ``store`` must be
+a file database, not ``:memory:``. ``settings`` is read through the one owner every time: the
+"Overdue after N days" boxes follow its ``overdue_days``, and each job gets the settings current
+when it starts.
 
 Nothing is queried until the tab is first shown (so a 100,000-row custody report does not load
-while the clerk scans on another tab) or ``refresh()`` is called. Each time the tab is shown
-again it re-runs the report if the event log has grown since, so it never shows stale custody.
-F5 (``refresh_all()``) also re-reads the holder and case pickers. Useful public members for the
-main window and tests: ``set_kind(kind)``, ``refresh()``, ``refresh_all()``, ``is_loading()``,
-the signals ``loadFinished(int)``, ``loadFailed(str)``, ``exportFinished(str)``, and
-``stop_all_jobs()`` (module level; also hooked to ``QCoreApplication.aboutToQuit``). The tab runs
-on its own with ``python -m assettrack_gui.qt.reports_tab [--db PATH]``.
+while the clerk scans on another tab, and 5,000 holders are not read at start) or ``refresh()``
+is called. Each time the tab is shown again it re-runs the report if the event log has grown
+since, so it never shows stale custody. F5 (``refresh_all()``) also re-reads the holder and case
+pickers. Useful public members for the main window and tests: ``set_kind(kind)``, ``refresh()``,
+``refresh_all()``, ``is_loading()``, ``jobs`` (its :class:`ReportJobs`: ``jobs.stop_all()``;
+also hooked to ``QCoreApplication.aboutToQuit``), the signals ``loadFinished(int)``,
+``loadFailed(str)``, ``exportFinished(str)``.
 
-Why it is built this way:
-
-* Rows arrive in chunks from a worker (:class:`_LoadJob`) and are appended with
-  ``beginInsertRows``, so the first rows show at once and 100,000 rows never freeze the window.
-* Sorting is done by the source model (one Python ``sort`` with a key per column: numbers as
-  numbers, text case-insensitively, local times by their UTC value), not by
-  ``QSortFilterProxyModel.lessThan``, which would call back into Python millions of times for
-  100,000 rows. The proxy (:class:`ReportFilterProxy`) only filters: the filter box matches any
-  visible column (case-insensitive substring) against text precomputed by the worker, and
-  "Only overdue rows" keeps the rows whose report flag is set.
-* Overdue rows are tinted, carry a warning icon and read "OVERDUE" in their own column, so the
-  state is never told by colour alone.
 * Times are shown in local time; the stored UTC columns stay in the model and in exports but are
   hidden in the table.
 * "Export CSV…" re-runs the shown report (same parameters, "Only overdue rows" included; the
   filter box is a viewing aid and does not limit exports) in an export worker through
-  ``core.csvout.write_csv``, which writes a temp file and renames it into place, so Cancel
-  leaves no file behind. The event-log head is read in the same snapshot as the rows and
+  ``core.report_requests.export_report``, which writes a temp file and renames it into place, so
+  Cancel leaves no file behind. The event-log head is read in the same snapshot as the rows and
   written to the sidecar ``<file>.loghead.txt``.
 * In the events and history reports, a selected STOCK_OUT/STOCK_IN row enables
   "Receipt for this batch…" (:func:`assettrack_gui.qt.receipts.open_receipt`) and
@@ -50,33 +42,15 @@ double click on a stock-out/stock-in row opens its receipt.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QAbstractTableModel,
-    QCoreApplication,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    QThread,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -90,21 +64,27 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QStackedWidget,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ..core import reports
-from ..core.csvout import ExportCancelled, sidecar_path, write_csv
-from ..core.engine import Engine
 from ..core.errors import UserError
-from ..core.eventlog import LogHead, log_head
-from ..core.reports import EVENT_TYPES, Report, Row
+from ..core.eventlog import LogHead
+from ..core.model import CUSTODY_EVENTS
+from ..core.report_requests import (
+    REPORT_KINDS,
+    ReportRequest,
+    current_log_head,
+    hidden_columns,
+    pickers,
+)
+from ..core.reports import EVENT_TYPES
 from ..core.settings import RANGES, Settings, SettingsOwner, as_owner
 from ..core.store import Store
 from .receipts import open_receipt, save_receipt_as
+from .report_jobs import FIRST_CHUNK_ROWS, ExportJob, LoadJob, ReportJobs
+from .report_model import FLAG_ROLE, PickerModel, ReportFilterProxy, ReportTableModel
 from .settings_signal import SettingsSignal
 from .wedge_filter import SCAN_AS_TEXT
 
@@ -115,11 +95,8 @@ __all__ = [
     "ReportRequest",
     "ReportTableModel",
     "ReportsTab",
-    "build_report",
-    "report_rows",
 ]
 
-REPORT_KINDS = ("custody", "holder", "history", "occupancy", "events")
 _KIND_LABELS = {
     "custody": "Custody — who holds what",
     "holder": "Holder — everything one holder has",
@@ -128,514 +105,9 @@ _KIND_LABELS = {
     "events": "Events — the event log",
 }
 
-FLAG_ROLE = Qt.ItemDataRole.UserRole + 1  # bool: the report's flag (overdue) is set on this row
-
-RECEIPT_EVENT_TYPES = ("STOCK_OUT", "STOCK_IN")
-FIRST_CHUNK_ROWS = 500
-CHUNK_ROWS = 5000
-CHUNK_SECONDS = 0.1
+RECEIPT_EVENT_TYPES = tuple(t.value for t in CUSTODY_EVENTS)
 FILTER_AT_ONCE_ROWS = 20_000  # more rows than this: filter after a pause in typing
 FILTER_PAUSE_MS = 250
-YIELD_EVERY = 250  # rows (FIRST_CHUNK_ROWS and CHUNK_ROWS are multiples)
-YIELD_SECONDS = 0.0005
-
-_TITLES = {
-    "asset_tag": "Asset tag",
-    "badge_code": "Badge",
-    "since_local": "Since",
-    "days_held": "Days held",
-    "created_at_local": "Time",
-    "event_id": "Event",
-    "event_type": "Type",
-    "batch_id": "Batch",
-    "case_code": "Case",
-    "case_name": "Case name",
-    "position": "Slot",
-}
-_OVERDUE_BACKGROUND = QColor(255, 214, 153)  # amber; text forced black so dark themes stay legible
-_OVERDUE_FOREGROUND = QColor(0, 0, 0)
-
-
-# -- what to run ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportRequest:
-    """One report and its parameters, as chosen in the tab (empty string = not given)."""
-
-    kind: str
-    holder: str = ""
-    overdue_days: int = 14
-    overdue_only: bool = False  # keep only rows whose flag (overdue) is set
-    scan: str = ""
-    case: str = ""
-    since: str = ""
-    until: str = ""
-    event_type: str = ""
-    operator: str = ""
-    batch: str = ""
-
-    def missing(self) -> str | None:
-        """What must be filled in before this report can run, as a hint; None if complete."""
-        if self.kind == "holder" and not self.holder.strip():
-            return "Pick a holder or scan a badge, then press Refresh."
-        if self.kind == "history" and not self.scan.strip():
-            return "Scan or type an asset tag, then press Enter."
-        return None
-
-
-def build_report(conn: Any, request: ReportRequest, settings: Settings | None = None) -> Report:
-    """The core report for ``request`` (raises ``UserError`` for unknown holders, bad dates …)."""
-    holder = request.holder.strip() or None
-    if request.kind == "custody":
-        return reports.custody_report(conn, holder=holder, overdue_days=request.overdue_days)
-    if request.kind == "holder":
-        return reports.holder_report(conn, request.holder, overdue_days=request.overdue_days)
-    if request.kind == "history":
-        return reports.history_report(conn, request.scan, settings=settings)
-    if request.kind == "occupancy":
-        return reports.occupancy_report(conn, case=request.case.strip() or None)
-    if request.kind == "events":
-        return reports.events_report(
-            conn,
-            since=request.since.strip() or None,
-            until=request.until.strip() or None,
-            event_type=request.event_type or None,
-            holder=holder,
-            operator=request.operator.strip() or None,
-            batch=request.batch.strip() or None,
-        )
-    raise ValueError(f"unknown report {request.kind!r}")
-
-
-def report_rows(report: Report, request: ReportRequest) -> Iterator[Row]:
-    """The report's rows, only the flagged (overdue) ones if the request asks for that."""
-    flag = report.flag_column
-    if request.overdue_only and flag is not None:
-        return (row for row in report.rows() if row[flag])
-    return report.rows()
-
-
-def hidden_columns(header: Sequence[str]) -> set[int]:
-    """UTC columns that have a local-time sibling: kept for export, hidden in the table."""
-    names = set(header)
-    return {
-        i
-        for i, name in enumerate(header)
-        if name.endswith("_utc") and name[: -len("_utc")] + "_local" in names
-    }
-
-
-def column_title(name: str) -> str:
-    return _TITLES.get(name) or name.replace("_", " ").capitalize()
-
-
-def display_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    return str(value)
-
-
-def _row_text(row: Row, columns: Sequence[int], flag: int | None) -> str:
-    """The lower-case text the filter box searches: every visible cell, as displayed."""
-    parts = []
-    for i in columns:
-        value = row[i]
-        if i == flag:
-            parts.append("overdue" if value else "")
-        else:
-            parts.append(display_value(value))
-    return "\x1f".join(parts).casefold()
-
-
-_EMPTY = 2
-
-
-def _sort_key(value: Any) -> tuple[int, Any]:
-    """Numbers (and bools) by value, then text case-insensitively; ``_EMPTY`` marks blanks."""
-    if value is None or value == "":
-        return (_EMPTY, "")
-    if isinstance(value, bool):
-        return (0, int(value))
-    if isinstance(value, int | float):
-        return (0, value)
-    return (1, str(value).casefold())
-
-
-# -- the table model -----------------------------------------------------------------------------
-
-
-class ReportTableModel(QAbstractTableModel):
-    """Rows of one report, appended chunk by chunk; sorts itself (see the module docstring)."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.header: list[str] = []
-        self.flag_column: int | None = None
-        self.flag_tooltip = ""
-        self._rows: list[Row] = []
-        self._texts: list[str] = []
-        self._seq: list[int] = []  # load order, to restore it
-        self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
-        self._sorted_rows = 0  # rows in the order ``_sort`` describes (appends come unsorted)
-        self._icon: QIcon | None = None
-
-    # -- filling
-
-    def reset(self, header: Sequence[str], flag_column: int | None, flag_tooltip: str = "") -> None:
-        self.beginResetModel()
-        self.header = list(header)
-        self.flag_column = flag_column
-        self.flag_tooltip = flag_tooltip
-        self._rows, self._texts, self._seq = [], [], []
-        self._sorted_rows = 0
-        self.endResetModel()
-
-    def append(self, rows: Sequence[Row], texts: Sequence[str] | None = None) -> None:
-        if not rows:
-            return
-        if texts is None:
-            visible = [i for i in range(len(self.header)) if i not in hidden_columns(self.header)]
-            texts = [_row_text(r, visible, self.flag_column) for r in rows]
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self._texts.extend(texts)
-        self._seq.extend(range(first, first + len(rows)))
-        self.endInsertRows()
-
-    # -- reading
-
-    def row_values(self, row: int) -> Row:
-        return self._rows[row]
-
-    def row_text(self, row: int) -> str:
-        return self._texts[row]
-
-    def is_flagged(self, row: int) -> bool:
-        return self.flag_column is not None and bool(self._rows[row][self.flag_column])
-
-    def flagged_count(self) -> int:
-        flag = self.flag_column
-        return 0 if flag is None else sum(1 for r in self._rows if r[flag])
-
-    def column(self, name: str) -> int | None:
-        try:
-            return self.header.index(name)
-        except ValueError:
-            return None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.header)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.header):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return column_title(self.header[section])
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.header[section]
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return section + 1
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        r, c = index.row(), index.column()
-        if not (0 <= r < len(self._rows) and 0 <= c < len(self.header)):
-            return None
-        value = self._rows[r][c]
-        flag = self.flag_column
-        if role == Qt.ItemDataRole.DisplayRole:
-            if c == flag:
-                return "OVERDUE" if value else ""
-            return display_value(value)
-        if role == FLAG_ROLE:
-            return flag is not None and bool(self._rows[r][flag])
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if flag is None or not self._rows[r][flag]:
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(_OVERDUE_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(_OVERDUE_FOREGROUND)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.flag_tooltip or "Overdue"
-        if role == Qt.ItemDataRole.DecorationRole and c == 0:
-            if self._icon is None:
-                self._icon = QApplication.style().standardIcon(
-                    QStyle.StandardPixmap.SP_MessageBoxWarning
-                )
-            return self._icon
-        return None
-
-    # -- sorting
-
-    def sort_state(self) -> tuple[int, Qt.SortOrder]:
-        return self._sort
-
-    def _sort_keys(self, column: int) -> tuple[list[Any], list[bool]]:
-        """(sort key, is empty) per row; plain list comprehensions for the common column types."""
-        name = self.header[column]
-        if name.endswith("_local"):
-            utc = self.column(name[: -len("_local")] + "_utc")
-            if utc is not None:
-                column = utc  # "2026-03-29 02:30" local is ambiguous; its UTC value is not
-        values = [row[column] for row in self._rows]
-        kinds = {type(v) for v in values}
-        if kinds <= {int, float}:
-            return values, [False] * len(values)
-        if kinds == {str}:
-            return [v.casefold() for v in values], [v == "" for v in values]
-        keys = [_sort_key(v) for v in values]
-        return keys, [k[0] == _EMPTY for k in keys]
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # QTableView.sortByColumn can ask twice in a row; 100,000 rows are not sorted twice.
-        if (column, order) == self._sort and self._sorted_rows == len(self._rows):
-            return
-        self._sort = (column, order)
-        self._sorted_rows = len(self._rows)
-        if not self._rows:
-            return
-        n = len(self._rows)
-        by_load = sorted(range(n), key=self._seq.__getitem__)
-        if 0 <= column < len(self.header):
-            keys, empty = self._sort_keys(column)
-            # Python's sort is stable in both directions: equal keys keep the load order.
-            # Empty cells go last either way, as in a spreadsheet.
-            perm = [i for i in by_load if not empty[i]]
-            perm.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-            perm += [i for i in by_load if empty[i]]
-        else:
-            perm = by_load
-        self.layoutAboutToBeChanged.emit()
-        self._rows = [self._rows[i] for i in perm]
-        self._texts = [self._texts[i] for i in perm]
-        self._seq = [self._seq[i] for i in perm]
-        old_indexes = self.persistentIndexList()
-        if old_indexes:
-            new_place = [0] * n
-            for new, old in enumerate(perm):
-                new_place[old] = new
-            self.changePersistentIndexList(
-                old_indexes,
-                [self.index(new_place[i.row()], i.column()) for i in old_indexes],
-            )
-        self.layoutChanged.emit()
-
-
-class ReportFilterProxy(QSortFilterProxyModel):
-    """Filters a :class:`ReportTableModel` by text (any visible column) and by its flag.
-
-    Sorting is forwarded to the source model, which sorts 100,000 rows in one Python ``sort``.
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._needle = ""
-        self._flagged_only = False
-        self._model = ReportTableModel(self)
-
-    def setSourceModel(self, model: QAbstractItemModel) -> None:
-        assert isinstance(model, ReportTableModel)
-        self._model = model  # filterAcceptsRow runs per row: no per-call lookups
-        super().setSourceModel(model)
-
-    def source(self) -> ReportTableModel:
-        return self._model
-
-    def set_text(self, text: str) -> None:
-        needle = text.strip().casefold()
-        if needle != self._needle:
-            self._refilter(lambda: setattr(self, "_needle", needle))
-
-    def set_flagged_only(self, on: bool) -> None:
-        if on != self._flagged_only:
-            self._refilter(lambda: setattr(self, "_flagged_only", on))
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            change()
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        if not self._needle and not self._flagged_only:
-            return True
-        model = self._model
-        if self._flagged_only and not model.is_flagged(source_row):
-            return False
-        return not self._needle or self._needle in model.row_text(source_row)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.source().sort(column, order)
-
-
-# -- worker threads ------------------------------------------------------------------------------
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, UserError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror or exc}{where}"
-    return f"{type(exc).__name__}: {exc}"
-
-
-class _LoadJob(QThread):
-    """Runs one report in its own connection and sends its rows in chunks."""
-
-    began = Signal(int, str, object, object, object)  # job id, title, header, flag column, head
-    chunk = Signal(int, object, object)  # job id, rows, filter texts
-    completed = Signal(int, int)  # job id, rows
-    failed = Signal(int, str)  # job id, message
-    ended = Signal(int)  # job id; always the last signal
-
-    def __init__(
-        self, job_id: int, db_path: Path, request: ReportRequest, settings: Settings
-    ) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.db_path = db_path
-        self.request = request
-        self.settings = settings
-        self._stop = threading.Event()
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def run(self) -> None:
-        try:
-            self._run()
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
-            self.failed.emit(self.job_id, _describe(exc))
-        finally:
-            self.ended.emit(self.job_id)
-
-    def _run(self) -> None:
-        store = Store(self.db_path, create=False, migrate=False)
-        try:
-            with store.read() as conn:
-                report = build_report(conn, self.request, self.settings)
-                header = list(report.header)
-                flag = report.flag_column
-                visible = [i for i in range(len(header)) if i not in hidden_columns(header)]
-                head = log_head(conn)  # same snapshot as the rows
-                self.began.emit(self.job_id, report.title, header, flag, head)
-                rows: list[Row] = []
-                texts: list[str] = []
-                total = 0
-                limit = FIRST_CHUNK_ROWS
-                last = time.monotonic()
-                for row in report.rows():
-                    rows.append(row)
-                    texts.append(_row_text(row, visible, flag))
-                    if len(rows) % YIELD_EVERY:
-                        continue
-                    # Hand the GIL to the GUI thread now and then, so painting and typing
-                    # never wait behind a whole chunk of row building.
-                    time.sleep(YIELD_SECONDS)
-                    if len(rows) >= limit or time.monotonic() - last > CHUNK_SECONDS:
-                        if self._stop.is_set():
-                            return
-                        total += len(rows)
-                        self.chunk.emit(self.job_id, rows, texts)
-                        rows, texts, limit, last = [], [], CHUNK_ROWS, time.monotonic()
-                if self._stop.is_set():
-                    return
-                if rows:
-                    total += len(rows)
-                    self.chunk.emit(self.job_id, rows, texts)
-                self.completed.emit(self.job_id, total)
-        finally:
-            store.close()
-
-
-class _ExportJob(QThread):
-    """Writes one report to CSV (plus the log-head sidecar) in its own connection."""
-
-    progressed = Signal(int, int)  # job id, rows written
-    succeeded = Signal(int, str, str, int)  # job id, csv path, sidecar path, rows
-    was_cancelled = Signal(int)
-    failed = Signal(int, str)
-    ended = Signal(int)
-
-    def __init__(
-        self, job_id: int, db_path: Path, request: ReportRequest, settings: Settings, dest: Path
-    ) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.db_path = db_path
-        self.request = request
-        self.settings = settings
-        self.dest = dest
-        self._stop = threading.Event()
-        # Tests wrap the row stream here (e.g. to hold the export at a known row).
-        self.wrap_rows: Callable[[Iterator[Row]], Iterable[Row]] | None = None
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def run(self) -> None:
-        try:
-            store = Store(self.db_path, create=False, migrate=False)
-            try:
-                with store.read() as conn:
-                    report = build_report(conn, self.request, self.settings)
-                    head = log_head(conn)
-                    rows: Iterable[Row] = report_rows(report, self.request)
-                    if self.wrap_rows is not None:
-                        rows = self.wrap_rows(iter(rows))
-                    count = write_csv(
-                        self.dest,
-                        report.header,
-                        rows,
-                        log_head=head,
-                        progress=lambda n: self.progressed.emit(self.job_id, n),
-                        cancelled=self._stop.is_set,
-                    )
-            finally:
-                store.close()
-        except ExportCancelled:
-            self.was_cancelled.emit(self.job_id)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
-            self.failed.emit(self.job_id, _describe(exc))
-        else:
-            self.succeeded.emit(self.job_id, str(self.dest), str(sidecar_path(self.dest)), count)
-        finally:
-            self.ended.emit(self.job_id)
-
-
-# Jobs are kept alive here (not parented to a widget) so a QThread is never destroyed while it
-# runs, even if its tab goes away; aboutToQuit cancels and waits for all of them.
-_LIVE_JOBS: dict[int, QThread] = {}
-_next_job_id = 0
-
-
-def _new_job_id() -> int:
-    global _next_job_id
-    _next_job_id += 1
-    return _next_job_id
-
 
 EXPORT_KEYS = QKeySequence("Ctrl+E")
 
@@ -647,17 +119,6 @@ def _takes_scans_as_text(widget: QWidget) -> None:
     edit = widget.lineEdit() if isinstance(widget, QComboBox) else None
     if edit is not None:
         edit.setProperty(SCAN_AS_TEXT, True)
-
-
-def stop_all_jobs(timeout_ms: int = 5000) -> None:
-    """Cancel every running load/export and wait for the threads (at quit, and in tests)."""
-    for job in list(_LIVE_JOBS.values()):
-        cancel = getattr(job, "cancel", None)
-        if cancel is not None:
-            cancel()
-    for job in list(_LIVE_JOBS.values()):
-        job.wait(timeout_ms)
-    _LIVE_JOBS.clear()
 
 
 # -- the tab -------------------------------------------------------------------------------------
@@ -688,6 +149,12 @@ class ReportsTab(QWidget):
         self.model = ReportTableModel(self)
         self.proxy = ReportFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.jobs = ReportJobs(self)
+        # Picker items: filled by reload_pickers() when the tab is first shown or a report runs.
+        self.holders_model = PickerModel(self)  # "All holders" first
+        self.holder_choices = PickerModel(self)  # one holder must be picked
+        self.cases_model = PickerModel(self)  # "All cases" first
+        self._pickers_loaded = False
         self._load_id = 0
         self._load_started = 0.0
         self._shown: ReportRequest | None = None
@@ -705,8 +172,7 @@ class ReportsTab(QWidget):
             edit.installEventFilter(self)
         app = QCoreApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self._shutdown)
-        self.reload_pickers()
+            app.aboutToQuit.connect(self.jobs.stop_all)
         self.params.setCurrentWidget(self._pages[self.current_kind()])
         self._ran = False  # the first report runs when the tab is first shown (or on refresh())
         self._show_status("Choose a report; it loads when this tab is shown (F5 refreshes).")
@@ -754,6 +220,7 @@ class ReportsTab(QWidget):
         self.occupancy_case = QComboBox()
         self.occupancy_case.setEditable(True)
         self.occupancy_case.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.occupancy_case.setModel(self.cases_model)
         self.occupancy_case.activated.connect(self._param_changed)
         _takes_scans_as_text(self.occupancy_case)
         self._add_page("occupancy", [("C&ase:", self.occupancy_case)])
@@ -884,6 +351,7 @@ class ReportsTab(QWidget):
         combo = QComboBox()
         combo.setEditable(True)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.setModel(self.holders_model if all_item else self.holder_choices)
         combo.setProperty("all_item", all_item)
         edit = combo.lineEdit()
         assert edit is not None
@@ -914,36 +382,38 @@ class ReportsTab(QWidget):
     def reload_pickers(self) -> None:
         """Re-read holders and cases for the pickers (keeps what is typed in them)."""
         try:
-            engine = Engine(self.store, operator="reports", settings=self.settings)
-            with self.store.read():
-                holders = engine.all_holders()
-                cases = engine.cases()
+            holders, cases = pickers(self.store)
         except UserError as exc:
             self._show_status(str(exc), error=True)
             return
-        for combo in (self.custody_holder, self.holder_holder, self.events_holder):
-            text = combo.currentText()
+        self._pickers_loaded = True
+        holder_items = [
+            (h.label + ("" if h.active else " — inactive"), h.badge_code) for h in holders
+        ]
+        case_items = [
+            (f"{c.case_code} — {c.name}" if c.name else c.case_code, c.case_code) for c in cases
+        ]
+        combos = (self.custody_holder, self.holder_holder, self.events_holder, self.occupancy_case)
+        typed = [combo.currentText() for combo in combos]
+        for combo in combos:
             combo.blockSignals(True)
-            combo.clear()
-            if combo.property("all_item"):
-                combo.addItem("All holders", "")
-            for h in holders:
-                combo.addItem(h.label + ("" if h.active else " — inactive"), h.badge_code)
-            combo.setCurrentIndex(-1 if not combo.property("all_item") else 0)
-            if text:
-                combo.setEditText(text)
-            combo.blockSignals(False)
-        text = self.occupancy_case.currentText()
-        self.occupancy_case.blockSignals(True)
-        self.occupancy_case.clear()
-        self.occupancy_case.addItem("All cases", "")
-        for c in cases:
-            self.occupancy_case.addItem(
-                f"{c.case_code} — {c.name}" if c.name else c.case_code, c.case_code
-            )
-        if text:
-            self.occupancy_case.setEditText(text)
-        self.occupancy_case.blockSignals(False)
+        try:
+            self.holders_model.set_items([("All holders", ""), *holder_items])
+            self.holder_choices.set_items(holder_items)
+            self.cases_model.set_items([("All cases", ""), *case_items])
+            for combo, text in zip(combos, typed, strict=True):
+                combo.setCurrentIndex(0 if combo.model() is not self.holder_choices else -1)
+                if text:
+                    combo.setEditText(text)
+        finally:
+            for combo in combos:
+                combo.blockSignals(False)
+
+    def _ensure_pickers(self) -> None:
+        """Read the pickers the first time they are needed, not at start (most clerks never
+        open this page, and a big stockroom has thousands of holders)."""
+        if not self._pickers_loaded:
+            self.reload_pickers()
 
     @staticmethod
     def _combo_ref(combo: QComboBox) -> str:
@@ -997,6 +467,7 @@ class ReportsTab(QWidget):
     def refresh(self) -> None:
         """Run the chosen report with the parameters as they are now."""
         self._ran = True
+        self._ensure_pickers()
         self._cancel_load()
         request = self.current_request()
         hint = request.missing()
@@ -1009,25 +480,22 @@ class ReportsTab(QWidget):
         if str(self.store.path) == ":memory:":
             self._show_status("Reports need a database file.", error=True)
             return
-        self._load_id = job_id = _new_job_id()
+        self._load_id = job_id = self.jobs.new_id()
         self._loading = request
         self._loaded_rows = 0
         self._load_started = time.perf_counter()
-        job = _LoadJob(job_id, self.store.path, replace(request, overdue_only=False), self.settings)
+        # The settings as they are now (a scanner prefix changed a minute ago applies).
+        job = LoadJob(job_id, self.store.path, replace(request, overdue_only=False), self.settings)
         job.began.connect(self._load_began)
         job.chunk.connect(self._load_chunk)
         job.completed.connect(self._load_completed)
         job.failed.connect(self._load_failed)
-        job.ended.connect(self._job_ended)
-        _LIVE_JOBS[job_id] = job
         self._show_status("Loading…")
         self._update_buttons()
-        job.start()
+        self.jobs.start(job)
 
     def _cancel_load(self) -> None:
-        job = _LIVE_JOBS.get(self._load_id)
-        if isinstance(job, _LoadJob):
-            job.cancel()
+        self.jobs.cancel(self._load_id)
         self._load_id = 0
         self._loading = None
 
@@ -1095,13 +563,6 @@ class ReportsTab(QWidget):
         self._update_buttons()
         self.loadFailed.emit(message)
 
-    @Slot(int)
-    def _job_ended(self, job_id: int) -> None:
-        job = _LIVE_JOBS.pop(job_id, None)
-        if job is not None:
-            job.wait()
-            job.deleteLater()
-
     @Slot()
     def refresh_all(self) -> None:
         """Refresh (F5): re-read the holder and case pickers, then run the report again."""
@@ -1111,21 +572,18 @@ class ReportsTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Coming back to the tab after stock-outs elsewhere: show the new state, not the old."""
         super().showEvent(event)
+        self._ensure_pickers()
         if not self._ran:
             self.refresh()
             return
         if self._shown is None or self.is_loading() or self._loaded_head is None:
             return
         try:
-            with self.store.read() as conn:
-                head = log_head(conn)
+            head = current_log_head(self.store)
         except UserError:
             return
         if head != self._loaded_head:
             self.refresh_all()
-
-    def _shutdown(self) -> None:
-        stop_all_jobs()
 
     # -- status
 
@@ -1294,9 +752,9 @@ class ReportsTab(QWidget):
             dest = dest.with_suffix(".csv")
         self.start_export(request, dest)
 
-    def start_export(self, request: ReportRequest, dest: Path) -> _ExportJob:
-        self._export_id = job_id = _new_job_id()
-        job = _ExportJob(job_id, self.store.path, request, self.settings, dest)
+    def start_export(self, request: ReportRequest, dest: Path) -> ExportJob:
+        self._export_id = job_id = self.jobs.new_id()
+        job = ExportJob(job_id, self.store.path, request, self.settings, dest)
         expected = self.model.flagged_count() if request.overdue_only else self.model.rowCount()
         dialog = QProgressDialog(f"Writing {dest.name}…", "Cancel", 0, max(expected, 0), self)
         dialog.setWindowTitle("Export CSV")
@@ -1311,10 +769,8 @@ class ReportsTab(QWidget):
         job.succeeded.connect(self._export_succeeded)
         job.was_cancelled.connect(self._export_cancelled)
         job.failed.connect(self._export_failed)
-        job.ended.connect(self._job_ended)
-        _LIVE_JOBS[job_id] = job
         self.export_button.setEnabled(False)
-        job.start()
+        self.jobs.start(job)
         return job
 
     def _close_progress(self) -> None:
@@ -1368,34 +824,3 @@ class ReportsTab(QWidget):
     def cancel_export(self) -> None:
         if self.export_progress is not None:
             self.export_progress.cancel()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m assettrack_gui.qt.reports_tab [--db PATH]``: the tab alone in a window."""
-    import argparse
-    import sys
-
-    from ..core import paths
-    from ..core.settings import load_settings
-
-    parser = argparse.ArgumentParser(description="AssetTrack reports, without the main window")
-    parser.add_argument("--db", type=Path, default=None, help="database file (default: the app's)")
-    args = parser.parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    try:
-        store = Store(args.db or paths.default_db_path(), create=False)
-    except UserError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    tab = ReportsTab(store, load_settings())
-    tab.setWindowTitle("AssetTrack — Reports")
-    tab.resize(1200, 800)
-    tab.show()
-    code = app.exec()
-    stop_all_jobs()
-    store.close()
-    return code
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -16,16 +16,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from assettrack_gui.core.csvout import SIDECAR_SUFFIX
 from assettrack_gui.core.eventlog import log_head
+from assettrack_gui.core.model import NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
-from assettrack_gui.qt import reports_tab
-from assettrack_gui.qt.reports_tab import (
-    FLAG_ROLE,
-    ReportFilterProxy,
-    ReportsTab,
-    ReportTableModel,
-    stop_all_jobs,
-)
+from assettrack_gui.qt import report_jobs
+from assettrack_gui.qt.report_model import FLAG_ROLE, ReportFilterProxy, ReportTableModel
+from assettrack_gui.qt.reports_tab import ReportsTab
 
 from .reports_seed import Seeded, seed
 
@@ -47,7 +43,7 @@ def tab(qtbot, store: Store, seeded: Seeded) -> Iterator[ReportsTab]:
     widget.refresh()
     qtbot.waitUntil(lambda: not widget.is_loading(), timeout=WAIT_MS)
     yield widget
-    stop_all_jobs()
+    widget.jobs.stop_all()
 
 
 def run(qtbot, tab: ReportsTab, kind: str | None = None, **fields: str) -> None:
@@ -404,7 +400,7 @@ def test_cancel_during_a_large_export_leaves_no_file_and_gui_responds(
     # Hold the worker at row 20,000 until the test has pressed Cancel, so the cancel is not a race
     # against a fast disk; the worker itself never touches the GUI.
     gate = threading.Event()
-    original = reports_tab._ExportJob.__init__
+    original = report_jobs.ExportJob.__init__
 
     def init(self, *args, **kwargs):
         original(self, *args, **kwargs)
@@ -417,7 +413,7 @@ def test_cancel_during_a_large_export_leaves_no_file_and_gui_responds(
 
         self.wrap_rows = held
 
-    monkeypatch.setattr(reports_tab._ExportJob, "__init__", init)
+    monkeypatch.setattr(report_jobs.ExportJob, "__init__", init)
     dest = tmp_path / "events.csv"
     save_to(dest)
     tab.export_csv()
@@ -448,7 +444,7 @@ def test_large_report_arrives_in_chunks_without_blocking(
     tab.set_kind("events")
     qtbot.waitUntil(lambda: not tab.is_loading(), timeout=WAIT_MS)
     assert tab.model.rowCount() == 50_016
-    assert len(sizes) > 3 and sizes[0] <= reports_tab.FIRST_CHUNK_ROWS
+    assert len(sizes) > 3 and sizes[0] <= report_jobs.FIRST_CHUNK_ROWS
 
 
 # -- receipts from the events report -------------------------------------------------------------
@@ -484,7 +480,7 @@ def test_receipt_for_the_selected_stock_out_batch(
     assert "Return receipt" in PdfReader(opened[1].toLocalFile()).pages[0].extract_text()
 
 
-# -- showing the tab, keyboard, standalone -------------------------------------------------------
+# -- showing the tab, keyboard -----------------------------------------------------------------
 
 
 def test_first_load_waits_until_shown_and_showing_again_picks_up_new_events(
@@ -506,7 +502,7 @@ def test_first_load_waits_until_shown_and_showing_again_picks_up_new_events(
     widget.hide()
     with qtbot.assertNotEmitted(widget.loadFinished, wait=100):
         widget.show()  # nothing changed: no reload
-    stop_all_jobs()
+    widget.jobs.stop_all()
 
 
 def test_every_control_is_reachable_by_keyboard(qtbot, tab: ReportsTab) -> None:
@@ -553,25 +549,103 @@ def test_every_control_is_reachable_by_keyboard(qtbot, tab: ReportsTab) -> None:
     assert column(tab, "days_held") == ["30", "30", "0"]
 
 
-def test_standalone_entry_point(
-    qtbot, tmp_path: Path, db_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+# -- pickers, settings and jobs --------------------------------------------------------------------
+
+
+def test_pickers_are_read_when_the_tab_is_first_shown_not_at_construction(
+    qtbot, store: Store, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QApplication
+    from assettrack_gui.qt import reports_tab
 
-    assert reports_tab.main(["--db", str(tmp_path / "missing.db")]) == 1
-    shown: list[ReportsTab] = []
+    calls: list[object] = []
+    real = reports_tab.pickers
+    monkeypatch.setattr(reports_tab, "pickers", lambda *a: calls.append(a) or real(*a))
+    widget = ReportsTab(store, Settings())
+    qtbot.addWidget(widget)
+    assert calls == [] and widget.custody_holder.count() == 0
+    with qtbot.waitSignal(widget.loadFinished, timeout=WAIT_MS):
+        widget.show()
+    assert len(calls) == 1
+    labels = [widget.custody_holder.itemText(i) for i in range(widget.custody_holder.count())]
+    assert labels == [
+        "All holders",
+        "=HYPERLINK(evil) (B-1002)",
+        "Dana Reyes (B-1001)",
+        "Lee Park (B-1003)",
+    ]
+    assert widget.custody_holder.currentText() == "All holders"
+    assert widget.holder_holder.count() == 3 and widget.holder_holder.currentIndex() == -1
+    assert widget.occupancy_case.itemText(1) == "CART-A — Laptop cart A"
+    assert widget.occupancy_case.itemData(1) == "CART-A"
+    widget.hide()
+    widget.show()
+    assert len(calls) == 1  # shown again: the pickers are not read again (F5 does)
+    widget.jobs.stop_all()
 
-    def fake_exec(app: QApplication) -> int:
-        # A real exec() + quit() would leave the application quitting for the tests after this.
-        shown.extend(
-            w for w in QApplication.topLevelWidgets() if isinstance(w, ReportsTab) and w.isVisible()
-        )
-        for tab in shown:
-            qtbot.waitUntil(lambda t=tab: t.model.rowCount() == 3, timeout=WAIT_MS)
-            tab.close()
-            tab.deleteLater()
-        return 0
 
-    monkeypatch.setattr(QApplication, "exec", fake_exec)
-    assert reports_tab.main(["--db", str(db_path)]) == 0
-    assert len(shown) == 1 and shown[0].isWindow()
+def test_refresh_all_rereads_pickers_and_keeps_what_was_typed(
+    qtbot, tab: ReportsTab, store: Store
+) -> None:
+    from assettrack_gui.core.engine import Engine
+
+    tab.set_kind("holder")
+    tab.holder_holder.setEditText("B-1003")
+    Engine(store, operator="clerk.bo", settings=Settings()).add_holders(
+        [NewHolder("New Hire", "B-2000")]
+    )
+    with qtbot.waitSignal(tab.loadFinished, timeout=WAIT_MS):
+        tab.refresh_all()
+    assert tab.holder_holder.findData("B-2000") >= 0
+    assert tab.holder_holder.currentText() == "B-1003"
+    assert tab.current_request().holder == "B-1003"
+
+
+def test_picker_model_passes_qtmodeltester(qtmodeltester, tab: ReportsTab) -> None:
+    from assettrack_gui.qt.report_model import CODE_ROLE, PickerModel
+
+    qtmodeltester.check(tab.holders_model, force_py=True)
+    model = PickerModel()
+    model.set_items([("Dana Reyes (B-1001)", "B-1001"), ("All", "")])
+    qtmodeltester.check(model, force_py=True)
+    assert model.index(0, 0).data(CODE_ROLE) == "B-1001"
+    assert model.index(0, 0).data() == "Dana Reyes (B-1001)"
+
+
+def test_jobs_get_the_settings_current_when_they_start(qtbot, store: Store, seeded: Seeded) -> None:
+    from assettrack_gui.core.settings import SettingsOwner
+
+    owner = SettingsOwner.fixed(Settings())
+    widget = ReportsTab(store, owner)
+    qtbot.addWidget(widget)
+    owner.update(Settings(prefix="X:", overdue_days=3))
+    assert widget.custody_days.value() == 3
+    run(qtbot, widget, "history", history_scan="X:AT-0004")
+    assert column(widget, "event_type") == ["RECEIVE", "STOCK_OUT", "STOCK_IN"]
+    widget.jobs.stop_all()
+
+
+def test_each_tab_owns_its_jobs(qtbot, tab: ReportsTab, store: Store) -> None:
+    _add_events(store, 50_000)
+    other = ReportsTab(store, Settings())
+    qtbot.addWidget(other)
+    tab.set_kind("events")
+    assert tab.jobs.running() and not other.jobs.running()
+    other.jobs.stop_all()
+    assert tab.is_loading() and tab.jobs.running()  # another tab's stop leaves this one's jobs
+    tab.jobs.stop_all()
+    assert tab.jobs.running() == []
+
+
+def test_deleting_a_tab_while_it_loads_stops_its_threads(
+    qtbot, store: Store, seeded: Seeded
+) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    _add_events(store, 50_000)
+    widget = ReportsTab(store, Settings())
+    widget.set_kind("events")
+    jobs = [widget.jobs.get(i) for i in widget.jobs.running()]
+    assert jobs and all(j is not None and j.isRunning() for j in jobs)
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert all(j is not None and j.isFinished() for j in jobs)
