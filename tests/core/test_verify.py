@@ -17,7 +17,7 @@ import pytest
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.eventlog import GENESIS, event_hash, log_head
 from assettrack_gui.core.store import Store, latest_version
-from assettrack_gui.core.verify import verify
+from assettrack_gui.core.verify import log_contains, verify
 
 from .conftest import asset_id, dump, holder_id, slot_id
 
@@ -416,3 +416,112 @@ def test_a_damaged_table_page_is_reported_not_raised(engine: Engine, tmp_path: P
     assert not report.ok
     assert "file check could not finish: database disk image is malformed" in report.problems[0]
     assert all("the file is damaged; restore it from a backup" in p for p in report.problems)
+
+
+# -- a rebuilt chain: what still gives a forger away ------------------------------------------------
+
+
+def append_forged(shell: sqlite3.Connection, **fields: object) -> int:
+    """Append one event with a correct hash, as someone who knows the algorithm would."""
+    last = shell.execute(f"SELECT {EVENT_COLUMNS}, hash FROM events ORDER BY id DESC LIMIT 1")
+    row = list(last.fetchone())
+    prev = row.pop()
+    names = [c.strip() for c in EVENT_COLUMNS.split(",")]
+    content = dict(zip(names, row, strict=True))
+    content.update(id=row[0] + 1, note="", details="{}", **fields)
+    values = tuple(content[n] for n in names)
+    digest = event_hash(prev, values)
+    shell.execute(
+        f"INSERT INTO events ({EVENT_COLUMNS}, prev_hash, hash) VALUES ({', '.join('?' * 12)})",
+        (*values, prev, digest),
+    )
+    return int(values[0])
+
+
+def test_a_back_dated_event_with_a_correct_hash_is_named(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    forged = append_forged(
+        shell,
+        batch_id="20200101-090000-abcdef",
+        event_type="HOLDER_RENAME",
+        asset_id=None,
+        slot_id=None,
+        holder_id=holder_id(engine.store.conn, "B-1001"),
+        operator="bob",
+        created_at="2020-01-01T09:00:00.000Z",
+    )
+    found = problems(engine)
+    assert not [p for p in found if "hash" in p]
+    assert any(
+        p.startswith(f"event {forged}: created_at 2020-01-01T09:00:00.000Z is earlier than")
+        and "back-dated" in p
+        for p in found
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"created_at": "yesterday"}, "created_at 'yesterday' is not a UTC time"),
+        ({"operator": "bob\n2026-01-01 fake line"}, "operator 'bob<LF>2026-01-01 fake line' contains U+000A"),
+        ({"batch_id": "20300101-000000-abcdef"}, "batch id 20300101-000000-abcdef does not agree with its time"),
+        ({"batch_id": "whenever"}, "batch id 'whenever' is not of the form YYYYMMDD-HHMMSS-xxxxxx"),
+    ],
+)
+def test_a_forged_time_operator_or_batch_is_named(
+    engine: Engine, shell: sqlite3.Connection, fields: dict[str, object], expected: str
+) -> None:
+    conn = engine.store.conn
+    base: dict[str, object] = {
+        "event_type": "HOLDER_DEACTIVATE",
+        "asset_id": None,
+        "slot_id": None,
+        "holder_id": holder_id(conn, "B-0999"),
+        "batch_id": None,
+        "created_at": None,
+    }
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    base["created_at"] = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    base["batch_id"] = now.strftime("%Y%m%d-%H%M%S-") + "abcdef"
+    base.update(fields)
+    forged = append_forged(shell, **base)
+    assert any(p.startswith(f"event {forged}: {expected}") for p in problems(engine)), problems(
+        engine
+    )
+
+
+def test_a_batch_id_reused_later_in_the_log_is_named(
+    engine: Engine, shell: sqlite3.Connection
+) -> None:
+    conn = engine.store.conn
+    (first_batch, created) = conn.execute(
+        "SELECT batch_id, created_at FROM events ORDER BY id LIMIT 1"
+    ).fetchone()
+    (last_created,) = conn.execute("SELECT max(created_at) FROM events").fetchone()
+    forged = append_forged(
+        shell,
+        batch_id=first_batch,
+        created_at=last_created,
+        event_type="HOLDER_DEACTIVATE",
+        asset_id=None,
+        slot_id=None,
+        holder_id=holder_id(conn, "B-0999"),
+    )
+    assert created <= last_created
+    assert any(
+        p.startswith(f"event {forged}: batch '{first_batch}' already ended at event")
+        for p in problems(engine)
+    )
+
+
+def test_log_contains_a_head_kept_elsewhere(engine: Engine) -> None:
+    conn = engine.store.conn
+    early = log_head(conn)
+    engine.commit_stock_out(["AT-SMOKE-0001"], "B-1001")
+    assert log_contains(conn, early.count, early.head_hash)
+    assert log_contains(conn, 0, GENESIS)
+    assert not log_contains(conn, early.count, "f" * 64)
+    assert not log_contains(conn, early.count + 100, early.head_hash)
