@@ -3,8 +3,8 @@
 Start-up time is a feature (a clerk opens the app with a device in hand), so this module imports
 only argparse and core helpers at the top; Qt and the window come in ``main``. With
 ``ASSETTRACK_EXIT_WHEN_SHOWN=1`` the app prints ``shown_ms=…`` (milliseconds from process start
-to the window on screen) once the window is first painted, and quits: what
-``benchmarks/bench_startup.py`` measures.
+to the window on screen) once the window is first painted, then ``ready_ms=…`` once the pages
+left for later (Reports) are built too, and quits: what ``benchmarks/bench_startup.py`` measures.
 """
 
 from __future__ import annotations
@@ -60,12 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_window(store: Store, args: argparse.Namespace) -> MainWindow:
-    """The whole app on an open database: window, scanners (wedge + serial), Reports page."""
+def open_window(store: Store, args: argparse.Namespace, lazy_reports: bool = False) -> MainWindow:
+    """The whole app on an open database: window, scanners (wedge + serial), Reports page.
+
+    With ``lazy_reports`` (what ``main`` does) the Reports page is built when first shown or once
+    the window is on screen (``LazyPage``), not before the first screen: scanning needs none of it.
+    """
     from PySide6.QtWidgets import QApplication
 
     from assettrack_gui.qt.main_window import MainWindow
-    from assettrack_gui.qt.reports_tab import ReportsTab
     from assettrack_gui.qt.scanner_hub import install_scanners
 
     app = QApplication.instance()
@@ -74,8 +77,41 @@ def open_window(store: Store, args: argparse.Namespace) -> MainWindow:
     # Keyboard-wedge scanners anywhere in the app, the serial scanner, scan sounds, and
     # Settings → Scanner settings… (stopped cleanly on quit).
     window.scanner_hub = install_scanners(app, window, window.config, args.serial)
-    window.add_page(ReportsTab(store, window.config_signal), "&Reports", "Ctrl+5")
+
+    def reports_page() -> QWidget:
+        from assettrack_gui.qt.reports_tab import ReportsTab
+
+        return ReportsTab(store, window.config_signal)
+
+    if lazy_reports:
+        from assettrack_gui.qt.lazy_page import LazyPage
+
+        window.add_page(LazyPage(reports_page), "&Reports", "Ctrl+5")
+    else:
+        window.add_page(reports_page(), "&Reports", "Ctrl+5")
     return window
+
+
+def when_first_painted(window: QWidget, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once the (shown) window has been exposed and painted for the first time."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    handle = window.windowHandle()
+    assert handle is not None, "call after window.show()"
+
+    class Watcher(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Expose and handle.isExposed():
+                handle.removeEventFilter(self)
+                self.deleteLater()
+                # Expose paints the window; the zero timer fires once that painting is done.
+                QTimer.singleShot(0, callback)
+            return False
+
+    if handle.isExposed():
+        QTimer.singleShot(0, callback)
+    else:
+        handle.installEventFilter(Watcher(window))
 
 
 def unexpected_error_text(exc: BaseException, log_file: Path) -> tuple[str, str]:
@@ -159,28 +195,17 @@ def install_excepthook(app: QApplication) -> ExceptHook:
     return hook
 
 
-def exit_when_shown(app: QApplication, window: QWidget) -> None:
-    """Print ``shown_ms=…`` once the window is first painted on screen, then quit (benchmarks)."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    class Watcher(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-            if event.type() == QEvent.Type.Expose and window.windowHandle().isExposed():
-                window.windowHandle().removeEventFilter(self)
-                # Expose paints the window; the zero timer fires once that painting is done.
-                QTimer.singleShot(0, report)
-            return False
+def exit_when_shown(app: QApplication, window: MainWindow) -> None:
+    """Print ``shown_ms=…`` once the window is first painted on screen, then build the pages left
+    for later, print ``ready_ms=…`` and quit (for benchmarks)."""
 
     def report() -> None:
         print(f"shown_ms={_ms_since_process_start():.1f}", flush=True)
+        build_pages(window)
+        print(f"ready_ms={_ms_since_process_start():.1f}", flush=True)
         app.quit()
 
-    watcher = Watcher(window)
-    handle = window.windowHandle()
-    assert handle is not None, "call after window.show()"
-    handle.installEventFilter(watcher)
-    if handle.isExposed():
-        QTimer.singleShot(0, report)
+    when_first_painted(window, report)
 
 
 def _ms_since_process_start() -> float:
@@ -194,6 +219,14 @@ def _ms_since_process_start() -> float:
 
 
 _STARTED = time.perf_counter()
+
+
+def build_pages(window: MainWindow) -> None:
+    """Build the pages left for later (the Reports page) once the first screen is up."""
+    from assettrack_gui.qt.lazy_page import LazyPage
+
+    for page in window.findChildren(LazyPage):
+        page.ensure_built()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -225,10 +258,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "AssetTrack cannot open the database", f"{db_path}: {exc}")
         return 1
 
-    window = open_window(store, args)
+    window = open_window(store, args, lazy_reports=True)
     window.show()
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         exit_when_shown(app, window)
+    else:
+        when_first_painted(window, lambda: build_pages(window))
     window.activateWindow()
     window.offer_pending_batch_when_active()
     try:
