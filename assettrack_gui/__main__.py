@@ -201,7 +201,7 @@ def exit_when_shown(app: QApplication, window: MainWindow) -> None:
 
     def report() -> None:
         print(f"shown_ms={_ms_since_process_start():.1f}", flush=True)
-        build_pages(window)
+        after_first_screen(window)
         print(f"ready_ms={_ms_since_process_start():.1f}", flush=True)
         app.quit()
 
@@ -221,6 +221,18 @@ def _ms_since_process_start() -> float:
 _STARTED = time.perf_counter()
 
 
+def after_first_screen(window: MainWindow) -> None:
+    """What waits until the clerk sees the window: the log file (an error before this opens it
+    itself) and the pages left for later."""
+    start_log_file()
+    build_pages(window)
+
+
+def start_log_file() -> None:
+    with contextlib.suppress(OSError):  # no log file (read-only home): stderr still has errors
+        logs.setup_logging("assettrack")
+
+
 def build_pages(window: MainWindow) -> None:
     """Build the pages left for later (the Reports page) once the first screen is up."""
     from assettrack_gui.qt.lazy_page import LazyPage
@@ -231,8 +243,6 @@ def build_pages(window: MainWindow) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
-    with contextlib.suppress(OSError):  # no log file (read-only home): stderr still has errors
-        logs.setup_logging("assettrack")
 
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -263,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         exit_when_shown(app, window)
     else:
-        when_first_painted(window, lambda: build_pages(window))
+        when_first_painted(window, lambda: after_first_screen(window))
     window.activateWindow()
     window.offer_pending_batch_when_active()
     try:

@@ -13,12 +13,15 @@ No Qt here: the window installs its own excepthook (``assettrack_gui.__main__``)
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from . import paths
+
+if TYPE_CHECKING:
+    import logging.handlers
 
 __all__ = [
     "LOG_FILENAME",
@@ -55,6 +58,8 @@ def setup_logging(program: str = "assettrack") -> Path:
     if _handler is not None and Path(_handler.baseFilename) == path.resolve():
         return path
     stop_logging()
+    import logging.handlers  # socket, pickle, queue…: only once a log file is wanted
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
