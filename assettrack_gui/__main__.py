@@ -1,19 +1,37 @@
-"""Start the AssetTrack window: ``assettrack [--db PATH] [--serial PORT] [--operator NAME]``."""
+"""Start the AssetTrack window: ``assettrack [--db PATH] [--serial PORT] [--operator NAME]``.
+
+Start-up time is a feature (a clerk opens the app with a device in hand), so this module imports
+only argparse and core helpers at the top; Qt and the window come in ``main``. With
+``ASSETTRACK_EXIT_WHEN_SHOWN=1`` the app prints ``shown_ms=…`` (milliseconds from process start
+to the window on screen) once the window is first painted, then ``ready_ms=…`` once the pages
+left for later (Reports) are built too, and quits: what ``benchmarks/bench_startup.py`` measures.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
-from assettrack_gui.core import paths
+from assettrack_gui.core import logs, paths
 from assettrack_gui.core.errors import UserError
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
     from assettrack_gui.core.store import Store
     from assettrack_gui.qt.main_window import MainWindow
+
+EXIT_WHEN_SHOWN_ENV = "ASSETTRACK_EXIT_WHEN_SHOWN"
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,12 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_window(store: Store, args: argparse.Namespace) -> MainWindow:
-    """The whole app on an open database: window, scanners (wedge + serial), Reports page."""
+def open_window(store: Store, args: argparse.Namespace, lazy_reports: bool = False) -> MainWindow:
+    """The whole app on an open database: window, scanners (wedge + serial), Reports page.
+
+    With ``lazy_reports`` (what ``main`` does) the Reports page is built when first shown or once
+    the window is on screen (``LazyPage``), not before the first screen: scanning needs none of it.
+    """
     from PySide6.QtWidgets import QApplication
 
     from assettrack_gui.qt.main_window import MainWindow
-    from assettrack_gui.qt.reports_tab import ReportsTab
     from assettrack_gui.qt.scanner_hub import install_scanners
 
     app = QApplication.instance()
@@ -56,8 +77,168 @@ def open_window(store: Store, args: argparse.Namespace) -> MainWindow:
     # Keyboard-wedge scanners anywhere in the app, the serial scanner, scan sounds, and
     # Settings → Scanner settings… (stopped cleanly on quit).
     window.scanner_hub = install_scanners(app, window, window.config, args.serial)
-    window.add_page(ReportsTab(store, window.config_signal), "&Reports", "Ctrl+5")
+
+    def reports_page() -> QWidget:
+        from assettrack_gui.qt.reports_tab import ReportsTab
+
+        return ReportsTab(store, window.config_signal)
+
+    if lazy_reports:
+        from assettrack_gui.qt.lazy_page import LazyPage
+
+        window.add_page(LazyPage(reports_page), "&Reports", "Ctrl+5")
+    else:
+        window.add_page(reports_page(), "&Reports", "Ctrl+5")
     return window
+
+
+def when_first_painted(window: QWidget, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once the (shown) window has been exposed and painted for the first time."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    handle = window.windowHandle()
+    assert handle is not None, "call after window.show()"
+
+    class Watcher(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Expose and handle.isExposed():
+                handle.removeEventFilter(self)
+                self.deleteLater()
+                # Expose paints the window; the zero timer fires once that painting is done.
+                QTimer.singleShot(0, callback)
+            return False
+
+    if handle.isExposed():
+        QTimer.singleShot(0, callback)
+    else:
+        handle.installEventFilter(Watcher(window))
+
+
+def unexpected_error_text(exc: BaseException, log_file: Path) -> tuple[str, str]:
+    """(text, details) of the message a clerk sees when AssetTrack hits a bug."""
+    text = (
+        "Something went wrong inside AssetTrack. The scans you are working on are safe: the "
+        "pending batch is saved after every change and is offered again if AssetTrack restarts."
+    )
+    details = (
+        f"{type(exc).__name__}: {exc}\n\n"
+        f"The details were written to the log file:\n{log_file}\n\n"
+        "Please send that file to whoever looks after AssetTrack. If the window stops "
+        "responding as it should, close it and start AssetTrack again."
+    )
+    return text, details
+
+
+def show_unexpected_error(parent: QWidget | None, exc: BaseException, log_file: Path) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from assettrack_gui.qt.dialogs import run_modal
+
+    text, details = unexpected_error_text(exc, log_file)
+    box = QMessageBox(parent)
+    box.setObjectName("unexpectedErrorDialog")
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("AssetTrack: unexpected error")
+    box.setText(text)
+    box.setInformativeText(details)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # copy the path
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    run_modal(box)
+
+
+def install_excepthook(app: QApplication) -> ExceptHook:
+    """Log uncaught exceptions (GUI thread or any other) and tell the clerk where the log is.
+
+    The message box is always shown from the GUI thread (a signal crosses over from workers);
+    a second error while it is open is only logged, so a failing slot cannot stack up boxes.
+    """
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QApplication
+
+    class Reporter(QObject):
+        report = Signal(object, object)  # exception, log file
+
+    reporter = Reporter(app)
+    showing = False
+
+    def show(exc: BaseException, log_file: Path) -> None:
+        nonlocal showing
+        if showing:
+            return
+        showing = True
+        try:
+            parent = QApplication.activeModalWidget() or QApplication.activeWindow()
+            show_unexpected_error(parent, exc, log_file)
+        finally:
+            showing = False
+
+    reporter.report.connect(show)
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt | SystemExit):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        sys.__excepthook__(exc_type, exc, tb)  # a terminal, if there is one, sees it too
+        try:
+            log_file = logs.log_unexpected(exc_type, exc, tb, where="assettrack")
+        except OSError:
+            log_file = logs.log_path()
+        reporter.report.emit(exc, log_file)
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            hook(args.exc_type, args.exc_value, args.exc_traceback)
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
+    return hook
+
+
+def exit_when_shown(app: QApplication, window: MainWindow) -> None:
+    """Print ``shown_ms=…`` once the window is first painted on screen, then build the pages left
+    for later, print ``ready_ms=…`` and quit (for benchmarks)."""
+
+    def report() -> None:
+        print(f"shown_ms={_ms_since_process_start():.1f}", flush=True)
+        after_first_screen(window)
+        print(f"ready_ms={_ms_since_process_start():.1f}", flush=True)
+        app.quit()
+
+    when_first_painted(window, report)
+
+
+def _ms_since_process_start() -> float:
+    """Milliseconds since the OS started this process (Linux), else since Python started."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return (uptime - ticks / os.sysconf("SC_CLK_TCK")) * 1000
+    except (OSError, ValueError, IndexError, AttributeError):
+        return (time.perf_counter() - _STARTED) * 1000
+
+
+_STARTED = time.perf_counter()
+
+
+def after_first_screen(window: MainWindow) -> None:
+    """What waits until the clerk sees the window: the log file (an error before this opens it
+    itself) and the pages left for later."""
+    start_log_file()
+    build_pages(window)
+
+
+def start_log_file() -> None:
+    with contextlib.suppress(OSError):  # no log file (read-only home): stderr still has errors
+        logs.setup_logging("assettrack")
+
+
+def build_pages(window: MainWindow) -> None:
+    """Build the pages left for later (the Reports page) once the first screen is up."""
+    from assettrack_gui.qt.lazy_page import LazyPage
+
+    for page in window.findChildren(LazyPage):
+        page.ensure_built()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("assettrack")
+    install_excepthook(app)
 
     db_path = (args.db or paths.default_db_path()).expanduser()
     try:
@@ -86,14 +268,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "AssetTrack cannot open the database", f"{db_path}: {exc}")
         return 1
 
-    window = open_window(store, args)
+    window = open_window(store, args, lazy_reports=True)
     window.show()
+    if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
+        exit_when_shown(app, window)
+    else:
+        when_first_painted(window, lambda: after_first_screen(window))
     window.activateWindow()
     window.offer_pending_batch_when_active()
     try:
         return app.exec()
     finally:
         store.close()
+        logs.stop_logging()
 
 
 if __name__ == "__main__":

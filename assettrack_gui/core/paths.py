@@ -21,6 +21,11 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))
 
 
+def log_dir() -> Path:
+    """Where ``assettrack.log`` goes (Linux: ``$XDG_STATE_HOME/AssetTrack/log``)."""
+    return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))
+
+
 def default_db_path() -> Path:
     """The database used when no --db is given: $ASSETTRACK_DB, else the platform user data dir."""
     env = os.environ.get(DB_ENV_VAR)

@@ -3,6 +3,11 @@
 A receipt is the paper a holder signs: who took or returned which assets, when, and who issued
 them. It is plain fpdf2 (no Qt), so the GUI, ``assettrack-admin`` and tests make the same file.
 
+This module holds what a receipt says (the data classes, titles, statements, signers) and
+``write_receipt_pdf``; the drawing lives in ``receipt_pdf``, imported only when a receipt is made,
+because fpdf2 (with fontTools) costs about 400 ms of imports that the window and the admin CLI
+should not pay at every start.
+
 fpdf2's built-in fonts are Latin-1 only, which would turn "Łukasiewicz" into an error, so DejaVu
 Sans (bundled in ``resources/fonts``) is used. DejaVu has no CJK glyphs; if a
 receipt needs characters DejaVu lacks and a known system fallback font exists (see
@@ -12,16 +17,9 @@ rather than failing, because a receipt with a box is better than no receipt.
 
 from __future__ import annotations
 
-import logging
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from fpdf import FPDF
-from fpdf.enums import TableBordersLayout, XPos, YPos
-from fpdf.fonts import FontFace, TTFFont
 
 from ..resources import ROOT as RESOURCES
 from .atomic import atomic_write_bytes
@@ -30,11 +28,12 @@ from .eventlog import LogHead
 __all__ = ["FONT_DIR", "Receipt", "ReceiptLine", "receipt_title", "write_receipt_pdf"]
 
 FONT_DIR = RESOURCES / "fonts"
-_REGULAR = FONT_DIR / "DejaVuSans.ttf"
-_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+REGULAR_FONT = FONT_DIR / "DejaVuSans.ttf"
+BOLD_FONT = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 # System fonts that cover CJK and are TrueType (what fpdf2 embeds reliably). Only used when a
-# receipt contains characters DejaVu lacks; absent ones are skipped.
+# receipt contains characters DejaVu lacks; absent ones are skipped. Read when a receipt is drawn,
+# so a test can replace it.
 FALLBACK_FONT_CANDIDATES: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
     Path("/usr/share/fonts/truetype/droid/DroidSansFallback.ttf"),
@@ -42,17 +41,13 @@ FALLBACK_FONT_CANDIDATES: tuple[Path, ...] = (
     Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts" / "ARIALUNI.TTF",
 )
 
-_FAMILY = "DejaVu"
-_FALLBACK_FAMILY = "Fallback"
-_GREY = (90, 90, 90)
-
 _TITLES = {"STOCK_OUT": "Hand-over receipt", "STOCK_IN": "Return receipt"}
 # (left signer, right signer): the holder signs on the left, the stockroom on the right.
-_SIGNERS = {
+SIGNERS = {
     "STOCK_OUT": ("Received by (holder)", "Issued by (operator)"),
     "STOCK_IN": ("Returned by (holder)", "Received by (operator)"),
 }
-_STATEMENTS = {
+STATEMENTS = {
     "STOCK_OUT": "The holder received the {count} {noun} listed in this receipt (batch {batch}) "
     "and is responsible for them until they are returned.",
     "STOCK_IN": "The stockroom received back the {count} {noun} listed in this receipt "
@@ -91,196 +86,8 @@ def receipt_title(kind: str) -> str:
         ) from None
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
-
-
-class _ReceiptPDF(FPDF):
-    def __init__(self, receipt: Receipt) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.receipt = receipt
-        self.title_text = receipt_title(receipt.kind)
-        self.set_margins(15, 15, 15)
-        self.set_auto_page_break(auto=True, margin=18)
-        self.add_font(_FAMILY, "", str(_REGULAR))
-        self.add_font(_FAMILY, "B", str(_BOLD))
-        self.set_title(f"{self.title_text} {receipt.batch_id}")
-        self.set_creator("AssetTrack")
-        self._add_fallback_font_if_needed()
-
-    def _add_fallback_font_if_needed(self) -> None:
-        r = self.receipt
-        texts = [r.holder_name, r.holder_badge, r.operator, r.batch_id, r.created_at_local]
-        for line in r.lines:
-            texts += [line.asset_tag, line.serial, line.description, line.slot]
-        font = self.fonts[_FAMILY.lower()]
-        cmap = font.cmap if isinstance(font, TTFFont) else {}
-        missing = {ch for t in texts for ch in _text(t) if ord(ch) >= 0x20 and ord(ch) not in cmap}
-        if not missing:
-            return
-        for candidate in FALLBACK_FONT_CANDIDATES:
-            if candidate.is_file():
-                self.add_font(_FALLBACK_FAMILY, "", str(candidate))
-                # exact_match=False: the regular fallback also serves bold text (the holder name).
-                self.set_fallback_fonts([_FALLBACK_FAMILY], exact_match=False)
-                return
-
-    def header(self) -> None:
-        self.set_font(_FAMILY, "", 8)
-        self.set_text_color(*_GREY)
-        self.cell(
-            0,
-            4,
-            f"AssetTrack · {self.title_text} · Batch {self.receipt.batch_id}",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        self.set_text_color(0, 0, 0)
-        self.ln(3)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(_FAMILY, "", 8)
-        self.set_text_color(*_GREY)
-        self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
-        self.set_text_color(0, 0, 0)
-
-
-def _field(pdf: _ReceiptPDF, label: str, value: str, *, bold: bool = False) -> None:
-    pdf.set_font(_FAMILY, "", 10)
-    pdf.cell(32, 6, label)
-    pdf.set_font(_FAMILY, "B" if bold else "", 10)
-    pdf.multi_cell(0, 6, value or "—", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def _assets_table(pdf: _ReceiptPDF, lines: Sequence[ReceiptLine]) -> None:
-    pdf.set_font(_FAMILY, "", 9)
-    with pdf.table(
-        col_widths=(12, 30, 33, 77, 28),
-        text_align="LEFT",
-        line_height=4.5,
-        padding=(0.8, 1.5),
-        borders_layout=TableBordersLayout.SINGLE_TOP_LINE,
-        headings_style=FontFace(emphasis="BOLD"),
-        repeat_headings=1,
-    ) as table:
-        table.row(("#", "Asset tag", "Serial", "Description", "Slot"))
-        for n, line in enumerate(lines, 1):
-            table.row(
-                (
-                    str(n),
-                    _text(line.asset_tag),
-                    _text(line.serial),
-                    _text(line.description),
-                    _text(line.slot),
-                )
-            )
-
-
-def _closing(pdf: _ReceiptPDF, receipt: Receipt) -> None:
-    """Total, statement and signature lines, kept together on one page so no one signs a blank."""
-    block_height = 75 if receipt.log_head is not None else 68
-    pdf.ln(3)
-    if pdf.will_page_break(block_height):
-        pdf.add_page()
-    count = len(receipt.lines)
-    noun = "asset" if count == 1 else "assets"
-    pdf.set_font(_FAMILY, "B", 10)
-    pdf.cell(0, 6, f"Total: {count} {noun}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    if receipt.log_head is not None:
-        head = receipt.log_head
-        events, head_hash = (head.count, head.head_hash) if isinstance(head, LogHead) else head
-        pdf.set_font(_FAMILY, "", 7)
-        pdf.set_text_color(*_GREY)
-        pdf.multi_cell(
-            0,
-            4,
-            f"Event log at printing: {events} events, head hash {head_hash}",
-            align="L",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        pdf.set_text_color(0, 0, 0)
-    pdf.ln(2)
-    pdf.set_font(_FAMILY, "", 10)
-    pdf.multi_cell(
-        0,
-        5,
-        _STATEMENTS[receipt.kind].format(count=count, noun=noun, batch=receipt.batch_id),
-        align="L",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
-    pdf.ln(6)
-
-    left_label, right_label = _SIGNERS[receipt.kind]
-    gap = 10
-    col = (pdf.epw - gap) / 2
-    top = pdf.get_y()
-    for i, (label, name) in enumerate(
-        ((left_label, receipt.holder_name), (right_label, receipt.operator))
-    ):
-        x = pdf.l_margin + i * (col + gap)
-        pdf.set_xy(x, top)
-        pdf.set_font(_FAMILY, "B", 10)
-        pdf.cell(col, 6, label)
-        pdf.set_xy(x, top + 6)
-        pdf.set_font(_FAMILY, "", 10)
-        pdf.cell(col, 6, name or "")
-        for row, caption in enumerate(("Signature", "Date")):
-            y = top + 22 + row * 12
-            pdf.set_xy(x, y - 5)
-            pdf.cell(22, 5, caption)
-            pdf.line(x + 22, y, x + col, y)
-    pdf.set_xy(pdf.l_margin, top + 40)
-
-
-@contextmanager
-def _quiet_missing_glyphs() -> Iterator[None]:
-    """Drop fpdf2's "Font ... is missing the following glyphs" log record while rendering.
-
-    Missing glyphs are expected (CJK with no fallback font installed) and handled: they print as
-    boxes. The record would otherwise reach the CLI's stderr or the GUI log as an alarming warning.
-    It is a ``logging`` record, not a ``warnings`` warning, so ``filterwarnings=error`` would not
-    catch it; this filter is scoped to rendering and removes only that one message.
-    """
-    logger = logging.getLogger("fpdf.output")
-
-    def keep(record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Font %s is missing the following glyphs")
-
-    logger.addFilter(keep)
-    try:
-        yield
-    finally:
-        logger.removeFilter(keep)
-
-
 def write_receipt_pdf(receipt: Receipt, path: str | os.PathLike[str]) -> None:
     """Write an A4 receipt for ``receipt`` to ``path`` (replacing it only once complete)."""
-    pdf = _ReceiptPDF(receipt)
-    pdf.add_page()
+    from .receipt_pdf import render_receipt_pdf  # fpdf2 loads here, when a receipt is made
 
-    pdf.set_font(_FAMILY, "B", 18)
-    pdf.cell(0, 10, pdf.title_text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(_FAMILY, "", 10)
-    pdf.set_text_color(*_GREY)
-    pdf.cell(0, 5, "AssetTrack stockroom custody", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_text_color(0, 0, 0)
-    pdf.ln(4)
-
-    badge = f" (badge {receipt.holder_badge})" if receipt.holder_badge else ""
-    _field(pdf, "Holder", f"{receipt.holder_name}{badge}", bold=True)
-    _field(pdf, "Batch", receipt.batch_id)
-    _field(pdf, "Date", f"{receipt.created_at_local} (UTC {receipt.created_at_utc})")
-    _field(pdf, "Operator", receipt.operator)
-    _field(pdf, "Assets", str(len(receipt.lines)))
-    pdf.ln(4)
-
-    _assets_table(pdf, receipt.lines)
-
-    _closing(pdf, receipt)
-
-    with _quiet_missing_glyphs():
-        data = bytes(pdf.output())
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, render_receipt_pdf(receipt))

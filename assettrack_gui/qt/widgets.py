@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -15,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,7 +34,7 @@ from assettrack_gui.core.model import CaseInfo, HolderInfo
 
 from .preview_model import CaseMapModel, SlotRole
 
-HolderIdRole = Qt.ItemDataRole.UserRole + 10
+IdRole = Qt.ItemDataRole.UserRole + 10  # a ChoiceListModel row's holder or case id
 
 
 class ScanEntry(QLineEdit):
@@ -42,6 +51,86 @@ class ScanEntry(QLineEdit):
         return super().event(e)
 
 
+class ChoiceListModel(QAbstractListModel):
+    """A combo box's entries as (label, id) rows, replaced in one go.
+
+    Thousands of holders or cases fill in one model reset instead of one ``addItem`` (and one
+    rowsInserted round-trip through the combo box) each, which used to dominate start-up with a
+    big stockroom. Lookups by id and the case-insensitive search use plain Python lists.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._labels: list[str] = []
+        self._ids: list[int | None] = []
+        self._row_of: dict[int | None, int] = {}
+        self._folded: list[str] | None = None  # casefolded labels, made on the first search
+
+    def set_rows(self, labels: Sequence[str], ids: Sequence[int | None]) -> None:
+        assert len(labels) == len(ids)
+        self.beginResetModel()
+        self._labels = list(labels)
+        self._ids = list(ids)
+        self._row_of = {}
+        for row, id_ in enumerate(self._ids):
+            self._row_of.setdefault(id_, row)
+        self._folded = None
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._labels)
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> object:
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._labels):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._labels[row]
+        if role == IdRole:
+            return self._ids[row]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def ids(self) -> list[int | None]:
+        return list(self._ids)
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def label_at(self, row: int) -> str:
+        return self._labels[row] if 0 <= row < len(self._labels) else ""
+
+    def row_of(self, id_: int | None) -> int:
+        """The first row with this id, or -1."""
+        return self._row_of.get(id_, -1)
+
+    def rows_containing(self, text: str) -> list[int]:
+        """Rows whose label contains ``text``, ignoring letter case; none for blank text."""
+        needle = text.strip().casefold()
+        if not needle:
+            return []
+        if self._folded is None:
+            self._folded = [label.casefold() for label in self._labels]
+        return [r for r, label in enumerate(self._folded) if needle in label]
+
+
+def _fast_list(combo: QComboBox) -> None:
+    """Size the combo box from its minimum contents length rather than by measuring every entry
+    on first show, and let its list lay out thousands of rows without measuring each."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    view = combo.view()
+    if isinstance(view, QListView):
+        view.setUniformItemSizes(True)
+
+
 class CustodianPicker(QComboBox):
     """Active holders, searchable by any part of the name or badge, fully keyboard-operable."""
 
@@ -54,17 +143,21 @@ class CustodianPicker(QComboBox):
         self.setObjectName("custodianPicker")
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self._model = QStandardItemModel(self)
+        self._model = ChoiceListModel(self)
         self.setModel(self._model)
         completer = QCompleter(self._model, self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
+        popup = completer.popup()
+        if isinstance(popup, QListView):
+            popup.setUniformItemSizes(True)
         line = self.lineEdit()
         assert line is not None
         line.setPlaceholderText(self.PLACEHOLDER)
         self.setMinimumContentsLength(30)
+        _fast_list(self)
         self._current: int | None = None
         self.currentIndexChanged.connect(self._index_changed)
         line.returnPressed.connect(self._accept_typed)
@@ -72,12 +165,7 @@ class CustodianPicker(QComboBox):
 
     def matching_rows(self, text: str) -> list[int]:
         """Rows whose "Name (BADGE)" contains the text, ignoring letter case."""
-        needle = text.strip().casefold()
-        return [
-            r
-            for r in range(self._model.rowCount())
-            if needle and needle in self._model.item(r).text().casefold()
-        ]
+        return self._model.rows_containing(text)
 
     def _accept_typed(self) -> None:
         """Enter after typing part of a name or badge picks the first holder listed for it."""
@@ -85,28 +173,24 @@ class CustodianPicker(QComboBox):
         assert line is not None
         rows = self.matching_rows(line.text())
         if rows:
-            self.select_holder(self._model.item(rows[0]).data(HolderIdRole))
+            self.select_holder(self._model.id_at(rows[0]))
             self.setEditText(self.itemText(self.currentIndex()))
 
     def set_holders(self, holders: Sequence[HolderInfo]) -> None:
         keep = self._current
         self.blockSignals(True)
-        self._model.clear()
-        for h in holders:
-            item = QStandardItem(h.label)
-            item.setData(h.id, HolderIdRole)
-            self._model.appendRow(item)
+        self._model.set_rows([h.label for h in holders], [h.id for h in holders])
         self.blockSignals(False)
         self.select_holder(keep, emit=False)
 
     def holder_ids(self) -> list[int]:
-        return [self._model.item(r).data(HolderIdRole) for r in range(self._model.rowCount())]
+        return [i for i in self._model.ids() if i is not None]
 
     def current_holder_id(self) -> int | None:
         return self._current
 
     def select_holder(self, holder_id: int | None, emit: bool = True) -> None:
-        row = self.holder_ids().index(holder_id) if holder_id in self.holder_ids() else -1
+        row = self._model.row_of(holder_id) if holder_id is not None else -1
         self.blockSignals(True)
         self.setCurrentIndex(row)
         if row < 0:
@@ -132,7 +216,7 @@ class CustodianPicker(QComboBox):
         self.setEditText(self.itemText(row) if row >= 0 else "")
 
     def _index_changed(self, row: int) -> None:
-        holder_id = self._model.item(row).data(HolderIdRole) if row >= 0 else None
+        holder_id = self._model.id_at(row) if row >= 0 else None
         if holder_id != self._current:
             self._current = holder_id
             self.holderChanged.emit(holder_id)
@@ -152,34 +236,35 @@ class CaseChooser(QComboBox):
     def __init__(self, none_text: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._none_text = none_text
-        self._ids: list[int | None] = []
+        self._model = ChoiceListModel(self)
+        self.setModel(self._model)
+        self.setMinimumContentsLength(30)
+        _fast_list(self)
         self.currentIndexChanged.connect(self._changed)
 
     def set_cases(self, cases: Sequence[CaseInfo], selected: int | None) -> None:
-        self.blockSignals(True)
-        self.clear()
-        self._ids = []
+        labels = [f"{c.case_code} — {c.name} ({c.rows} × {c.cols})" for c in cases]
+        ids: list[int | None] = [c.id for c in cases]
         if self._none_text is not None:
-            self.addItem(self._none_text)
-            self._ids.append(None)
-        for c in cases:
-            self.addItem(f"{c.case_code} — {c.name} ({c.rows} × {c.cols})")
-            self._ids.append(c.id)
-        self.setCurrentIndex(self._ids.index(selected) if selected in self._ids else 0)
+            labels.insert(0, self._none_text)
+            ids.insert(0, None)
+        self.blockSignals(True)
+        self._model.set_rows(labels, ids)
+        self.setCurrentIndex(max(self._model.row_of(selected), 0))
         self.blockSignals(False)
 
     def current_case_id(self) -> int | None:
-        row = self.currentIndex()
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        return self._model.id_at(self.currentIndex())
 
     def select_case(self, case_id: int | None) -> None:
-        if case_id in self._ids:
+        row = self._model.row_of(case_id)
+        if row >= 0:
             self.blockSignals(True)
-            self.setCurrentIndex(self._ids.index(case_id))
+            self.setCurrentIndex(row)
             self.blockSignals(False)
 
     def _changed(self, row: int) -> None:
-        self.caseChanged.emit(self._ids[row] if 0 <= row < len(self._ids) else None)
+        self.caseChanged.emit(self._model.id_at(row))
 
 
 class CaseMapView(QWidget):
@@ -326,6 +411,7 @@ __all__ = [
     "Banner",
     "CaseChooser",
     "CaseMapView",
+    "ChoiceListModel",
     "CustodianPicker",
     "ScanEntry",
 ]

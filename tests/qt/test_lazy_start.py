@@ -1,0 +1,102 @@
+"""The window shows its first screen before the Reports page is built; the page is there when
+asked for (Ctrl+5) or once the window is up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+
+from assettrack_gui.__main__ import build_pages, build_parser, open_window
+from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.store import Store
+from assettrack_gui.qt.lazy_page import LazyPage
+from assettrack_gui.qt.main_window import MainWindow
+from assettrack_gui.qt.reports_tab import ReportsTab
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
+)
+
+
+def test_lazy_page_builds_once_when_first_shown(qtbot) -> None:
+    built: list[QWidget] = []
+
+    def factory() -> QWidget:
+        field = QLineEdit()
+        built.append(field)
+        return field
+
+    page = LazyPage(factory)
+    qtbot.addWidget(page)
+    assert page.content is None and built == []
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.content is built[0] and page.content.isVisible()
+    page.hide()
+    page.show()
+    assert page.ensure_built() is built[0] and len(built) == 1
+
+
+@pytest.fixture
+def lazy_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
+    store = Store(tmp_path / "stock.db")
+    Engine(store, "seed").add_holders([("", "Dana Reyes", "B-1001")])
+    window = open_window(store, build_parser().parse_args(["--operator", "clerk"]), True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    yield window
+    window.scanner_hub.stop()
+    store.close()
+
+
+def reports_page(window: MainWindow) -> LazyPage:
+    page = window.tabs.widget(1)
+    assert isinstance(page, LazyPage)
+    return page
+
+
+def test_ctrl_5_builds_the_reports_page_and_gives_it_the_keyboard(
+    qtbot, lazy_window: MainWindow
+) -> None:
+    page = reports_page(lazy_window)
+    assert page.content is None  # not needed for the first screen
+    qtbot.keyClick(lazy_window.scan_entry, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(page.content, ReportsTab)
+    focus = QApplication.focusWidget()
+    assert focus is not None and page.content.isAncestorOf(focus)
+
+
+def test_pages_are_built_once_the_window_is_up(lazy_window: MainWindow) -> None:
+    build_pages(lazy_window)
+    assert isinstance(reports_page(lazy_window).content, ReportsTab)
+    assert lazy_window.tabs.currentIndex() == 0  # building does not switch pages
+
+
+def test_the_app_says_when_its_window_is_shown(private_dirs: Path, tmp_path: Path) -> None:
+    """What benchmarks/bench_startup.py runs: first screen, then the Reports page, then quit."""
+    env = dict(os.environ, ASSETTRACK_EXIT_WHEN_SHOWN="1", QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [sys.executable, "-m", "assettrack_gui", "--db", str(tmp_path / "new.db")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.split()
+    assert [line.split("=")[0] for line in lines] == ["shown_ms", "ready_ms"]
+    shown, ready = (float(line.split("=")[1]) for line in lines)
+    assert 0 < shown <= ready
+    if sys.platform.startswith("linux"):  # XDG_STATE_HOME is the test's own
+        log = private_dirs / "xdg_state_home" / "AssetTrack" / "log" / "assettrack.log"
+        assert "assettrack started" in log.read_text("utf-8")
