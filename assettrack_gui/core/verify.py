@@ -190,7 +190,7 @@ def _names_in(event_type: str, details: str) -> list[tuple[str, object]]:
         EventType.HOLDER_ADD: ("name", "badge_code"),
         EventType.HOLDER_RENAME: ("name", "old_name"),
         EventType.CASE_CREATE: ("name", "case_code"),
-        EventType.RECEIVE: ("asset_tag", "serial", "description"),
+        EventType.RECEIVE: ("asset_tag",),
     }.get(event_type, ())  # type: ignore[call-overload]
     return [(key, data.get(key)) for key in keys if key in data]
 

@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from assettrack_gui.__main__ import build_pages, build_parser, open_window
-from assettrack_gui.core.custody import Engine
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewHolder
 from assettrack_gui.core.store import Store
 from assettrack_gui.qt.lazy_page import LazyPage
 from assettrack_gui.qt.main_window import MainWindow
@@ -47,7 +48,7 @@ def test_lazy_page_builds_once_when_first_shown(qtbot) -> None:
 @pytest.fixture
 def lazy_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     store = Store(tmp_path / "stock.db")
-    Engine(store, "seed").add_holders([("", "Dana Reyes", "B-1001")])
+    Engine(store, "seed").add_holders([NewHolder("Dana Reyes", "B-1001")])
     window = open_window(store, build_parser().parse_args(["--operator", "clerk"]), True)
     qtbot.addWidget(window)
     window.show()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from assettrack_gui.core.custody import CaseInfo, HolderInfo
+from assettrack_gui.core.model import CaseInfo, HolderInfo
 from assettrack_gui.qt.widgets import CaseChooser, ChoiceListModel, CustodianPicker, IdRole
 
 
