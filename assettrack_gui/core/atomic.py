@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,7 +40,7 @@ def temp_beside(dest: Path, mode: int = 0o666) -> tuple[Path, BinaryIO]:
     ``tempfile.mkstemp`` would make it.
     """
     while True:
-        tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.part")
+        tmp = dest.with_name(f".{dest.name}.{os.urandom(6).hex()}.part")
         try:
             fd = os.open(
                 tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode
