@@ -12,7 +12,7 @@ session and the engine do.
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, overload
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
@@ -74,7 +74,13 @@ class _OnPage(Generic[W]):
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, window: MainWindow, owner: type | None = None) -> W:
+    @overload
+    def __get__(self, window: None, owner: type | None = None) -> _OnPage[W]: ...
+    @overload
+    def __get__(self, window: MainWindow, owner: type | None = None) -> W: ...
+    def __get__(self, window: MainWindow | None, owner: type | None = None) -> W | _OnPage[W]:
+        if window is None:  # looked up on the class (introspection, mocks)
+            return self
         return getattr(window.page, self.name)  # type: ignore[no-any-return]
 
 
