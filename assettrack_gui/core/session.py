@@ -34,7 +34,7 @@ from .model import (
     Verdict,
     plural,
 )
-from .pending import PendingBatch, clear_pending, save_pending
+from .pending import PendingBatch, clear_pending, load_pending, save_pending
 
 # Scans that name no asset still become a (refused) row in Stock-Out and Stock-In, so the clerk
 # sees every scan of the batch and nothing is committed until the bad one is dealt with.
@@ -272,6 +272,14 @@ class Session:
         self.place_position = position
         return None
 
+    def target_problem(self, position: int | None) -> Verdict | None:
+        """Why ``position`` of the put-away case cannot take the next asset (it is taken)."""
+        case = self.place_case
+        occupant = self.slot_occupant(position)
+        if case is None or position is None or occupant is None:
+            return None
+        return rules.slot_taken(f"{case.case_code}/{position}", occupant)
+
     def refusal_text(self, verdict: Verdict) -> str:
         """A refused target choice, and which position stays chosen."""
         if verdict.code != Code.SLOT_TAKEN:
@@ -482,6 +490,10 @@ class Session:
             self.mode = Mode(batch.mode)
         self._saved()
         self.refresh()
+
+    def pending_batch(self) -> PendingBatch | None:
+        """The batch a previous run of this station left uncommitted, if any."""
+        return load_pending(self.db_path) if self.db_path is not None else None
 
     def discard_pending(self) -> None:
         if self.db_path is not None:

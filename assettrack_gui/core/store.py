@@ -95,6 +95,9 @@ class Store:
 
     def __init__(self, path: Path | str, *, create: bool = True, migrate: bool = True) -> None:
         self.path = Path(path)
+        # Set on the first "malformed"/corrupt error: the file is damaged and this process
+        # writes nothing more to it (reads still try, so people can see what is left).
+        self.damaged: str | None = None
         if str(path) != ":memory:":
             if not self.path.exists():
                 if not create:
@@ -176,24 +179,30 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (also after SQLITE_FULL/BUSY)."""
+        if self.damaged is not None:
+            raise CorruptDatabase(self.damaged)
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise translate_error(exc, self.path) or exc from None
+            raise self._user_error(exc) or exc from None
         try:
             yield conn
             conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback()
-            user = translate_error(exc, self.path)
+            user = self._user_error(exc)
             if user is not None:
                 raise user from None
             raise
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for multi-query reads (deferred BEGIN, never writes)."""
+        """A consistent snapshot for multi-query reads (deferred BEGIN, never writes).
+
+        An SQLite error a person must see (busy, damaged file, …) that happens inside the block
+        comes out as a ``StoreError``; a bug stays what it is.
+        """
         conn = self.conn
         if conn.in_transaction:
             yield conn
@@ -201,11 +210,23 @@ class Store:
         try:
             conn.execute("BEGIN")
         except sqlite3.Error as exc:
-            raise translate_error(exc, self.path) or exc from None
+            raise self._user_error(exc) or exc from None
         try:
             yield conn
+        except sqlite3.Error as exc:
+            user = self._user_error(exc)
+            if user is not None:
+                raise user from None
+            raise
         finally:
             self._rollback()
+
+    def _user_error(self, exc: BaseException) -> StoreError | None:
+        """The StoreError for ``exc``; a damaged file is remembered (no more writes here)."""
+        user = translate_error(exc, self.path)
+        if isinstance(user, CorruptDatabase) and self.damaged is None:
+            self.damaged = str(user)
+        return user
 
     def _rollback(self) -> None:
         try:
@@ -255,6 +276,7 @@ class Store:
         """Open an existing file without changing it (no WAL switch, no migration)."""
         store = cls.__new__(cls)
         store.path = Path(path)
+        store.damaged = None
         try:
             store.conn = sqlite3.connect(
                 f"{store.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None

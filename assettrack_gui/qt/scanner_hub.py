@@ -16,7 +16,7 @@ The window is duck-typed (see :class:`ScannerWindow`) so the hub can be tested w
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtGui import QAction
@@ -70,7 +70,7 @@ class ScannerHub(QObject):
     def __init__(
         self,
         app: QApplication,
-        window: Any,
+        window: ScannerWindow,
         settings: Settings | SettingsOwner,
         serial_port: str | None = None,
         settings_path: Path | None = None,
@@ -207,7 +207,7 @@ class ScannerHub(QObject):
 
 def install_scanners(
     app: QApplication,
-    window: Any,
+    window: ScannerWindow,
     settings: Settings | SettingsOwner,
     serial_port: str | None = None,
     settings_path: Path | None = None,

@@ -331,7 +331,7 @@ def test_refused_commit_keeps_batch_and_re_marks_rows(qtbot, window: MainWindow,
     # Another station takes AT-SMOKE-0002 between the preview and the commit.
     with Store(db) as other:
         Engine(other, "station-2").commit_stock_out(["AT-SMOKE-0002"], "B-1002")
-    window._poll.stop()  # the poll would re-evaluate first; we want the commit to find out
+    window.controller.poll.stop()  # the poll would re-evaluate first; we want the commit to find out
     seen: list[str] = []
     answer_dialog(qtbot, Qt.Key.Key_Return, seen)  # confirm
     answer_dialog_later = []
@@ -777,7 +777,7 @@ def test_refused_rows_are_measured_once_not_on_every_scan(
         for i in range(1000)
     ]
     window.preview_model.set_lines(lines)
-    window._fit_rows()
+    window.page.fit_rows()
     measured: list[int] = []
     real = window.table.sizeHintForRow
 
@@ -787,7 +787,7 @@ def test_refused_rows_are_measured_once_not_on_every_scan(
 
     monkeypatch.setattr(window.table, "sizeHintForRow", counting)
     window.preview_model.set_lines([*lines, Line(1000, "AT-01000", reason="no asset AT-01000")])
-    window._fit_rows()
+    window.page.fit_rows()
     assert measured == [1000]
     assert window.table.rowHeight(1000) > window.table.verticalHeader().defaultSectionSize() - 1
 
@@ -893,7 +893,7 @@ def test_refused_banner_goes_when_the_rows_check_ok_again(
     scan(qtbot, window, "AT-SMOKE-0001")
     with Store(db) as other:
         Engine(other, "station-2").commit_stock_out(["AT-SMOKE-0001"], "B-1002")
-    window._poll.stop()  # let the commit find out
+    window.controller.poll.stop()  # let the commit find out
     answer_dialog(qtbot, Qt.Key.Key_Return)  # confirm
     answer_dialog_later: list[str] = []
 
@@ -912,7 +912,7 @@ def test_refused_banner_goes_when_the_rows_check_ok_again(
     # The other station gives it back: the row checks OK again, the red banner is stale.
     with Store(db) as other:
         Engine(other, "station-2").commit_stock_in(["AT-SMOKE-0001"], None)
-    window._check_database_changed()
+    window.controller.check_database_changed()
     assert verdicts(window) == ["OK"]
     assert not window.banner.isVisible()
     assert window.commit_button.isEnabled()
