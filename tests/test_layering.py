@@ -1,7 +1,9 @@
-"""assettrack_gui/core never depends on Qt: the CLI, scripts and tests use it without a display."""
+"""assettrack_gui/core never depends on Qt: the CLI, scripts and tests use it without a display.
+The admin CLI is a shell over core: it neither imports sqlite3 nor holds SQL of its own."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import re
 import subprocess
@@ -10,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+import assettrack_gui.cli
 import assettrack_gui.core
 
 CORE = Path(assettrack_gui.core.__file__).parent
+CLI = Path(assettrack_gui.cli.__file__).parent
 QT_NAMES = re.compile(r"\b(PySide6|PySide2|PyQt5|PyQt6|shiboken6|shiboken2|qtpy)\b")
 
 
@@ -87,9 +91,7 @@ KNOWN_SQL_IN_QT: dict[str, str] = {}
 
 
 def sqlite_uses(source: str) -> list[str]:
-    """Where a Qt module imports sqlite3, opens a store transaction, or carries SQL text."""
-    import ast
-
+    """Where a module imports sqlite3, opens a store transaction, or carries SQL text."""
     found: list[str] = []
     tree = ast.parse(source)
     with_calls = {
@@ -157,3 +159,19 @@ def qt_sources() -> list[object]:
 @pytest.mark.parametrize("path", qt_sources())
 def test_qt_modules_never_touch_sqlite(path: Path) -> None:
     assert sqlite_uses(path.read_text("utf-8")) == []
+
+
+# -- the admin CLI holds no SQL either ----------------------------------------------------------
+
+
+def test_the_admin_cli_imports_no_sqlite3_and_holds_no_sql() -> None:
+    """Queries live with the data layer; the CLI calls core and prints what it returns."""
+    sources = sorted(CLI.rglob("*.py"))
+    assert len(sources) >= 10
+    offenders = [
+        f"{path.relative_to(CLI.parent)}:{offence}"
+        for path in sources
+        for offence in sqlite_uses(path.read_text("utf-8"))
+    ]
+    assert offenders == []
+

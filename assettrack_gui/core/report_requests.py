@@ -50,6 +50,7 @@ __all__ = [
     "display_value",
     "export_report",
     "hidden_columns",
+    "occupancy_summary",
     "open_report",
     "pickers",
     "receipt_for_batch",
@@ -111,13 +112,21 @@ def build_report(
     """The core report for ``request`` (raises ``UserError`` for unknown holders, bad dates …)."""
     holder = request.holder.strip() or None
     if request.kind == "custody":
-        return reports.custody_report(conn, holder=holder, overdue_days=request.overdue_days)
+        return reports.custody_report(
+            conn,
+            holder=holder,
+            overdue_only=request.overdue_only,
+            overdue_days=request.overdue_days,
+            settings=settings,
+        )
     if request.kind == "holder":
-        return reports.holder_report(conn, request.holder, overdue_days=request.overdue_days)
+        return reports.holder_report(
+            conn, request.holder, overdue_days=request.overdue_days, settings=settings
+        )
     if request.kind == "history":
         return reports.history_report(conn, request.scan, settings=settings)
     if request.kind == "occupancy":
-        return reports.occupancy_report(conn, case=request.case.strip() or None)
+        return reports.occupancy_report(conn, case=request.case.strip() or None, settings=settings)
     if request.kind == "events":
         return reports.events_report(
             conn,
@@ -127,6 +136,7 @@ def build_report(
             holder=holder,
             operator=request.operator.strip() or None,
             batch=request.batch.strip() or None,
+            settings=settings,
         )
     raise ValueError(f"unknown report {request.kind!r}")
 
@@ -204,6 +214,14 @@ def receipt_for_batch(source: StoreOrPath, batch_id: str) -> Receipt:
     """The hand-over or return receipt of one batch, read in its own snapshot."""
     with _snapshot(source) as conn:
         return reports.batch_receipt(conn, batch_id)
+
+
+def occupancy_summary(
+    source: StoreOrPath, case: str | None = None, settings: Settings | None = None
+) -> list[Row]:
+    """Per case: code, name, slots, used, free (one case, or all)."""
+    with _snapshot(source) as conn:
+        return list(reports.occupancy_summary(conn, case=case, settings=settings))
 
 
 def pickers(source: StoreOrPath) -> tuple[list[HolderInfo], list[CaseInfo]]:

@@ -31,6 +31,10 @@ from .errors import (
 
 BUSY_TIMEOUT_MS = 5000
 
+# What Store.read() and Store.write() yield. Code outside core names the type by this alias, so
+# only this module knows which database driver sits underneath.
+Connection = sqlite3.Connection
+
 
 def _schema_v1(conn: sqlite3.Connection) -> None:
     sql = resources.files("assettrack_gui.core").joinpath("schema.sql").read_text("utf-8")
@@ -88,6 +92,21 @@ def translate_error(exc: BaseException, path: Path | str = "") -> StoreError | N
     if "disk i/o" in msg:
         return StoreError(f"The disk reported an error while using the database{where}.")
     return None
+
+
+@contextmanager
+def user_errors(path: Path | str = "") -> Iterator[None]:
+    """Raise a database error a person must see as its ``StoreError``; a bug propagates unchanged.
+
+    For callers outside core (the admin CLI) that must not know the driver's exception classes.
+    """
+    try:
+        yield
+    except sqlite3.Error as exc:
+        user = translate_error(exc, path)
+        if user is None:
+            raise
+        raise user from None
 
 
 class Store:

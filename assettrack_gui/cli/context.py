@@ -1,0 +1,85 @@
+"""What a command works on: the database path, the operator, and the store, engine and settings,
+each opened only when a command first needs it and closed once at the end of ``main``.
+
+The settings come from one ``SettingsOwner`` that the engine reads too, so the scanner prefix,
+overdue days and the warnings about a broken settings file are the same for every part of a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core import paths
+from ..core.engine import Engine
+from ..core.errors import UsageError
+from ..core.rules import default_operator
+from ..core.settings import Settings, SettingsOwner
+from ..core.store import Store
+from .options import PROG
+from .output import warn
+
+
+class Context:
+    """Opens the database (and the engine over it) only when a command needs it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        db = getattr(args, "db", None)
+        self.db_path = Path(db).expanduser() if db else paths.default_db_path()
+        self.operator: str = getattr(args, "operator", None) or default_operator()
+        self._store: Store | None = None
+        self._engine: Engine | None = None
+        self._settings_owner: SettingsOwner | None = None
+
+    def settings_owner(self) -> SettingsOwner:
+        """The one owner of the shared settings file, read once; its problems are one warning
+        line each."""
+        if self._settings_owner is None:
+            self._settings_owner = SettingsOwner()
+            for problem in self._settings_owner.problems:
+                warn(f"warning: {problem}")
+        return self._settings_owner
+
+    def settings(self) -> Settings:
+        """The current settings, as the engine sees them."""
+        return self.settings_owner().current
+
+    def store(self) -> Store:
+        """The existing AssetTrack database; never creates one (that is ``init``'s job)."""
+        if self._store is None:
+            path = self.db_path
+            if not path.exists():
+                raise UsageError(
+                    f"No database at {path}; run {PROG} init to create it "
+                    f"(or choose another with --db PATH or {paths.DB_ENV_VAR})."
+                )
+            if path.is_dir():
+                raise UsageError(f"{path} is a folder, not a database file.")
+            store = Store(path, create=False, migrate=False)
+            try:
+                if store.user_version() == 0:
+                    if store.has_tables():
+                        raise UsageError(f"{path} is not an AssetTrack database.")
+                    raise UsageError(
+                        f"No AssetTrack database at {path} (the file is empty); "
+                        f"run {PROG} init to create it."
+                    )
+                store.migrate()  # refuses a database from a newer AssetTrack
+            except BaseException:
+                store.close()
+                raise
+            self._store = store
+        return self._store
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = Engine(
+                self.store(), operator=self.operator, settings=self.settings_owner()
+            )
+        return self._engine
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+            self._engine = None

@@ -1,0 +1,64 @@
+"""``stock-out`` and ``stock-in``: custody moves from scripts, all or nothing, through the same
+engine calls as the GUI's scan batches."""
+
+from __future__ import annotations
+
+import argparse
+
+from .context import Context
+from .options import add_command, given
+from .output import plural, print_moves, say
+
+
+def cmd_stock_out(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.engine().commit_stock_out(args.scans, args.holder)
+    holder = result.preview.holder
+    to = f" to {holder.label}" if holder else ""
+    say(f"batch {result.batch_id}: stocked out {plural(result.count, 'asset')}{to}")
+    print_moves(result)
+    return 0
+
+
+def cmd_stock_in(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.engine().commit_stock_in(args.scans, args.case)
+    say(f"batch {result.batch_id}: stocked in {plural(result.count, 'asset')}")
+    print_moves(result)
+    return 0
+
+
+def register_custody_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    parser = add_command(
+        commands,
+        common,
+        "stock-out",
+        cmd_stock_out,
+        "hand slotted assets to one holder (all or nothing)",
+        "Every scan must be an asset in a slot and in storage, each at most once; the\n"
+        "holder must exist and be active. Each slot is vacated.",
+    )
+    parser.add_argument(
+        "--holder",
+        required=True,
+        type=given,
+        metavar="BADGE_OR_NAME",
+        help="badge code or exact name",
+    )
+    parser.add_argument("scans", nargs="+", metavar="SCAN", help="asset tags as scanned")
+    parser = add_command(
+        commands,
+        common,
+        "stock-in",
+        cmd_stock_in,
+        "take assets back from their holders into slots (all or nothing)",
+        "Each asset goes back to the slot it last left if that slot is still empty,\n"
+        "otherwise to the lowest free slot of --case. Without --case such a line is refused.",
+    )
+    parser.add_argument(
+        "--case",
+        type=given,
+        metavar="CODE",
+        help="case for returns whose own slot is taken or unknown",
+    )
+    parser.add_argument("scans", nargs="+", metavar="SCAN", help="asset tags as scanned")

@@ -1,0 +1,55 @@
+"""``init``: create the database file, or bring an existing one up to the current schema.
+
+The only command that may create a database; every other command refuses a missing one (see
+``Context.store``).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.errors import UsageError
+from ..core.store import Store, latest_version
+from .context import Context
+from .options import add_command
+from .output import say
+
+
+def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    path = ctx.db_path
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name for the database.")
+    existed = path.exists()
+    store = Store(path, create=True, migrate=False)
+    try:
+        before = store.user_version()
+        if before == 0 and store.has_tables():
+            raise UsageError(
+                f"{path} already holds a database that is not AssetTrack's; "
+                "choose another file with --db."
+            )
+        store.migrate()
+    finally:
+        store.close()
+    shown = path.resolve()
+    if not existed or before == 0:
+        say(f"Created database {shown} (schema {latest_version()})")
+    elif before < latest_version():
+        say(f"Upgraded database {shown} from schema {before} to {latest_version()}")
+    else:
+        say(f"Database {shown} is up to date (schema {before})")
+    return 0
+
+
+def register_init_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    add_command(
+        commands,
+        common,
+        "init",
+        cmd_init,
+        "create the database, or bring an existing one up to date; prints its path",
+        "Safe to run again: an up-to-date database is left as it is. Refuses a database\n"
+        "written by a newer AssetTrack, and any SQLite file that is not AssetTrack's.",
+    )

@@ -1,0 +1,126 @@
+"""``show``, ``verify`` and ``backup``: look at the database without changing it.
+
+``show`` says what a scan is, ``verify`` audits the whole database and the event log's hash chain,
+``backup`` copies it and prints the copy's event-log head for safekeeping elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.errors import Refused, UsageError
+from ..core.eventlog import LogHead, log_head
+from ..core.matching import visible
+from ..core.store import Store
+from ..core.verify import verify
+from .context import Context
+from .options import add_command
+from .output import flat, plural, say, warn
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    found = ctx.engine().lookup(args.scan)
+    match = found.match
+    if not match.found:
+        raise Refused([f"{visible(args.scan) or repr(args.scan)}: {match.message}"])
+    say(found.title)
+    if match.via == "dashless":
+        say(f"  (scanned {visible(match.scan)}; matched {match.canonical} without dashes)")
+    width = max((len(key) for key, _ in found.facts), default=0) + 1
+    for key, value in found.facts:
+        if key.strip() == "•":  # one of the assets a holder holds
+            say(f"    • {flat(value)}")
+        else:
+            say(f"  {key + ':':<{width}} {flat(value)}")
+    if match.kind in ("asset", "holder", "case"):
+        say()
+        say("History (oldest first; times are UTC):")
+        if not found.events:
+            say("  (no events)")
+        for event in found.events:
+            parts = [event.created_at, f"{event.event_type:<11}"]
+            if event.asset_tag and match.kind != "asset":
+                parts.append(event.asset_tag)
+            if event.holder:
+                parts.append(f"holder {event.holder}")
+            if event.slot:
+                parts.append(f"slot {event.slot}")
+            if event.note:
+                parts.append(f"note: {flat(event.note)}")
+            parts.append(f"by {event.operator}")
+            parts.append(f"batch {event.batch_id}")
+            say("  " + "  ".join(parts))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
+    report = verify(ctx.store())
+    if report.ok:
+        # Fixed wording (always "events", "assets") so scripts can parse it.
+        say(f"OK: {report.events} events, head hash {report.head_hash}, {report.assets} assets")
+        return 0
+    for problem in report.problems:
+        warn(problem)
+    warn(f"verify: {plural(len(report.problems), 'problem')} found")
+    return 1
+
+
+def _backup_head(path: Path) -> LogHead:
+    """The event-log head of the finished backup, read without changing the file."""
+    with Store.open_read_only(path) as backup:
+        return log_head(backup.conn)
+
+
+def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
+    dest = Path(args.dest).expanduser()
+    if dest.is_dir():
+        raise UsageError(f"{dest} is a folder; give a new file name for the backup.")
+    if dest.exists() and dest.resolve() == ctx.db_path.resolve():
+        raise UsageError(f"{dest} is the database itself; give another file for the backup.")
+    if dest.exists() or dest.is_symlink():
+        raise UsageError(f"{dest} already exists; choose a new file name for the backup.")
+    if not dest.parent.is_dir():
+        raise UsageError(f"No folder {dest.parent} for the backup.")
+    ctx.store().backup(dest)
+    head = _backup_head(dest)
+    say(f"Backup written to {dest.resolve()}")
+    say(f"events: {head.count}")
+    say(f"head_hash: {head.head_hash}")
+    return 0
+
+
+def register_inspection_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    parser = add_command(
+        commands,
+        common,
+        "show",
+        cmd_show,
+        "say what a scan is, where it is or who holds it, and its history",
+        "Works for asset tags, holder badges and case codes, matched as a scanner\n"
+        "would (exact, then without dashes). An unknown scan exits 1 with a hint.",
+    )
+    parser.add_argument("scan", metavar="SCAN")
+    add_command(
+        commands,
+        common,
+        "verify",
+        cmd_verify,
+        "audit the database: integrity, invariants, event-log replay and hash chain",
+        "Prints 'OK: N events, head hash H, M assets', or every problem on its own line\n"
+        "on stderr and exits 1. Compare the head with the one recorded at the last backup\n"
+        "to detect truncated history.",
+    )
+    parser = add_command(
+        commands,
+        common,
+        "backup",
+        cmd_backup,
+        "copy the database with SQLite's online backup (safe while it is in use)",
+        "DEST must be a new file: an existing file (perhaps an older backup or another\n"
+        "database) is never overwritten. Prints the event-log head of the copy (event\n"
+        "count and head hash): record it somewhere outside the database.",
+    )
+    parser.add_argument("dest", metavar="DEST", help="backup file to write")
