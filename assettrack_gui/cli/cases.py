@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.model import NewCase
 from .context import Context
 from .options import add_command, add_group
 from .output import plural, say
 
 
 def cmd_case_add(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.model import NewCase
+
     result = ctx.engine().create_cases([NewCase(args.code, args.name, args.rows, args.cols, label=args.code)])
     size = args.rows * args.cols
     say(

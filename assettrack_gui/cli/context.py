@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core import paths
-from ..core.engine import Engine
 from ..core.errors import UsageError
-from ..core.rules import default_operator
-from ..core.settings import Settings, SettingsOwner
-from ..core.store import Store
 from .options import PROG
 from .output import warn
+
+if TYPE_CHECKING:
+    from ..core.engine import Engine
+    from ..core.settings import Settings, SettingsOwner
+    from ..core.store import Store
 
 
 class Context:
@@ -26,15 +28,26 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         db = getattr(args, "db", None)
         self.db_path = Path(db).expanduser() if db else paths.default_db_path()
-        self.operator: str = getattr(args, "operator", None) or default_operator()
+        self._operator: str | None = getattr(args, "operator", None)
         self._store: Store | None = None
         self._engine: Engine | None = None
         self._settings_owner: SettingsOwner | None = None
+
+    @property
+    def operator(self) -> str:
+        """--operator, else the OS user (looked up only when something is recorded)."""
+        if self._operator is None:
+            from ..core.rules import default_operator
+
+            self._operator = default_operator()
+        return self._operator
 
     def settings_owner(self) -> SettingsOwner:
         """The one owner of the shared settings file, read once; its problems are one warning
         line each."""
         if self._settings_owner is None:
+            from ..core.settings import SettingsOwner
+
             self._settings_owner = SettingsOwner()
             for problem in self._settings_owner.problems:
                 warn(f"warning: {problem}")
@@ -47,6 +60,8 @@ class Context:
     def store(self) -> Store:
         """The existing AssetTrack database; never creates one (that is ``init``'s job)."""
         if self._store is None:
+            from ..core.store import Store
+
             path = self.db_path
             if not path.exists():
                 raise UsageError(
@@ -72,6 +87,8 @@ class Context:
         return self._store
 
     def engine(self) -> Engine:
+        from ..core.engine import Engine  # the engine loads when a command needs it
+
         if self._engine is None:
             self._engine = Engine(
                 self.store(), operator=self.operator, settings=self.settings_owner()

@@ -7,9 +7,12 @@ recording an event.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from ..core.model import HolderInfo, NewHolder
 from .context import Context
+
+if TYPE_CHECKING:
+    from ..core.model import HolderInfo
 from .options import Handler, add_command, add_group
 from .output import say
 
@@ -19,6 +22,8 @@ def _find_holder(ctx: Context, ref: str) -> HolderInfo | None:
 
 
 def cmd_holder_add(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.model import NewHolder
+
     result = ctx.engine().add_holders([NewHolder(args.name, args.badge, label=args.badge)])
     say(f"batch {result.batch_id}: added holder {args.name.strip()} ({args.badge})")
     return 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..core import importer
 from .context import Context
 from .options import Handler, add_command, add_group
 from .output import plural, say
@@ -16,6 +15,8 @@ from .output import plural, say
 
 def _import(kind: str) -> Handler:
     def run(args: argparse.Namespace, ctx: Context) -> int:
+        from ..core import importer
+
         file = importer.load_import(kind, args.file)  # a bad file is a usage error, db or not
         result = importer.commit_import(ctx.engine(), file)
         noun = {"holders": "holder", "cases": "case", "assets": "asset"}[kind]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 
 from ..core.errors import UsageError
-from ..core.store import Store, latest_version
 from .context import Context
 from .options import add_command
 from .output import say
 
 
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.store import Store, latest_version
+
     path = ctx.db_path
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name for the database.")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import Refused, UsageError
-from ..core.eventlog import LogHead, log_head
-from ..core.matching import visible
-from ..core.store import Store
-from ..core.verify import verify
+from ..core.text import visible
 from .context import Context
+
+if TYPE_CHECKING:
+    from ..core.eventlog import LogHead
 from .options import add_command
 from .output import flat, plural, say, warn
 
@@ -55,6 +56,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.verify import verify
+
     report = verify(ctx.store())
     if report.ok:
         # Fixed wording (always "events", "assets") so scripts can parse it.
@@ -67,6 +70,9 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _backup_head(path: Path) -> LogHead:
+    from ..core.eventlog import log_head
+    from ..core.store import Store
+
     """The event-log head of the finished backup, read without changing the file."""
     with Store.open_read_only(path) as backup:
         return log_head(backup.conn)

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 
 from ..core import paths
 from ..core.errors import UsageError
-from ..core.rules import check_operator
-from ..core.settings import RANGES
 
 if TYPE_CHECKING:
     from .context import Context
@@ -45,6 +43,8 @@ def given(text: str) -> str:
 def operator_name(text: str) -> str:
     given(text)
     try:
+        from ..core.rules import check_operator
+
         return check_operator(text)
     except UsageError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
@@ -56,6 +56,8 @@ def overdue_days(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+    from ..core.settings import RANGES
+
     low, high = RANGES["overdue_days"]
     if not low <= value <= high:
         raise argparse.ArgumentTypeError(f"days must be {low}..{high} (got {value})")

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from ..core.matching import visible
-from ..core.model import CommitResult
+from ..core.text import visible
+
+if TYPE_CHECKING:
+    from ..core.model import CommitResult
 
 # A text cell wider than this is cut with "…" in the printed table (never in CSV).
 TABLE_CELL_MAX = 48

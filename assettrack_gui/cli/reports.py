@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.enums import EventType
 from ..core.errors import UsageError
-from ..core.model import EventType
 from .context import Context
 from .options import add_command, add_group, given, overdue_days
 from .output import plural, print_table, say, warn

@@ -54,5 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         warn("Interrupted.")
         return 130
+    except Exception as exc:
+        # A bug: keep the traceback (Python prints it), and put it in the log file too.
+        from ..core.logs import log_unexpected
+
+        try:
+            path = log_unexpected(type(exc), exc, exc.__traceback__, where="assettrack-admin")
+        except OSError:
+            raise exc from None
+        warn(f"unexpected error; details were written to {path}")
+        raise
     finally:
         ctx.close()

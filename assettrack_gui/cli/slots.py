@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.model import Placement
 from .context import Context
 from .options import Handler, add_command, given
 from .output import print_moves, say
@@ -17,6 +16,8 @@ from .output import print_moves, say
 def _placement(move: bool) -> Handler:
     def run(args: argparse.Namespace, ctx: Context) -> int:
         engine = ctx.engine()
+        from ..core.model import Placement
+
         items = [Placement(args.scan, args.case, args.position)]
         result = engine.commit_move(items) if move else engine.commit_put_away(items)
         say(f"batch {result.batch_id}: {'moved' if move else 'put away'} 1 asset")

@@ -39,6 +39,7 @@ from .ops.batch import BatchState
 from .queries import Conn
 from .settings import Settings, SettingsOwner, as_owner
 from .store import Store
+from .text import is_text, shown_ref
 
 
 def find_holder(conn: Conn, ref: str) -> HolderInfo | None:
@@ -50,7 +51,7 @@ def find_holder(conn: Conn, ref: str) -> HolderInfo | None:
     if m.kind == matching.HOLDER:
         assert m.id is not None
         return queries.holder_by_id(conn, m.id)
-    if not matching.is_text(ref):
+    if not is_text(ref):
         return None
     named = queries.holders_named(conn, ref)
     if len(named) > 1:
@@ -62,7 +63,7 @@ def find_holder(conn: Conn, ref: str) -> HolderInfo | None:
 def find_case(conn: Conn, ref: str) -> CaseInfo | None:
     """A case by its code (canonical matching: exact, then without dashes)."""
     ref = ref.strip()
-    if not ref or not matching.is_text(ref):
+    if not ref or not is_text(ref):
         return None
     case = queries.case_by_code(conn, ref)
     if case is None and ref.replace("-", ""):
@@ -262,7 +263,7 @@ class Engine:
     def _holder_or_fail(self, conn: Conn, ref: str | int) -> HolderInfo:
         holder = self.find_holder(conn, ref)
         if holder is None:
-            raise Refused([f"{matching.shown_ref(ref)}: no holder with that badge or name"])
+            raise Refused([f"{shown_ref(ref)}: no holder with that badge or name"])
         return holder
 
     def rename_holder(self, ref: str | int, new_name: str) -> HolderInfo:

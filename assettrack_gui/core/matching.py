@@ -10,13 +10,13 @@ padding or fuzzy matching: a match that differs only in letter case is reported 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import queries
 from .model import Code
 from .queries import Conn
 from .settings import Settings
+from .text import is_text, strip_edges, visible
 
 AIM_ID = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 MAX_SCAN_LENGTH = 200
@@ -24,22 +24,6 @@ MAX_SCAN_LENGTH = 200
 ASSET, HOLDER, CASE = "asset", "holder", "case"
 UNKNOWN, AMBIGUOUS, EMPTY, TOO_LONG = "unknown", "ambiguous", "empty", "too_long"
 KIND_WORDS = {ASSET: "asset", HOLDER: "holder badge", CASE: "case"}
-
-def _is_edge_junk(ch: str) -> bool:
-    # U+FFFD is what an undecodable byte from a serial scanner becomes: noise, not part of a code.
-    return ch.isspace() or ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cf")
-
-
-def strip_edges(text: str) -> str:
-    """Drop whitespace, control and format characters (and U+FFFD) from both ends: the one rule
-    for what a scanner adds around a code, used for wedge, serial and typed scans alike."""
-    start, end = 0, len(text)
-    while start < end and _is_edge_junk(text[start]):
-        start += 1
-    while end > start and _is_edge_junk(text[end - 1]):
-        end -= 1
-    return text[start:end]
-
 
 def normalize_scan(raw: str, settings: Settings | None = None) -> str:
     """Strip what the scanner adds around a code, as configured; never change the code itself."""
@@ -52,28 +36,6 @@ def normalize_scan(raw: str, settings: Settings | None = None) -> str:
     if settings.strip_aim:
         text = AIM_ID.sub("", text, count=1)
     return strip_edges(text)
-
-
-def visible(text: str, limit: int = 60) -> str:
-    """Show a scan with invisible characters made visible, shortened for messages."""
-    out = []
-    for ch in text:
-        if ch == "\t":
-            out.append("<TAB>")
-        elif ch == "\r":
-            out.append("<CR>")
-        elif ch == "\n":
-            out.append("<LF>")
-        elif ch == "\x1d":
-            out.append("<GS>")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
-            out.append(f"<U+{ord(ch):04X}>")
-        else:
-            out.append(ch)
-    shown = "".join(out)
-    if len(shown) > limit:
-        shown = shown[: limit - 1] + "…"
-    return shown
 
 
 @dataclass(frozen=True)
@@ -111,35 +73,6 @@ _KIND_CODES = {
     HOLDER: Code.HOLDER_BADGE,
     CASE: Code.CASE_CODE,
 }
-
-
-def shown_ref(ref: str | int) -> str:
-    """A badge, name or code the user typed, for the start of a message: ``''`` or ``' '`` when
-    there is nothing visible to show, so a message never starts with a bare colon."""
-    text = str(ref)
-    return visible(text) if text.strip() else repr(text)
-
-
-def control_character(value: str) -> str | None:
-    """The first control character in ``value`` shown as ``U+000A``, or None.
-
-    Names, codes and operator names are printed one per line in history and reports; a newline
-    or NUL inside one could forge a line or cut the text short, so such values are refused.
-    """
-    for ch in value:
-        if unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029":
-            return f"U+{ord(ch):04X}"
-    return None
-
-
-def is_text(value: str) -> bool:
-    """False for strings SQLite cannot store: undecodable bytes (e.g. a non-UTF-8 terminal)
-    arrive in Python as lone surrogates."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def classify(conn: Conn, scan: str) -> Match:

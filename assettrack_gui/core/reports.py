@@ -21,6 +21,7 @@ from .model import CaseInfo, EventType
 from .queries import HolderNames, case_by_id, holder_by_id
 from .receipt import Receipt, ReceiptLine
 from .settings import Settings
+from .text import shown_ref, visible
 
 EVENT_TYPES = tuple(t.value for t in EventType)  # the one list: core.model.EventType
 
@@ -118,7 +119,7 @@ def _holder_id(
         else find_holder(conn, ref)
     )
     if holder is None:
-        raise UserError(f"{matching.shown_ref(ref)}: no holder with that badge or name")
+        raise UserError(f"{shown_ref(ref)}: no holder with that badge or name")
     return holder.id, holder.label
 
 
@@ -130,7 +131,7 @@ def _case(conn: sqlite3.Connection, ref: str, settings: Settings | None = None) 
         else find_case(conn, ref)
     )
     if info is None:
-        raise UserError(f"{matching.shown_ref(ref)}: no such case")
+        raise UserError(f"{shown_ref(ref)}: no such case")
     return info
 
 
@@ -275,7 +276,7 @@ def history_report(
     """
     m = matching.classify(conn, matching.normalize_scan(scan, settings))
     if m.kind != matching.ASSET:
-        shown = matching.visible(scan) or repr(scan)  # "'': empty scan", as `show ''` says
+        shown = visible(scan) or repr(scan)  # "'': empty scan", as `show ''` says
         raise UserError(f"{shown}: {_not_an_asset(conn, m)}")
     return Report(
         "history",

@@ -13,10 +13,11 @@ import os
 
 from . import matching
 from .errors import UsageError
-from .matching import Match, visible
+from .matching import Match
 from .model import CaseInfo, Code, HolderInfo, Operation, Verdict
 from .queries import AssetState
 from .settings import Settings
+from .text import control_character, is_text, visible
 
 MAX_SLOTS_PER_CASE = 10_000
 
@@ -181,11 +182,11 @@ def code_problem(code: str, what: str, settings: Settings) -> Verdict | None:
 def _code_problem(code: str, what: str, settings: Settings) -> str | None:
     if not code:
         return f"{what} is empty"
-    if not matching.is_text(code):
+    if not is_text(code):
         return f"{what} {visible(code)} contains bytes that are not UTF-8 text"
     if matching.normalize_scan(code, settings) != code:
         return f"{what} {visible(code)} has leading/trailing spaces, control characters or a scanner prefix"
-    if (bad := matching.control_character(code)) is not None:
+    if (bad := control_character(code)) is not None:
         return f"{what} {visible(code)} contains a control character ({bad})"
     if len(code) > matching.MAX_SCAN_LENGTH:
         return f"{what} is longer than {matching.MAX_SCAN_LENGTH} characters"
@@ -196,11 +197,11 @@ def _code_problem(code: str, what: str, settings: Settings) -> str | None:
 
 def name_problem(name: str) -> Verdict | None:
     """A holder's or case's name is printed one per line: text, no control characters."""
-    if not matching.is_text(name):
+    if not is_text(name):
         return Verdict(
             Code.INVALID_NAME, f"name {visible(name)} contains bytes that are not UTF-8 text"
         )
-    if (bad := matching.control_character(name)) is not None:
+    if (bad := control_character(name)) is not None:
         return Verdict(
             Code.INVALID_NAME, f"name {visible(name)} contains a control character ({bad})"
         )
@@ -211,9 +212,9 @@ def new_name_problem(badge_code: str, new_name: str) -> Verdict | None:
     """A holder's new name (a rename), named by the holder's badge."""
     if not new_name:
         return Verdict(Code.INVALID_NAME, f"{badge_code}: the new name is empty")
-    if not matching.is_text(new_name):
+    if not is_text(new_name):
         return Verdict(Code.INVALID_NAME, f"{badge_code}: the new name is not UTF-8 text")
-    if (bad := matching.control_character(new_name)) is not None:
+    if (bad := control_character(new_name)) is not None:
         return Verdict(
             Code.INVALID_NAME, f"{badge_code}: the new name contains a control character ({bad})"
         )
@@ -254,9 +255,9 @@ def check_operator(name: str) -> str:
     One rule for the CLI's --operator and the GUI's Operator dialog: a blank name records nobody,
     and a control character (a newline) would forge an extra line in every history listing.
     """
-    if not matching.is_text(name):
+    if not is_text(name):
         raise UsageError("The operator name is not UTF-8 text.")
-    if (bad := matching.control_character(name)) is not None:
+    if (bad := control_character(name)) is not None:
         raise UsageError(f"The operator name {visible(name)} contains a control character ({bad}).")
     if not name.strip():
         raise UsageError("The operator name is empty or blank.")

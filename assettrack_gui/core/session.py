@@ -35,6 +35,7 @@ from .model import (
     plural,
 )
 from .pending import PendingBatch, clear_pending, load_pending, save_pending
+from .text import visible
 
 # Scans that name no asset still become a (refused) row in Stock-Out and Stock-In, so the clerk
 # sees every scan of the batch and nothing is committed until the bad one is dealt with.
@@ -184,7 +185,7 @@ class Session:
         preview = self.engine.extend(before, self._item(row))
         line = preview.lines[-1]
         if line.code == Code.DUPLICATE_IN_BATCH and line.duplicate_of is not None:
-            shown = m.canonical if m.kind == matching.ASSET else matching.visible(m.scan)
+            shown = m.canonical if m.kind == matching.ASSET else visible(m.scan)
             return ScanOutcome(
                 False, rules.not_added_again(shown or "", line.duplicate_of), row=line.duplicate_of
             )

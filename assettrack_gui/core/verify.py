@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from . import store as store_module
 from .errors import CorruptDatabase
 from .eventlog import GENESIS, event_hash
-from .matching import control_character, visible
 from .model import EventType, LocationType
 from .store import Store, latest_version, translate_error
+from .text import control_character, visible
 
 
 @dataclass

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assettrack_gui.core.matching import visible
 from assettrack_gui.core.model import (
     MODE_TITLES,
     CaseInfo,
@@ -42,6 +41,7 @@ from assettrack_gui.core.model import (
     plural,
 )
 from assettrack_gui.core.session import Session
+from assettrack_gui.core.text import visible
 
 from .dialogs import bring_to_front
 from .preview_model import EventsModel, PreviewModel

@@ -16,20 +16,22 @@ The window is duck-typed (see :class:`ScannerWindow`) so the hub can be tested w
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 
-from assettrack_gui.core.matching import visible
 from assettrack_gui.core.settings import Settings, SettingsOwner
+from assettrack_gui.core.text import visible
 from assettrack_gui.core.wedge import WedgeConfig
 from assettrack_gui.qt.dialogs import run_modal
 from assettrack_gui.qt.feedback import Feedback
-from assettrack_gui.qt.scanner_settings import ScannerSettingsDialog
-from assettrack_gui.qt.serial_reader import SerialReader
 from assettrack_gui.qt.wedge_filter import WedgeFilter
+
+if TYPE_CHECKING:  # the dialog and pyserial load when first needed, not at start
+    from assettrack_gui.qt.scanner_settings import ScannerSettingsDialog
+    from assettrack_gui.qt.serial_reader import SerialReader
 
 __all__ = ["ScannerHub", "ScannerWindow", "install_scanners", "wedge_config"]
 
@@ -119,6 +121,8 @@ class ScannerHub(QObject):
             return
         # The saved VID:PID belongs to the saved port; an override learns its own when opened.
         vid_pid = self.settings.serial_vid_pid if port == self.settings.serial_port else ""
+        from assettrack_gui.qt.serial_reader import SerialReader
+
         try:
             reader = SerialReader(
                 port,
@@ -169,6 +173,8 @@ class ScannerHub(QObject):
             self.dialog.raise_()
             return
         parent = self.window if isinstance(self.window, QWidget) else None
+        from assettrack_gui.qt.scanner_settings import ScannerSettingsDialog
+
         dialog = ScannerSettingsDialog(self.owner, wedge=self.wedge, parent=parent)
         self.dialog = dialog
         try:

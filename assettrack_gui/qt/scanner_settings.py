@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assettrack_gui.core.matching import normalize_scan, visible
+from assettrack_gui.core.matching import normalize_scan
 from assettrack_gui.core.settings import RANGES, Settings, SettingsOwner
+from assettrack_gui.core.text import visible
 from assettrack_gui.core.wedge import (
     MODIFIER_KEYS,
     TERMINATOR_NAMES,

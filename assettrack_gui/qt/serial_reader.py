@@ -37,8 +37,8 @@ import serial
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from serial.tools.list_ports import comports
 
-from assettrack_gui.core.matching import strip_edges
 from assettrack_gui.core.settings import SERIAL_TERMINATORS
+from assettrack_gui.core.text import strip_edges
 
 __all__ = [
     "MAX_FRAME_BYTES",
@@ -101,7 +101,7 @@ def parse_vid_pid(text: str) -> tuple[int, int]:
 
 def clean_frame(raw: bytes | bytearray) -> str:
     """Decode one frame and strip noise from both ends with the one edge rule every scan
-    follows (``core.matching.strip_edges``; see the module docstring)."""
+    follows (``core.strip_edges``; see the module docstring)."""
     return strip_edges(raw.decode("utf-8", errors="replace"))
 
 

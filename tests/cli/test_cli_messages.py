@@ -159,3 +159,25 @@ def test_empty_or_blank_holder_and_case_arguments_are_named_visibly(capsys, db):
     assert code == 1 and err == "' ': no holder with that badge or name\n"
     code, _, err = admin(capsys, db, "report", "occupancy", "--case", " ")
     assert code == 1 and err == "' ': no such case\n"
+
+
+
+def test_an_unexpected_error_is_logged_with_its_traceback(tmp_path, monkeypatch, capsys) -> None:
+    """A bug in a command keeps its traceback and lands in the log file, which is named."""
+    from assettrack_gui.cli import inspection
+    from assettrack_gui.core import logs
+
+    def broken(args, ctx):
+        raise RuntimeError("boom in a command")
+
+    db = tmp_path / "at.db"
+    assert cli.main(["--db", str(db), "init"]) == 0
+    monkeypatch.setattr(inspection, "cmd_verify", broken)
+    with pytest.raises(RuntimeError, match="boom in a command"):
+        cli.main(["--db", str(db), "verify"])
+    err = capsys.readouterr().err
+    path = logs.log_path()
+    assert f"details were written to {path}" in err
+    text = path.read_text("utf-8")
+    assert "RuntimeError: boom in a command" in text and "Traceback" in text
+    logs.stop_logging()

@@ -20,6 +20,7 @@ from assettrack_gui.core.matching import classify, normalize_scan
 from assettrack_gui.core.model import NewAsset, NewHolder
 from assettrack_gui.core.settings import Settings, save_settings
 from assettrack_gui.core.store import Store
+from assettrack_gui.core.text import control_character
 
 from .conftest import asset_id, holder_id
 
@@ -385,7 +386,7 @@ def test_any_registrable_tag_is_found_however_the_scanner_wraps_it(tag: str) -> 
     # Removing the dashes must not expose edge spaces (a tag like "- 0"): normalisation would
     # strip them from a dashless scan.
     assume(normalize_scan(tag) == tag and key and normalize_scan(key) == key)
-    assume(matching.control_character(tag) is None)  # refused by the engine
+    assume(control_character(tag) is None)  # refused by the engine
     with Store(":memory:") as store:  # a fresh database per example
         engine = Engine(store, operator="prop", settings=Settings())
         engine.commit_register([NewAsset(tag)])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .. import matching, queries, rules
+from .. import queries, rules
 from ..eventlog import EventBatch
 from ..model import (
     Code,
@@ -20,6 +20,7 @@ from ..model import (
     Verdict,
 )
 from ..queries import Conn
+from ..text import is_text
 from .batch import BatchState
 from .placement import target_slot
 
@@ -42,7 +43,7 @@ def validate_assets(engine: Engine, conn: Conn, items: Sequence[NewAsset]) -> Pr
         line.serial, line.description = item.serial, item.description
         preview.lines.append(line)
         verdict = rules.code_problem(tag, "asset tag", engine.settings)
-        if verdict is None and not matching.is_text(item.serial + item.description):
+        if verdict is None and not is_text(item.serial + item.description):
             verdict = Verdict(
                 Code.INVALID_NAME, "serial or description contains bytes that are not UTF-8 text"
             )

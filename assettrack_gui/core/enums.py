@@ -1,0 +1,121 @@
+"""The domain's enumerations: modes, operations, event types, locations and verdict codes.
+
+Cheap to import (no data classes, no database): the admin CLI's help lists event types from
+here. ``StrEnum`` keeps the stored and saved values (event types in the log, modes in a pending
+batch file) the plain strings they always were. ``core.model`` re-exports them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """What the clerk's Scan page is doing (one batch per mode)."""
+
+    STOCK_OUT = "STOCK_OUT"
+    STOCK_IN = "STOCK_IN"
+    PLACE = "PLACE"  # Put-away or Move, chosen by Operation
+    LOOKUP = "LOOKUP"
+
+
+MODE_TITLES = {
+    Mode.STOCK_OUT: "Stock-Out",
+    Mode.STOCK_IN: "Stock-In",
+    Mode.PLACE: "Put-away / Move",
+    Mode.LOOKUP: "Lookup",
+}
+
+
+class Operation(StrEnum):
+    """One engine operation: what a Preview is for and what a commit does."""
+
+    STOCK_OUT = "STOCK_OUT"
+    STOCK_IN = "STOCK_IN"
+    PUT_AWAY = "PUT_AWAY"
+    MOVE = "MOVE"
+    REGISTER = "REGISTER"
+    HOLDER_ADD = "HOLDER_ADD"
+    CASE_CREATE = "CASE_CREATE"
+
+
+class EventType(StrEnum):
+    """The event types of the log (the schema's CHECK lists the same values)."""
+
+    RECEIVE = "RECEIVE"
+    SLOT_ASSIGN = "SLOT_ASSIGN"
+    SLOT_MOVE = "SLOT_MOVE"
+    STOCK_OUT = "STOCK_OUT"
+    STOCK_IN = "STOCK_IN"
+    HOLDER_ADD = "HOLDER_ADD"
+    HOLDER_RENAME = "HOLDER_RENAME"
+    HOLDER_DEACTIVATE = "HOLDER_DEACTIVATE"
+    HOLDER_REACTIVATE = "HOLDER_REACTIVATE"
+    CASE_CREATE = "CASE_CREATE"
+
+
+EVENT_TYPES: tuple[EventType, ...] = tuple(EventType)
+CUSTODY_EVENTS = (EventType.STOCK_OUT, EventType.STOCK_IN)  # the ones with a receipt
+ASSET_EVENTS = (
+    EventType.RECEIVE,
+    EventType.SLOT_ASSIGN,
+    EventType.SLOT_MOVE,
+    EventType.STOCK_OUT,
+    EventType.STOCK_IN,
+)
+
+
+class LocationType(StrEnum):
+    STORAGE = "STORAGE"
+    IN_CUSTODY = "IN_CUSTODY"
+
+
+class Code(StrEnum):
+    """Why a line or a batch is refused (or a hint about it). Callers branch on these, never on
+    the words, which may change."""
+
+    # what the scan is
+    EMPTY_SCAN = "EMPTY_SCAN"
+    SCAN_TOO_LONG = "SCAN_TOO_LONG"
+    UNKNOWN_SCAN = "UNKNOWN_SCAN"
+    AMBIGUOUS_SCAN = "AMBIGUOUS_SCAN"
+    HOLDER_BADGE = "HOLDER_BADGE"  # a badge where an asset was expected
+    CASE_CODE = "CASE_CODE"  # a case code where an asset was expected
+    CAPS_LOCK_HINT = "CAPS_LOCK_HINT"  # not found, but exists in another letter case
+    DUPLICATE_IN_BATCH = "DUPLICATE_IN_BATCH"
+    # custodian / return case (batch-level)
+    NO_CUSTODIAN = "NO_CUSTODIAN"
+    HOLDER_UNKNOWN = "HOLDER_UNKNOWN"
+    HOLDER_AMBIGUOUS = "HOLDER_AMBIGUOUS"
+    HOLDER_INACTIVE = "HOLDER_INACTIVE"
+    CASE_UNKNOWN = "CASE_UNKNOWN"
+    CASE_AMBIGUOUS = "CASE_AMBIGUOUS"
+    # custody state
+    ALREADY_HELD = "ALREADY_HELD"  # by the chosen custodian
+    IN_CUSTODY = "IN_CUSTODY"  # of someone: return it first
+    NOT_SLOTTED = "NOT_SLOTTED"  # stock-out needs a slotted asset
+    NOT_IN_CUSTODY = "NOT_IN_CUSTODY"  # stock-in needs a held asset
+    NO_RETURN_SLOT = "NO_RETURN_SLOT"  # its own slot is gone and no case / free slot
+    # slots
+    USE_MOVE = "USE_MOVE"  # put-away of a slotted asset
+    USE_PUT_AWAY = "USE_PUT_AWAY"  # move of an unslotted asset
+    USE_STOCK_IN = "USE_STOCK_IN"  # placing an asset in custody
+    NO_CASE = "NO_CASE"
+    POSITION_OUT_OF_RANGE = "POSITION_OUT_OF_RANGE"
+    SLOT_TAKEN = "SLOT_TAKEN"
+    ALREADY_THERE = "ALREADY_THERE"
+    SLOT_CLAIMED = "SLOT_CLAIMED"  # by an earlier line of the batch
+    NO_FREE_SLOT = "NO_FREE_SLOT"
+    SLOT_INCOMPLETE = "SLOT_INCOMPLETE"  # case without position or the reverse
+    # registering things
+    INVALID_CODE = "INVALID_CODE"
+    INVALID_NAME = "INVALID_NAME"
+    INVALID_SIZE = "INVALID_SIZE"
+    CODE_EXISTS = "CODE_EXISTS"
+    CODE_IN_USE = "CODE_IN_USE"  # used by another kind (a badge as an asset tag, …)
+    BAD_ROW = "BAD_ROW"  # an import row that could not be read
+    EMPTY_BATCH = "EMPTY_BATCH"
+
+
+# A placement refused because it needs the other operation (Put-away vs Move).
+WRONG_OPERATION = frozenset({Code.USE_MOVE, Code.USE_PUT_AWAY})
