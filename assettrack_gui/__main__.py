@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from assettrack_gui.core import logs, paths
+from assettrack_gui.core import paths
 from assettrack_gui.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -64,19 +64,20 @@ def open_window(store: Store, args: argparse.Namespace, lazy_reports: bool = Fal
     """The whole app on an open database: window, scanners (wedge + serial), Reports page.
 
     With ``lazy_reports`` (what ``main`` does) the Reports page is built when first shown or once
-    the window is on screen (``LazyPage``), not before the first screen: scanning needs none of it.
+    the window is on screen (``LazyPage``); the custodian and case pickers are filled and the
+    scanners started then too (:func:`after_first_screen`), not before the first screen: a scan
+    typed before that reaches the Scan field as text and is scanned on Enter all the same.
     """
-    from PySide6.QtWidgets import QApplication
-
     from assettrack_gui.qt.main_window import MainWindow
-    from assettrack_gui.qt.scanner_hub import install_scanners
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    window = MainWindow(store, operator=args.operator, serial_port_override=args.serial)
-    # Keyboard-wedge scanners anywhere in the app, the serial scanner, scan sounds, and
-    # Settings → Scanner settings… (stopped cleanly on quit).
-    window.scanner_hub = install_scanners(app, window, window.config, args.serial)
+    window = MainWindow(
+        store,
+        operator=args.operator,
+        serial_port_override=args.serial,
+        load_lists=not lazy_reports,
+    )
+    if not lazy_reports:
+        start_scanners(window)
 
     def reports_page() -> QWidget:
         from assettrack_gui.qt.reports_tab import ReportsTab
@@ -181,8 +182,12 @@ def install_excepthook(app: QApplication) -> ExceptHook:
             return
         sys.__excepthook__(exc_type, exc, tb)  # a terminal, if there is one, sees it too
         try:
+            from assettrack_gui.core import logs
+
             log_file = logs.log_unexpected(exc_type, exc, tb, where="assettrack")
         except OSError:
+            from assettrack_gui.core import logs
+
             log_file = logs.log_path()
         reporter.report.emit(exc, log_file)
 
@@ -221,15 +226,36 @@ def _ms_since_process_start() -> float:
 _STARTED = time.perf_counter()
 
 
+def start_scanners(window: MainWindow) -> None:
+    """Keyboard-wedge scanners anywhere in the app, the serial scanner (``--serial`` or the saved
+    port), scan sounds, and Settings → Scanner settings… (stopped cleanly on quit)."""
+    from PySide6.QtWidgets import QApplication
+
+    from assettrack_gui.qt.scanner_hub import install_scanners
+
+    if window.scanner_hub is not None:
+        return
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window.scanner_hub = install_scanners(
+        app, window, window.config, window.serial_port_override
+    )
+
+
 def after_first_screen(window: MainWindow) -> None:
-    """What waits until the clerk sees the window: the log file (an error before this opens it
-    itself) and the pages left for later."""
+    """What waits until the clerk sees the window: the scanners, the pickers' lists, the log file
+    (an error before this opens it itself) and the pages left for later."""
+    start_scanners(window)
+    window.controller.reload_lists()
+    window.controller.refresh_view()  # the chosen custodian and cases, now in the pickers
     start_log_file()
     build_pages(window)
 
 
 def start_log_file() -> None:
     with contextlib.suppress(OSError):  # no log file (read-only home): stderr still has errors
+        from assettrack_gui.core import logs  # logging loads after the first screen
+
         logs.setup_logging("assettrack")
 
 
@@ -280,7 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return app.exec()
     finally:
         store.close()
-        logs.stop_logging()
+        if "assettrack_gui.core.logs" in sys.modules:
+            sys.modules["assettrack_gui.core.logs"].stop_logging()
 
 
 if __name__ == "__main__":

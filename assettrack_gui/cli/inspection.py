@@ -21,7 +21,9 @@ from .output import flat, plural, say, warn
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    found = ctx.engine().lookup(args.scan)
+    from ..core.lookup import lookup_scan  # not the whole engine: show changes nothing
+
+    found = lookup_scan(ctx.store(), args.scan, ctx.settings())
     match = found.match
     if not match.found:
         raise Refused([f"{visible(args.scan) or repr(args.scan)}: {match.message}"])

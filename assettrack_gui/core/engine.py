@@ -18,7 +18,7 @@ from typing import Any
 from . import matching, queries, rules
 from .errors import Refused, UserError
 from .eventlog import EventBatch
-from .lookup import lookup
+from .lookup import lookup_scan
 from .matching import Match, classify, normalize_scan
 from .model import (
     CaseInfo,
@@ -368,8 +368,7 @@ class Engine:
 
     def lookup(self, raw: str, history_limit: int | None = None) -> Lookup:
         """What a scan is and where it is, with its history (all events, oldest first)."""
-        with self.store.read() as conn:
-            return lookup(conn, self.classify_in(conn, raw), history_limit)
+        return lookup_scan(self.store, raw, self.settings, history_limit)
 
 
 def _ref(case: CaseInfo | None) -> int | None:

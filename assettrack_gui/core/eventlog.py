@@ -9,9 +9,8 @@ the chain at that event; truncation of the newest events is detected by comparin
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +35,8 @@ def canonical(row: tuple[Any, ...]) -> str:
 
 
 def event_hash(prev_hash: str, row: tuple[Any, ...]) -> str:
+    import hashlib  # loaded when the log is written or checked, not for every read
+
     return hashlib.sha256((prev_hash + canonical(row)).encode("utf-8")).hexdigest()
 
 
@@ -61,7 +62,7 @@ def log_head(conn: sqlite3.Connection) -> LogHead:
 def new_batch_id(conn: sqlite3.Connection) -> str:
     """Readable and unique: 20261124-183012-a1b2c3 (UTC time + random)."""
     while True:
-        batch = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+        batch = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + os.urandom(3).hex()
         if conn.execute("SELECT 1 FROM events WHERE batch_id = ? LIMIT 1", (batch,)).fetchone():
             continue
         return batch

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import matching, queries
-from .matching import Match
+from .matching import Match, classify, normalize_scan
 from .model import LocationType, Lookup
 from .queries import Conn
+
+if TYPE_CHECKING:
+    from .settings import Settings
+    from .store import Store
+
+
+def lookup_scan(
+    store: Store, raw: str, settings: Settings, history_limit: int | None = None
+) -> Lookup:
+    """What a scan is and where it is, with its history, in one read snapshot (normalised with
+    ``settings`` like any scan). ``Engine.lookup`` and ``assettrack-admin show`` both use it."""
+    with store.read() as conn:
+        return lookup(conn, classify(conn, normalize_scan(raw, settings)), history_limit)
 
 
 def lookup(conn: Conn, m: Match, history_limit: int | None = None) -> Lookup:

@@ -54,8 +54,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """A refusal or a hint: a code to branch on and the words to show."""
 
     code: Code
@@ -65,8 +64,7 @@ class Verdict:
         return self.message
 
 
-@dataclass(frozen=True)
-class HolderInfo:
+class HolderInfo(NamedTuple):
     id: int
     name: str
     badge_code: str
@@ -77,8 +75,7 @@ class HolderInfo:
         return f"{self.name} ({self.badge_code})"
 
 
-@dataclass(frozen=True)
-class CaseInfo:
+class CaseInfo(NamedTuple):
     id: int
     case_code: str
     name: str
@@ -187,8 +184,7 @@ class CommitResult:
     preview: Preview
 
 
-@dataclass(frozen=True)
-class NewAsset:
+class NewAsset(NamedTuple):
     asset_tag: str
     serial: str = ""
     description: str = ""
@@ -197,15 +193,13 @@ class NewAsset:
     label: str = ""  # "line 7" for CSV imports
 
 
-@dataclass(frozen=True)
-class NewHolder:
+class NewHolder(NamedTuple):
     name: str
     badge_code: str
     label: str = ""  # "line 7" for CSV imports; the badge otherwise
 
 
-@dataclass(frozen=True)
-class NewCase:
+class NewCase(NamedTuple):
     case_code: str
     name: str
     rows: int | str | None
@@ -213,8 +207,7 @@ class NewCase:
     label: str = ""  # "line 7" for CSV imports; the code otherwise
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """A put-away or move line: this scan into that case and position."""
 
     scan: str

@@ -8,7 +8,6 @@ start of the app offers it back; a commit or "Clear batch" deletes it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -55,6 +54,8 @@ def pending_dir() -> Path:
 def pending_path(db_path: Path | str) -> Path:
     """The file that holds the pending batch of one database."""
     key = str(Path(db_path).expanduser().resolve())
+    import hashlib  # only to name the file; not needed before the first save
+
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
     return pending_dir() / f"batch-{digest}.json"
 

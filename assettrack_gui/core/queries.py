@@ -13,8 +13,7 @@ import json
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import CaseInfo, EventRow, EventType, HolderInfo, LocationType, SlotInfo
 
@@ -81,8 +80,7 @@ SELECT a.id, a.asset_tag, a.serial, a.description, a.location_type, a.current_ho
 """
 
 
-@dataclass(frozen=True)
-class AssetState:
+class AssetState(NamedTuple):
     """Where one asset is now."""
 
     id: int

@@ -15,8 +15,8 @@ from typing import Any
 
 from . import paths
 from .atomic import atomic_write_text
-from .wedge import TERMINATORS  # the wedge detector defines its terminators
 
+TERMINATORS = ("enter", "tab", "crlf")  # what ends a keyboard-wedge scan (core.wedge)
 SERIAL_TERMINATORS = ("CR", "LF", "CRLF", "auto")  # auto: any of CR, LF, CRLF
 
 # The one allowed range of every numeric setting: the file is clamped to it, the GUI's spin boxes

@@ -15,7 +15,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 
 from .atomic import atomic_path
@@ -30,6 +29,7 @@ from .errors import (
 )
 
 BUSY_TIMEOUT_MS = 5000
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")  # package data (wheel, PyInstaller)
 
 # What Store.read() and Store.write() yield. Code outside core names the type by this alias, so
 # only this module knows which database driver sits underneath.
@@ -37,7 +37,7 @@ Connection = sqlite3.Connection
 
 
 def _schema_v1(conn: sqlite3.Connection) -> None:
-    sql = resources.files("assettrack_gui.core").joinpath("schema.sql").read_text("utf-8")
+    sql = SCHEMA_FILE.read_text("utf-8")
     for statement in _split_sql(sql):
         conn.execute(statement)
 

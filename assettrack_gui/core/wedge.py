@@ -87,6 +87,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .settings import TERMINATORS
+
 __all__ = [
     "TERMINATORS",
     "BurstDetector",
@@ -94,7 +96,6 @@ __all__ = [
     "WedgeConfig",
 ]
 
-TERMINATORS = ("enter", "tab", "crlf")
 TERMINATOR_NAMES = {"enter": "Enter", "tab": "Tab", "crlf": "Enter + line feed (CR LF)"}
 
 _ALIASES = {

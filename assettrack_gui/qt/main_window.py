@@ -113,7 +113,11 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         serial_port_override: str | None = None,
         config: SettingsOwner | None = None,
+        *,
+        load_lists: bool = True,
     ) -> None:
+        """``load_lists=False`` leaves the custodian and case pickers empty until
+        ``controller.reload_lists()`` (the app fills them right after the first paint)."""
         super().__init__()
         self.store = store
         # The one settings owner of this window: the engine, the scanners and the Reports page
@@ -134,7 +138,8 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._wire()
-        self.controller.reload_lists()
+        if load_lists:
+            self.controller.reload_lists()
 
         # Whatever dialog closes (ours, a file dialog, a progress dialog), the keyboard comes
         # back here, also on an X server without a window manager.

@@ -33,7 +33,6 @@ A field where a scan should stay text (a search box meant to be scanned into) op
 
 from __future__ import annotations
 
-import ctypes
 import time
 from collections import deque
 from collections.abc import Callable
@@ -228,6 +227,8 @@ class BlockedWindowKeys(QAbstractNativeEventFilter):
         address = int(message)  # type: ignore[call-overload]
         if not address:
             return False, 0
+        import ctypes  # xcb only, and only once a key reaches a blocked window
+
         kind = ctypes.c_uint8.from_address(address).value & 0x7F
         if kind not in (_XCB_KEY_PRESS, _XCB_KEY_RELEASE):
             return False, 0
@@ -239,6 +240,8 @@ class BlockedWindowKeys(QAbstractNativeEventFilter):
         modal = QApplication.activeModalWidget()
         if modal is None or not modal.internalWinId():
             return False
+        import ctypes
+
         target = ctypes.c_uint32.from_address(address + _XCB_EVENT_WINDOW_OFFSET)
         if target.value not in _blocked_window_ids(modal):
             return False

@@ -56,7 +56,8 @@ def lazy_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     yield window
-    window.scanner_hub.stop()
+    if window.scanner_hub is not None:
+        window.scanner_hub.stop()
     store.close()
 
 
@@ -101,3 +102,18 @@ def test_the_app_says_when_its_window_is_shown(private_dirs: Path, tmp_path: Pat
     if sys.platform.startswith("linux"):  # XDG_STATE_HOME is the test's own
         log = private_dirs / "xdg_state_home" / "AssetTrack" / "log" / "assettrack.log"
         assert "assettrack started" in log.read_text("utf-8")
+
+
+def test_scanners_and_pickers_come_right_after_the_first_screen(
+    qtbot, lazy_window: MainWindow
+) -> None:
+    """The first screen is up before the scanners start and the pickers fill; then both are there
+    and the Reports page is built, all without a key from the clerk."""
+    from assettrack_gui.__main__ import after_first_screen
+
+    assert lazy_window.scanner_hub is None
+    assert lazy_window.custodian_picker.holder_ids() == []
+    after_first_screen(lazy_window)
+    assert lazy_window.scanner_hub is not None
+    assert len(lazy_window.custodian_picker.holder_ids()) == 1
+    assert reports_page(lazy_window).content is not None
