@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..resources import ROOT as RESOURCES
 from .atomic import atomic_write_bytes
+from .enums import EventType
 from .eventlog import LogHead
 
 __all__ = ["FONT_DIR", "Receipt", "ReceiptLine", "receipt_title", "write_receipt_pdf"]
@@ -41,16 +42,16 @@ FALLBACK_FONT_CANDIDATES: tuple[Path, ...] = (
     Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts" / "ARIALUNI.TTF",
 )
 
-_TITLES = {"STOCK_OUT": "Hand-over receipt", "STOCK_IN": "Return receipt"}
+_TITLES: dict[str, str] = {EventType.STOCK_OUT: "Hand-over receipt", EventType.STOCK_IN: "Return receipt"}
 # (left signer, right signer): the holder signs on the left, the stockroom on the right.
-SIGNERS = {
-    "STOCK_OUT": ("Received by (holder)", "Issued by (operator)"),
-    "STOCK_IN": ("Returned by (holder)", "Received by (operator)"),
+SIGNERS: dict[str, tuple[str, str]] = {
+    EventType.STOCK_OUT: ("Received by (holder)", "Issued by (operator)"),
+    EventType.STOCK_IN: ("Returned by (holder)", "Received by (operator)"),
 }
-STATEMENTS = {
-    "STOCK_OUT": "The holder received the {count} {noun} listed in this receipt (batch {batch}) "
+STATEMENTS: dict[str, str] = {
+    EventType.STOCK_OUT: "The holder received the {count} {noun} listed in this receipt (batch {batch}) "
     "and is responsible for them until they are returned.",
-    "STOCK_IN": "The stockroom received back the {count} {noun} listed in this receipt "
+    EventType.STOCK_IN: "The stockroom received back the {count} {noun} listed in this receipt "
     "(batch {batch}).",
 }
 
@@ -65,7 +66,7 @@ class ReceiptLine:
 
 @dataclass
 class Receipt:
-    kind: str  # "STOCK_OUT" (hand-over receipt) or "STOCK_IN" (return receipt)
+    kind: str  # EventType.STOCK_OUT (hand-over receipt) or EventType.STOCK_IN (return receipt)
     batch_id: str
     created_at_utc: str  # ISO-8601
     created_at_local: str  # display string in the stockroom's local time

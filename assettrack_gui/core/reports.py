@@ -17,7 +17,7 @@ from . import matching, rules
 from .engine import find_case, find_holder
 from .errors import UsageError, UserError
 from .eventlog import log_head
-from .model import CaseInfo, EventType
+from .model import CUSTODY_EVENTS, CaseInfo, EventType
 from .queries import HolderNames, case_by_id, holder_by_id
 from .receipt import Receipt, ReceiptLine
 from .settings import Settings
@@ -435,7 +435,7 @@ def batch_receipt(conn: sqlite3.Connection, batch_id: str) -> Receipt:
     }
     if not kinds:
         raise UserError(f"{batch_id}: no batch with that id")
-    if not kinds <= {"STOCK_OUT", "STOCK_IN"} or len(kinds) != 1:
+    if not kinds <= set(CUSTODY_EVENTS) or len(kinds) != 1:
         raise UserError(
             f"{batch_id}: receipts exist for stock-out and stock-in batches; this batch is "
             f"{', '.join(sorted(kinds))}"
