@@ -57,12 +57,9 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-class LoadJob(QThread):
-    """Runs one report in its own connection and sends its rows in chunks."""
+class _ReportJob(QThread):
+    """One report request run in its own thread and connection; ``cancel`` asks it to stop."""
 
-    began = Signal(int, str, object, object, object)  # job id, title, header, flag column, head
-    chunk = Signal(int, object, object)  # job id, rows, filter texts
-    completed = Signal(int, int)  # job id, rows
     failed = Signal(int, str)  # job id, message
     ended = Signal(int)  # job id; always the last signal
 
@@ -78,6 +75,14 @@ class LoadJob(QThread):
 
     def cancel(self) -> None:
         self._stop.set()
+
+
+class LoadJob(_ReportJob):
+    """Runs one report in its own connection and sends its rows in chunks."""
+
+    began = Signal(int, str, object, object, object)  # job id, title, header, flag column, head
+    chunk = Signal(int, object, object)  # job id, rows, filter texts
+    completed = Signal(int, int)  # job id, rows
 
     def run(self) -> None:
         try:
@@ -120,30 +125,20 @@ class LoadJob(QThread):
             self.completed.emit(self.job_id, total)
 
 
-class ExportJob(QThread):
+class ExportJob(_ReportJob):
     """Writes one report to CSV (plus the log-head sidecar) in its own connection."""
 
     progressed = Signal(int, int)  # job id, rows written
     succeeded = Signal(int, str, str, int)  # job id, csv path, sidecar path, rows
     was_cancelled = Signal(int)
-    failed = Signal(int, str)
-    ended = Signal(int)
 
     def __init__(
         self, job_id: int, db_path: Path, request: ReportRequest, settings: Settings, dest: Path
     ) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.db_path = db_path
-        self.request = request
-        self.settings = settings  # the owner's current settings when the job was started
+        super().__init__(job_id, db_path, request, settings)
         self.dest = dest
-        self._stop = threading.Event()
         # Tests wrap the row stream here (e.g. to hold the export at a known row).
         self.wrap_rows: Callable[[Iterator[Row]], Iterable[Row]] | None = None
-
-    def cancel(self) -> None:
-        self._stop.set()
 
     def run(self) -> None:
         try:
