@@ -101,12 +101,12 @@ def atomic_write_text(
 
 
 @contextmanager
-def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_path(dest: str | os.PathLike[str], *, mode: int = 0o666) -> Iterator[Path]:
     """For writers that need a file name (SQLite's backup, a PDF library): yield a temp path
     beside ``dest``; when the block ends without error it is fsynced and renamed over ``dest``,
     otherwise deleted."""
     path = Path(dest)
-    tmp, fh = temp_beside(path)
+    tmp, fh = temp_beside(path, mode)
     fh.close()
     try:
         yield tmp

@@ -45,6 +45,10 @@ class NewerSchema(StoreError):
     pass
 
 
+class RolledBack(StoreError):
+    """The database lost events this computer recorded (see ``core.anchor``): no writes."""
+
+
 class Refused(UserError):
     """A batch was refused: nothing changed. ``reasons`` holds one line per refused scan/row."""
 

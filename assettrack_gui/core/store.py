@@ -12,11 +12,15 @@ propagates unchanged.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import anchor
+from .anchor import Rollback
 from .atomic import atomic_path
 from .errors import (
     CorruptDatabase,
@@ -24,9 +28,11 @@ from .errors import (
     DiskFull,
     NewerSchema,
     ReadOnlyDatabase,
+    RolledBack,
     StoreError,
     UserError,
 )
+from .eventlog import LogHead
 
 BUSY_TIMEOUT_MS = 5000
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")  # package data (wheel, PyInstaller)
@@ -84,8 +90,8 @@ def translate_error(exc: BaseException, path: Path | str = "") -> StoreError | N
         )
     if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
         return CorruptDatabase(
-            f"The database file is damaged or is not an AssetTrack database{where}. "
-            "Restore it from a backup."
+            f"The database is damaged or is not an AssetTrack database{where}: nothing more "
+            "is written to it. Restore it from a backup (assettrack-admin restore BACKUP)."
         )
     if "unable to open" in msg:
         return StoreError(f"The database cannot be opened{where}: check the path and permissions.")
@@ -112,11 +118,22 @@ def user_errors(path: Path | str = "") -> Iterator[None]:
 class Store:
     """An open AssetTrack database. A Store (like its connection) belongs to one thread."""
 
-    def __init__(self, path: Path | str, *, create: bool = True, migrate: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        create: bool = True,
+        migrate: bool = True,
+        anchored: bool = True,
+    ) -> None:
         self.path = Path(path)
         # Set on the first "malformed"/corrupt error: the file is damaged and this process
         # writes nothing more to it (reads still try, so people can see what is left).
         self.damaged: str | None = None
+        # The log head is recorded outside the file after every commit and compared on the
+        # first write (core.anchor): a database that lost events is not written to.
+        self.anchored = anchored and str(path) != ":memory:"
+        self._rolled_back: Rollback | None | bool = False  # False: not checked yet
         if str(path) != ":memory:":
             if not self.path.exists():
                 if not create:
@@ -200,6 +217,8 @@ class Store:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (also after SQLITE_FULL/BUSY)."""
         if self.damaged is not None:
             raise CorruptDatabase(self.damaged)
+        if (rollback := self.rollback()) is not None:
+            raise RolledBack(rollback.message)
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -207,6 +226,7 @@ class Store:
             raise self._user_error(exc) or exc from None
         try:
             yield conn
+            head = anchor.fast_head(conn) if self.anchored else None
             conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback()
@@ -214,6 +234,8 @@ class Store:
             if user is not None:
                 raise user from None
             raise
+        if head is not None:
+            self._record(head)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -239,6 +261,31 @@ class Store:
             raise
         finally:
             self._rollback()
+
+    # -- the anchor (core.anchor) ----------------------------------------------------------
+
+    def rollback(self) -> Rollback | None:
+        """The rollback this database went through, if its log lost the head recorded here."""
+        if self._rolled_back is False:
+            self._rolled_back = None
+            if self.anchored:
+                try:
+                    self._rolled_back = anchor.check(self.conn, self.path)
+                except sqlite3.Error as exc:
+                    raise self._user_error(exc) or exc from None
+        assert self._rolled_back is not True
+        return self._rolled_back
+
+    def accept_head(self) -> None:
+        """Record the log's current head as this computer's anchor (after a restore, or after a
+        rollback was accepted on the record)."""
+        self._rolled_back = None
+        if self.anchored:
+            self._record(anchor.fast_head(self.conn))
+
+    def _record(self, head: LogHead) -> None:
+        with contextlib.suppress(OSError):  # the commit stands; no anchor weakens the next check
+            anchor.write_anchor(self.path, head)
 
     def _user_error(self, exc: BaseException) -> StoreError | None:
         """The StoreError for ``exc``; a damaged file is remembered (no more writes here)."""
@@ -266,29 +313,75 @@ class Store:
         """Changes whenever another connection commits to the database (PRAGMA data_version)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def check_file(self, *, quick: bool = True) -> list[str]:
+        """``PRAGMA quick_check`` (or the full ``integrity_check``): the problems found, empty if
+        the file is sound. A damaged file is remembered (no more writes from this process)."""
+        pragma = "quick_check" if quick else "integrity_check"
+        try:
+            found = [str(row[0]) for row in self.conn.execute(f"PRAGMA {pragma}")]
+        except sqlite3.DatabaseError as exc:
+            user = self._user_error(exc)
+            if not isinstance(user, CorruptDatabase):
+                raise user or exc from None
+            return [str(exc)]
+        problems = [p for p in found if p != "ok"]
+        if problems and self.damaged is None:
+            self.damaged = str(translate_error(sqlite3.DatabaseError("malformed"), self.path))
+        return problems
+
     def backup(self, dest: Path | str) -> None:
-        """Online backup (works while other processes use the database)."""
+        """Online backup (works while other processes use the database), of a sound file only:
+        the source passes ``quick_check`` first and the copy ``integrity_check`` after, or
+        there is no backup (and no partial file)."""
         dest = Path(dest)
         if dest.exists() and dest.is_dir():
             raise UserError(f"{dest} is a folder; give a file name for the backup.")
         if dest.exists() and self.path.exists() and dest.samefile(self.path):
             # Replacing the live file under open connections would lose their locks and data.
             raise UserError(f"{dest} is the database itself; give another file for the backup.")
+        if problems := self.check_file(quick=True):
+            raise CorruptDatabase(
+                f"No backup was made: the database is damaged ({problems[0]}). A copy of a "
+                "damaged file is damaged too; restore the newest good backup instead "
+                "(assettrack-admin restore BACKUP)."
+            )
         try:
-            with atomic_path(dest) as tmp:
+            with atomic_path(dest, mode=0o600) as tmp:
                 try:
                     target = sqlite3.connect(str(tmp))
                 except sqlite3.Error as exc:
                     raise UserError(f"Cannot write the backup to {dest}: {exc}") from None
                 try:
-                    self.conn.backup(target)
+                    self._copy_into(target, dest)
                     target.execute("PRAGMA journal_mode = DELETE")
+                    bad = [r[0] for r in target.execute("PRAGMA integrity_check") if r[0] != "ok"]
+                    if bad:
+                        raise CorruptDatabase(
+                            f"No backup was made: the copy failed its integrity check ({bad[0]})."
+                        )
                 finally:
                     target.close()
         except sqlite3.Error as exc:
             raise translate_error(exc, self.path) or UserError(f"Backup failed: {exc}") from None
         except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise DiskFull(
+                    f"The disk holding {dest.parent} is full: no backup was made (nothing "
+                    "partial was left there). Free some space or choose another place."
+                ) from None
             raise UserError(f"Cannot write the backup to {dest}: {exc.strerror or exc}") from None
+
+    def _copy_into(self, target: sqlite3.Connection, dest: Path) -> None:
+        """SQLite's online backup; a full *destination* is said as such (not the database)."""
+        try:
+            self.conn.backup(target)
+        except sqlite3.OperationalError as exc:
+            if "full" in str(exc).lower():
+                raise DiskFull(
+                    f"The disk holding {dest.parent} is full: no backup was made (nothing "
+                    "partial was left there). Free some space or choose another place."
+                ) from None
+            raise
 
     @classmethod
     def open_read_only(cls, path: Path | str) -> Store:
@@ -296,6 +389,8 @@ class Store:
         store = cls.__new__(cls)
         store.path = Path(path)
         store.damaged = None
+        store.anchored = False
+        store._rolled_back = None
         try:
             store.conn = sqlite3.connect(
                 f"{store.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None

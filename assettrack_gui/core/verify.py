@@ -13,7 +13,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from . import anchor
 from . import store as store_module
+from .anchor import contains
 from .errors import CorruptDatabase
 from .eventlog import GENESIS, event_hash
 from .model import EventType, LocationType
@@ -33,9 +35,15 @@ class VerifyReport:
         return not self.problems
 
 
-def verify(store: Store) -> VerifyReport:
-    """Run every check; a damaged page stops only the checks that read it, and is reported."""
+def verify(store: Store, expect: tuple[int, str] | None = None) -> VerifyReport:
+    """Run every check; a damaged page stops only the checks that read it, and is reported.
+
+    ``expect`` is a head kept elsewhere (``COUNT``, ``HASH`` from an export, a receipt or a
+    backup): the log must hold that event with that hash. A database whose log lost the head
+    this computer recorded after its last commit (``core.anchor``) is reported as rolled back.
+    """
     report = VerifyReport()
+    damaged = False
     stages = (
         ("file check", _check_file),
         ("schema check", _check_schema),
@@ -54,7 +62,46 @@ def verify(store: Store) -> VerifyReport:
                 report.problems.append(
                     f"{name} could not finish: {exc} — the file is damaged; restore it from a backup"
                 )
+                damaged = True
+        if damaged:
+            report.problems += [
+                f"damaged: {what} cannot be read — the file is damaged; restore it from a backup"
+                for what in damaged_objects(conn)
+            ]
+        else:
+            if expect is not None and not contains(conn, *expect):
+                report.problems.append(
+                    f"expected head: the log does not hold event {expect[0]} with hash {expect[1]}"
+                )
+            rollback = anchor.check(conn, store.path) if store.anchored else None
+            if rollback is not None:
+                report.problems.append(f"rolled back: {rollback.message}")
     return report
+
+
+def damaged_objects(conn: sqlite3.Connection) -> list[str]:
+    """Every table and index that cannot be read to the end ("table events", "index …")."""
+    found: list[str] = []
+    try:
+        objects = conn.execute(
+            "SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index') "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, name"
+        ).fetchall()
+    except sqlite3.DatabaseError:
+        return ["the schema (sqlite_schema)"]
+    for kind, name, table in objects:
+        quoted, on = name.replace('"', '""'), table.replace('"', '""')
+        sql = (
+            f'SELECT count(*) FROM "{quoted}" NOT INDEXED'
+            if kind == "table"
+            else f'SELECT count(*) FROM "{on}" INDEXED BY "{quoted}"'
+        )
+        try:
+            conn.execute(sql).fetchone()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(translate_error(exc), CorruptDatabase):
+                found.append(f"{kind} {name}")
+    return found
 
 
 def _count_assets(conn: sqlite3.Connection, report: VerifyReport) -> None:
@@ -300,13 +347,7 @@ def _shown(value: object) -> str:
     return repr(value) if not isinstance(value, str) else repr(visible(value))
 
 
-def log_contains(conn: sqlite3.Connection, count: int, head_hash: str) -> bool:
-    """True if the log's event number ``count`` has hash ``head_hash`` (a head kept elsewhere —
-    an export's sidecar, a receipt, a backup — is still part of this log)."""
-    if count == 0:
-        return head_hash == GENESIS
-    row = conn.execute("SELECT hash FROM events WHERE id = ?", (count,)).fetchone()
-    return row is not None and row[0] == head_hash
+log_contains = contains  # a head kept elsewhere (export, receipt, backup) is part of this log
 
 
 @dataclass

@@ -1,0 +1,168 @@
+"""Hardening: commits that vanish with the ``-wal`` file are noticed (the anchor), a damaged file
+is written to no more, and verify names what is damaged.
+
+Uses the seeded stockroom of ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assettrack_gui.core import anchor
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.errors import CorruptDatabase, RolledBack
+from assettrack_gui.core.eventlog import log_head
+from assettrack_gui.core.settings import Settings
+from assettrack_gui.core.store import Store
+from assettrack_gui.core.verify import verify
+
+from .conftest import where
+
+
+HOLDER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1])
+conn.execute("SELECT count(*) FROM events").fetchone()
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def commit_two_stock_outs_then_lose_the_wal(db_path: Path, engine: Engine, how: str) -> int:
+    """With another process's connection open (so the WAL is not checkpointed into the file),
+    commit two stock-outs, then delete, truncate or garble the ``-wal`` file and kill that
+    process (SIGKILL: it never checkpoints). Returns the events count this computer saw."""
+    engine.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the seed is in the file
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "ready"
+        engine.commit_stock_out(["AT-SMOKE-0001"], "B-1001")
+        engine.commit_stock_out(["AT-SMOKE-0002"], "B-1002")
+        seen = log_head(engine.store.conn).count
+        engine.store.close()
+        wal = db_path.with_name(db_path.name + "-wal")
+        assert wal.exists() and wal.stat().st_size > 0
+        if how == "deleted":
+            wal.unlink()
+        elif how == "truncated":
+            with open(wal, "r+b") as fh:
+                fh.truncate(0)
+        else:
+            data = bytearray(wal.read_bytes())
+            data[40:] = b"\x5a" * (len(data) - 40)  # no frame checks out: SQLite ignores them
+            wal.write_bytes(bytes(data))
+    finally:
+        other.send_signal(signal.SIGKILL)
+        other.wait(10)
+        assert other.stdout is not None
+        other.stdout.close()
+    return seen
+
+
+@pytest.mark.parametrize("how", ["deleted", "truncated", "garbled"])
+def test_a_lost_wal_is_a_rollback_writes_are_refused_reads_work(
+    engine: Engine, db_path: Path, how: str
+) -> None:
+    seen = commit_two_stock_outs_then_lose_the_wal(db_path, engine, how)
+    with Store(db_path, create=False) as store:
+        now = log_head(store.conn).count
+        assert now < seen  # the two batches are gone from the file…
+        assert where(store.conn, "AT-SMOKE-0001")[0] == "STORAGE"
+        rollback = store.rollback()
+        assert rollback is not None and rollback.missing == seen - now  # …and it is noticed
+        later = Engine(store, "clerk", settings=Settings())
+        with pytest.raises(RolledBack) as refused:
+            later.commit_stock_out(["AT-SMOKE-0003"], "B-1001")
+        words = str(refused.value)
+        assert f"{seen - now} event(s) recorded on this computer since" in words
+        assert "assettrack-admin restore BACKUP" in words and "accept-rollback" in words
+        assert later.preview_stock_out(["AT-SMOKE-0003"], "B-1001").ok  # reading still works
+        report = verify(store)
+        assert not report.ok
+        assert report.problems[-1].startswith("rolled back: The database has gone back in time")
+
+
+def test_the_anchor_follows_every_commit_and_a_fresh_database_has_none(
+    engine: Engine, db_path: Path
+) -> None:
+    engine.commit_stock_out(["AT-SMOKE-0001"], "B-1001")
+    recorded = anchor.read_anchor(db_path)
+    head = log_head(engine.store.conn)
+    assert recorded is not None and (recorded.count, recorded.head_hash) == (
+        head.count,
+        head.head_hash,
+    )
+    assert anchor.anchor_path(db_path).stat().st_mode & 0o077 == 0  # readable by its user only
+    assert anchor.read_anchor(db_path.with_name("other.db")) is None
+
+
+def test_accepting_the_current_head_lets_work_go_on(engine: Engine, db_path: Path) -> None:
+    commit_two_stock_outs_then_lose_the_wal(db_path, engine, "deleted")
+    with Store(db_path, create=False) as store:
+        assert store.rollback() is not None
+        store.accept_head()
+        assert store.rollback() is None
+        Engine(store, "clerk", settings=Settings()).commit_stock_out(["AT-SMOKE-0003"], "B-1001")
+    with Store(db_path, create=False) as again:
+        assert again.rollback() is None and verify(again).ok
+
+
+def damage(copy: Path, name: str) -> None:
+    """Overwrite the root page of table or index ``name`` with 0xFF bytes."""
+    conn = sqlite3.connect(copy)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (name,)).fetchone()
+    conn.close()
+    data = bytearray(copy.read_bytes())
+    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
+    copy.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def damaged_events(engine: Engine, tmp_path: Path) -> Path:
+    copy = tmp_path / "damaged.db"
+    engine.store.backup(copy)
+    damage(copy, "events")
+    return copy
+
+
+def test_verify_names_the_damaged_table(damaged_events: Path) -> None:
+    with Store(damaged_events, create=False) as store:
+        report = verify(store)
+    assert any(p.startswith("damaged: table events cannot be read") for p in report.problems)
+    assert not any("table assets" in p for p in report.problems)
+
+
+def test_after_one_corrupt_error_nothing_more_is_written(damaged_events: Path) -> None:
+    store = Store(damaged_events, create=False)
+    try:
+        engine = Engine(store, "clerk", settings=Settings())
+        with pytest.raises(CorruptDatabase) as first:
+            engine.commit_stock_out(["AT-SMOKE-0001"], "B-1001")
+        assert "assettrack-admin restore" in str(first.value)
+        assert store.damaged is not None
+        # A holder rename would not read the damaged page; it is refused all the same.
+        with pytest.raises(CorruptDatabase):
+            engine.rename_holder("B-1001", "Dana R.")
+        assert store.conn.execute(
+            "SELECT name FROM holders WHERE badge_code = 'B-1001'"
+        ).fetchone() == ("Dana Reyes",)
+    finally:
+        store.close()
+
+
+def test_a_backup_copy_is_damaged_too_when_its_source_is(damaged_events: Path, tmp_path: Path) -> None:
+    shutil.copy(damaged_events, tmp_path / "keep.db")
+    with Store(damaged_events, create=False, migrate=False) as store, pytest.raises(CorruptDatabase):
+        store.backup(tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".copy")) == []
