@@ -25,7 +25,6 @@ from assettrack_gui.core.verify import verify
 
 from .conftest import where
 
-
 HOLDER = """
 import sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1])
