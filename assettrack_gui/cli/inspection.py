@@ -16,7 +16,7 @@ from .context import Context
 
 if TYPE_CHECKING:
     from ..core.eventlog import LogHead
-from .options import add_command
+from .options import add_command, expected_head
 from .output import flat, plural, say, warn
 
 
@@ -60,7 +60,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     from ..core.verify import verify
 
-    report = verify(ctx.store())
+    report = verify(ctx.store(), expect=args.expect)
     if report.ok:
         # Fixed wording (always "events", "assets") so scripts can parse it.
         say(f"OK: {report.events} events, head hash {report.head_hash}, {report.assets} assets")
@@ -72,10 +72,10 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _backup_head(path: Path) -> LogHead:
+    """The event-log head of the finished backup, read without changing the file."""
     from ..core.eventlog import log_head
     from ..core.store import Store
 
-    """The event-log head of the finished backup, read without changing the file."""
     with Store.open_read_only(path) as backup:
         return log_head(backup.conn)
 
@@ -111,15 +111,23 @@ def register_inspection_commands(
         "would (exact, then without dashes). An unknown scan exits 1 with a hint.",
     )
     parser.add_argument("scan", metavar="SCAN")
-    add_command(
+    parser = add_command(
         commands,
         common,
         "verify",
         cmd_verify,
         "audit the database: integrity, invariants, event-log replay and hash chain",
         "Prints 'OK: N events, head hash H, M assets', or every problem on its own line\n"
-        "on stderr and exits 1. Compare the head with the one recorded at the last backup\n"
-        "to detect truncated history.",
+        "on stderr and exits 1. A log that lost the head this computer recorded after its\n"
+        "last commit is reported as rolled back. --expect COUNT:HASH (a head printed by an\n"
+        "export, a receipt or a backup) fails unless the log holds that event with that hash.",
+    )
+    parser.add_argument(
+        "--expect",
+        metavar="COUNT:HASH",
+        type=expected_head,
+        default=None,
+        help="a log head kept elsewhere that this log must contain",
     )
     parser = add_command(
         commands,

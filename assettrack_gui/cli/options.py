@@ -50,6 +50,19 @@ def operator_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def expected_head(text: str) -> tuple[int, str]:
+    """``--expect COUNT:HASH``: an event count and that event's 64-hex-digit hash."""
+    count, _, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if not count.strip().isdigit() or len(digest) != 64 or not all(
+        c in "0123456789abcdef" for c in digest
+    ):
+        raise argparse.ArgumentTypeError(
+            f"expected COUNT:HASH (events count, then the 64-hex-digit head hash), not {text!r}"
+        )
+    return int(count), digest
+
+
 def overdue_days(text: str) -> int:
     """``--days N``: the same range the settings file allows for ``overdue_days``."""
     try:

@@ -15,6 +15,7 @@ from .imports import register_import_commands
 from .init_db import register_init_command
 from .inspection import register_inspection_commands
 from .options import EXIT_CODES, PROG, global_options
+from .recovery import register_recovery_commands
 from .reports import register_report_commands
 from .slots import register_slot_commands
 
@@ -31,6 +32,7 @@ COMMAND_GROUPS: list[CommandGroup] = [
     register_holder_commands,
     register_case_commands,
     register_inspection_commands,
+    register_recovery_commands,
     register_report_commands,
 ]
 

@@ -26,6 +26,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "wedge_min_length": (1, 100),
     "serial_baudrate": (300, 4_000_000),
     "overdue_days": (0, 36500),  # a hundred years; beyond that date arithmetic overflows
+    "backups_keep": (1, 365),  # automatic backups kept (core.backups)
 }
 MAX_OVERDUE_DAYS = RANGES["overdue_days"][1]
 
@@ -53,6 +54,8 @@ class Settings:
     # Feedback and reports
     sound_enabled: bool = True
     overdue_days: int = 14
+    # Automatic backups (at app start once a day, before imports and accept-rollback)
+    backups_keep: int = 14
 
     def validated(self) -> Settings:
         """Clamp values a hand-edited file may have broken, so a bad file never stops scanning."""

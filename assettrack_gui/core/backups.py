@@ -1,0 +1,155 @@
+"""Automatic backups and restoring one: the way back from a damaged or rolled-back database.
+
+Automatic backups go to the platform data dir (``backups/<database>-<key>/``), at most one a day
+at app start plus one before each import and each ``accept-rollback``; the newest ``backups_keep``
+(a setting, default 14) are kept. Each is an online copy of a sound file (``Store.backup``
+refuses a damaged source and checks the copy) with its event-log head written beside it, the
+head an auditor can hold the live log against (``verify --expect``).
+
+``restore`` never deletes anything: the current file is first copied aside, then the backup is
+copied *into* the live database through SQLite's backup API (under SQLite's own locks, so no
+other process writes half-way), and the anchor is moved to the restored head.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import anchor, paths
+from .anchor import contains, fast_head
+from .atomic import atomic_write_text
+from .errors import CorruptDatabase, UsageError, UserError
+from .eventlog import LogHead, log_head
+from .store import Store
+
+SIDECAR_SUFFIX = ".loghead.txt"
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    head: LogHead
+
+
+def backup_dir(db_path: Path | str) -> Path:
+    """Where a database's automatic backups go (one folder per database)."""
+    import hashlib
+
+    resolved = Path(db_path).expanduser().resolve()
+    key = hashlib.sha256(str(resolved).encode("utf-8")).hexdigest()[:12]
+    return paths.data_dir() / "backups" / f"{resolved.stem}-{key}"
+
+
+def write_backup(store: Store, dest: Path) -> Backup:
+    """A checked copy of ``store`` at ``dest`` with its head in ``dest`` + ``.loghead.txt``."""
+    store.backup(dest)
+    with Store.open_read_only(dest) as copy:
+        head = log_head(copy.conn)
+    atomic_write_text(
+        dest.with_name(dest.name + SIDECAR_SUFFIX),
+        f"file: {dest.name}\n{head}\n",
+        mode=0o600,
+    )
+    return Backup(dest, head)
+
+
+def automatic_backups(db_path: Path | str) -> list[Path]:
+    """The automatic backups of one database, newest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("backup-*.db"), reverse=True)
+
+
+def auto_backup(store: Store, reason: str, keep: int, *, daily: bool = False) -> Backup | None:
+    """Make an automatic backup before ``reason`` ("start", "import", "accept-rollback"); with
+    ``daily``, only if none was made today. Keeps the newest ``keep``. Returns the new backup."""
+    folder = backup_dir(store.path)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    now = datetime.now(UTC)
+    if daily and any(p.name.startswith(f"backup-{now:%Y%m%d}") for p in automatic_backups(store.path)):
+        return None
+    dest = folder / f"backup-{now:%Y%m%d-%H%M%S}-{reason}.db"
+    made = write_backup(store, dest)
+    for old in automatic_backups(store.path)[max(1, keep) :]:
+        old.unlink(missing_ok=True)
+        old.with_name(old.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
+    return made
+
+
+@dataclass(frozen=True)
+class Restored:
+    backup: Path
+    kept_aside: Path
+    head: LogHead  # the restored log's head
+    previous: LogHead  # the head the database had before
+    lost: int  # events the previous file had beyond the backup (0 if the backup holds them)
+
+
+def restore(db_path: Path | str, backup: Path | str) -> Restored:
+    """Put ``backup`` in place of the database at ``db_path``; keep the current file aside."""
+    from .verify import verify  # loaded only for a restore
+
+    db_path, backup = Path(db_path), Path(backup).expanduser()
+    if not backup.is_file():
+        raise UsageError(f"No backup file at {backup}.")
+    if db_path.exists() and backup.resolve() == db_path.resolve():
+        raise UsageError(f"{backup} is the database itself; name a backup file.")
+    with Store.open_read_only(backup) as source:
+        problems = [p for p in verify(source).problems if not p.startswith("rolled back:")]
+        if problems:
+            raise UserError(
+                f"{backup} is not a sound AssetTrack backup, so nothing was restored: "
+                + "; ".join(problems[:3])
+            )
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+        previous, holds = _keep_aside(db_path, aside, source)
+        try:
+            with Store(db_path, create=True, migrate=False, anchored=False) as live:
+                source.conn.backup(live.conn)  # under SQLite's locks: others see old or new
+                head = fast_head(live.conn)
+        except CorruptDatabase:
+            # The damaged file cannot even be written over page by page: its bytes are kept
+            # aside already, so start the database afresh from the backup.
+            for suffix in ("", "-wal", "-shm"):
+                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+            with Store(db_path, create=True, migrate=False, anchored=False) as live:
+                source.conn.backup(live.conn)
+                head = fast_head(live.conn)
+    anchor.write_anchor(db_path, head)
+    lost = 0 if previous is None or holds else max(previous.count - head.count, 0)
+    return Restored(backup, aside, head, previous or LogHead(0, ""), lost)
+
+
+def _keep_aside(db_path: Path, aside: Path, source: Store) -> tuple[LogHead | None, bool]:
+    """Copy the current database to ``aside`` (online if it can be read, else its bytes with
+    its ``-wal``); return its head (None if unreadable) and whether the backup holds it."""
+    import sqlite3
+
+    if not db_path.exists():
+        return None, True
+    try:
+        with Store(db_path, create=False, migrate=False, anchored=False) as live:
+            previous = fast_head(live.conn) if live.user_version() else LogHead(0, "")
+            target = sqlite3.connect(str(aside))
+            try:
+                live.conn.backup(target)
+            finally:
+                target.close()
+        os.chmod(aside, 0o600)
+        holds = previous.count == 0 or contains(source.conn, previous.count, previous.head_hash)
+        return previous, holds
+    except (CorruptDatabase, sqlite3.DatabaseError):
+        aside.unlink(missing_ok=True)
+    # Damaged: no connection of ours is open now, so copying the bytes cancels no lock.
+    for suffix in ("", "-wal"):
+        src = db_path.with_name(db_path.name + suffix)
+        if src.exists():
+            shutil.copy2(src, aside.with_name(aside.name + suffix))
+            os.chmod(aside.with_name(aside.name + suffix), 0o600)
+    return None, False

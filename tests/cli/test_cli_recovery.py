@@ -1,0 +1,114 @@
+# ruff: noqa: F811 - the db fixture is imported from test_cli and used as a parameter
+"""The way back, from the command line: ``verify --expect``, a rolled-back database refused and
+reported, ``restore`` of a backup (the current file kept aside), and ``backup`` of a damaged file
+refused. Each command is the real console script, run as a process."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .test_cli import db, run, template  # noqa: F401 - fixtures
+
+HEAD_LINES = ("events: ", "head_hash: ")
+
+
+def head_of(output: str) -> tuple[int, str]:
+    lines = dict(line.split(": ", 1) for line in output.splitlines() if line.startswith(HEAD_LINES))
+    return int(lines["events"]), lines["head_hash"].strip()
+
+
+def drop_newest_events(db: Path, keep: int) -> None:
+    """What a lost ``-wal`` does to a log: the newest events are simply gone (tables too)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER events_no_delete")
+    conn.execute("DELETE FROM events WHERE id > ?", (keep,))
+    conn.close()
+
+
+def test_verify_expect_holds_the_log_against_a_head_kept_elsewhere(db: Path, tmp_path: Path) -> None:
+    backup = run("backup", str(tmp_path / "b.db"), db=db)
+    count, digest = head_of(backup.stdout)
+    assert run("stock-out", "AT-SMOKE-0001", "--holder", "B-1001", db=db).returncode == 0
+    ok = run("verify", "--expect", f"{count}:{digest}", db=db)
+    assert ok.returncode == 0, ok.stderr
+    wrong = run("verify", "--expect", f"{count}:{'0' * 64}", db=db)
+    assert wrong.returncode == 1
+    assert f"expected head: the log does not hold event {count} with hash {'0' * 64}" in wrong.stderr
+    bad = run("verify", "--expect", "12:xyz", db=db)
+    assert bad.returncode == 2 and "expected COUNT:HASH" in bad.stderr
+
+
+def test_a_rolled_back_database_refuses_changes_and_verify_says_why(db: Path) -> None:
+    for tag in ("AT-SMOKE-0001", "AT-SMOKE-0002"):
+        assert run("stock-out", tag, "--holder", "B-1001", db=db).returncode == 0
+    (count,) = sqlite3.connect(db).execute("SELECT count(*) FROM events").fetchone()
+    drop_newest_events(db, count - 2)
+    refused = run("stock-out", "AT-SMOKE-0003", "--holder", "B-1001", db=db)
+    assert refused.returncode == 1
+    assert "The database has gone back in time: 2 event(s) recorded on this computer" in refused.stderr
+    assert "assettrack-admin restore BACKUP" in refused.stderr
+    shown = run("show", "AT-SMOKE-0003", db=db)  # reading still works
+    assert shown.returncode == 0 and "CART-A/3" in shown.stdout
+    report = run("verify", db=db)
+    assert report.returncode == 1 and "rolled back: The database has gone back in time" in report.stderr
+
+
+def test_restore_puts_a_backup_back_keeps_the_current_file_and_says_what_is_lost(
+    db: Path, tmp_path: Path
+) -> None:
+    assert run("stock-out", "AT-SMOKE-0001", "--holder", "B-1001", db=db).returncode == 0
+    backup = tmp_path / "good.db"
+    saved = head_of(run("backup", str(backup), db=db).stdout)
+    assert run("stock-out", "AT-SMOKE-0002", "--holder", "B-1002", db=db).returncode == 0
+    before = backup.read_bytes()
+    done = run("restore", str(backup), db=db)
+    assert done.returncode == 0, done.stderr
+    assert "had 1 event that the backup does not" in done.stdout
+    assert head_of(done.stdout) == saved
+    assert backup.read_bytes() == before  # the backup itself is never changed
+    aside = [p for p in db.parent.iterdir() if p.name.startswith("at.db.before-restore-")]
+    assert len(aside) == 1 and aside[0].stat().st_mode & 0o077 == 0
+    kept = sqlite3.connect(aside[0]).execute("SELECT count(*) FROM events").fetchone()[0]
+    assert kept == saved[0] + 1  # the replaced file, with the event the backup lacks
+    assert run("verify", db=db).returncode == 0
+    again = run("stock-out", "AT-SMOKE-0002", "--holder", "B-1002", db=db)  # work goes on
+    assert again.returncode == 0, again.stderr
+
+
+def test_restore_is_the_way_out_of_a_rollback(db: Path, tmp_path: Path) -> None:
+    assert run("stock-out", "AT-SMOKE-0001", "--holder", "B-1001", db=db).returncode == 0
+    backup = tmp_path / "after.db"
+    assert run("backup", str(backup), db=db).returncode == 0
+    drop_newest_events(db, 1)
+    assert run("stock-out", "AT-SMOKE-0003", "--holder", "B-1001", db=db).returncode == 1
+    assert run("restore", str(backup), db=db).returncode == 0
+    assert run("verify", db=db).returncode == 0
+    assert run("stock-out", "AT-SMOKE-0003", "--holder", "B-1001", db=db).returncode == 0
+
+
+def test_restore_refuses_a_file_that_is_not_a_sound_backup(db: Path, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    refused = run("restore", str(junk), db=db)
+    assert refused.returncode == 1 and "nothing was restored" in refused.stderr.lower() or (
+        refused.returncode == 1 and "damaged" in refused.stderr
+    )
+    missing = run("restore", str(tmp_path / "none.db"), db=db)
+    assert missing.returncode == 2 and "No backup file at" in missing.stderr
+
+
+def test_backup_of_a_damaged_database_is_refused(db: Path, tmp_path: Path) -> None:
+    conn = sqlite3.connect(db)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'events'").fetchone()
+    conn.close()
+    data = bytearray(db.read_bytes())
+    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
+    db.write_bytes(bytes(data))
+    refused = run("backup", str(tmp_path / "copy.db"), db=db)
+    assert refused.returncode == 1
+    assert "damaged" in refused.stderr and "assettrack-admin restore" in refused.stderr
+    assert not (tmp_path / "copy.db").exists()
+    report = run("verify", db=db)
+    assert report.returncode == 1 and "damaged: table events cannot be read" in report.stderr
