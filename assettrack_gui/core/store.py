@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -115,6 +116,15 @@ def user_errors(path: Path | str = "") -> Iterator[None]:
         raise user from None
 
 
+def _create_private(path: Path) -> None:
+    """A new, empty database file readable by its user only (custody data names people; SQLite
+    gives the ``-wal`` and ``-shm`` files the same mode), in a folder made private if new."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class Store:
     """An open AssetTrack database. A Store (like its connection) belongs to one thread."""
 
@@ -140,7 +150,7 @@ class Store:
                     raise UserError(
                         f"No database at {self.path}. Create one with 'assettrack-admin init'."
                     )
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                _create_private(self.path)
             elif self.path.is_dir():
                 raise UserError(f"{self.path} is a folder, not a database file.")
         try:
@@ -189,6 +199,12 @@ class Store:
     def migrate(self) -> None:
         """Bring the schema up to date; refuse a database written by a newer AssetTrack."""
         current = self.user_version()
+        if current < 0:
+            raise StoreError(
+                f"{self.path} has an unknown schema version ({current}): it was not written by "
+                "AssetTrack, or it was changed by hand. Nothing was changed; restore a backup "
+                "(assettrack-admin restore BACKUP) or choose another file."
+            )
         if current > latest_version():
             raise NewerSchema(
                 f"This database ({self.path}) was written by a newer version of AssetTrack "

@@ -17,7 +17,7 @@ import pytest
 
 from assettrack_gui.core import anchor
 from assettrack_gui.core.engine import Engine
-from assettrack_gui.core.errors import CorruptDatabase, RolledBack
+from assettrack_gui.core.errors import CorruptDatabase, RolledBack, StoreError
 from assettrack_gui.core.eventlog import log_head
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
@@ -165,3 +165,25 @@ def test_a_backup_copy_is_damaged_too_when_its_source_is(damaged_events: Path, t
         store.backup(tmp_path / "copy.db")
     assert not (tmp_path / "copy.db").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".copy")) == []
+
+
+def test_a_new_database_and_its_folder_are_private(tmp_path: Path) -> None:
+    """Custody data names people: the database, its -wal and -shm, and a new data folder are
+    readable by their user only (exports follow the umask instead)."""
+    db = tmp_path / "new-data-dir" / "assettrack.db"
+    with Store(db) as store:
+        Engine(store, "t", settings=Settings()).add_holder("Dana Reyes", "B-1001")
+        files = [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+        assert all(f.exists() for f in files)
+        assert [f.stat().st_mode & 0o777 for f in files] == [0o600, 0o600, 0o600]
+    assert db.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_an_unknown_schema_version_is_a_clear_message(tmp_path: Path) -> None:
+    db = tmp_path / "odd.db"
+    Store(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = -1")
+    conn.close()
+    with pytest.raises(StoreError, match=r"unknown schema version \(-1\)"):
+        Store(db, create=False)
