@@ -47,10 +47,24 @@ def parse_utc(stamp: str) -> datetime:
 
 
 def local_display(stamp: str | None) -> str:
-    """UTC ISO-8601 as local time for people: '2026-11-24 19:30'."""
+    """UTC ISO-8601 as local time for people: '2026-11-24 19:30'; the one formatter of the
+    Reports and Lookup pages and the CLI.
+
+    It never raises: a stored value it cannot read (a hand-edited or damaged row) is shown as it
+    is, invisible characters made visible, so one bad row cannot break a page or a report. A
+    value without a UTC offset is read as UTC, as every stored time is.
+    """
     if not stamp:
         return ""
-    return parse_utc(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    if not isinstance(stamp, str):
+        return visible(str(stamp))
+    try:
+        moment = parse_utc(stamp)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError):
+        return visible(stamp)
 
 
 _EARLIEST = "0001-01-01T00:00:00.000Z"

@@ -71,3 +71,33 @@ def is_text(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+# Letters NFKD leaves whole (no combining mark to drop), written as a person searching types them.
+_FOLD_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ŧ": "t",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """``text`` as a search compares it: accents and letter case ignored.
+
+    NFKD splits a letter from its accents (and "ﬁ" into "fi"), the combining marks are dropped,
+    the rest is casefolded ("ß" → "ss"), and the few letters with no decomposition ("Ø", "Ł",
+    "Æ", …) become the plain letters a person types on a keyboard without them. So "tomas"
+    finds "Tomás Ortega" and "OREN" finds "Øren". Searches only: never for matching codes.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.casefold().translate(_FOLD_LETTERS)

@@ -72,6 +72,21 @@ rolled fingers) sees the third character up to ``max_interval_ms`` late, nothing
 Once any character of a burst is held, every later character of that burst is held too, even if
 focus moves into a text field mid-burst, so order is always kept.
 
+Which keys the detector sees (:func:`route_keys`)
+-------------------------------------------------
+Before a key reaches the detector, the caller asks :func:`route_keys` whom it is for:
+
+* ``TEXT``: the focused field gets every key as typed and nothing is read as a scan. That is a
+  field that asked for scans as text, and a text field of a modal dialog that asks for text (a
+  file dialog, a dialog with one text box): people type paths and names there, often fast
+  (a tool such as xdotool types a key every 20 ms, inside any sane scanner threshold), and the
+  Enter at the end answers the dialog. A scan made into such a field is typed like a person's
+  keys.
+* ``HOLD``: any other modal dialog is open. Every character is held (no text-field shortcut)
+  until it is clear who typed it, so no key of a burst, nor its terminator, reaches the
+  dialog; completed scans wait until the dialog has closed (the caller's job).
+* ``DETECT``: no dialog; the rules above, with ``in_text_field`` as the focus says.
+
 Timestamps and the stale timer
 ------------------------------
 Timestamps are milliseconds from any monotonic clock; use ``QKeyEvent.timestamp()`` (the window
@@ -93,7 +108,9 @@ __all__ = [
     "TERMINATORS",
     "BurstDetector",
     "FeedResult",
+    "KeyRoute",
     "WedgeConfig",
+    "route_keys",
 ]
 
 TERMINATOR_NAMES = {"enter": "Enter", "tab": "Tab", "crlf": "Enter + line feed (CR LF)"}
@@ -258,6 +275,31 @@ class BurstDetector:
             self._leaked += 1
             return FeedResult(replay=replay) if replay else _PASS
         return FeedResult(swallow=True, replay=replay)
+
+
+class KeyRoute(StrEnum):
+    """Whom a key press is for, decided before the detector sees it (see the module docstring)."""
+
+    DETECT = "DETECT"  # the detector decides; slow typing reaches a text field at once
+    HOLD = "HOLD"  # a modal dialog: every character held until it is clear who typed it
+    TEXT = "TEXT"  # the focused field gets every key as typed; nothing is read as a scan
+
+
+def route_keys(
+    *, in_text_field: bool, modal_dialog: bool, dialog_asks_for_text: bool, scan_as_text: bool
+) -> KeyRoute:
+    """The one rule for keys while dialogs are open.
+
+    ``in_text_field``: the key types into a text field; ``modal_dialog``: a modal dialog is
+    open; ``dialog_asks_for_text``: that dialog is one a person types text into (a file
+    dialog, a text-entry dialog) and the text field is its own; ``scan_as_text``: the focused
+    field asked for scans as text.
+    """
+    if scan_as_text:
+        return KeyRoute.TEXT
+    if modal_dialog:
+        return KeyRoute.TEXT if in_text_field and dialog_asks_for_text else KeyRoute.HOLD
+    return KeyRoute.DETECT
 
 
 class BurstCode(StrEnum):

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from assettrack_gui.core.model import EventRow, Line
+from assettrack_gui.core.text import visible
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -243,17 +244,28 @@ class CaseMapModel(QAbstractTableModel):
 
 
 class EventsModel(QAbstractTableModel):
-    """The last events of a looked-up asset or holder, oldest first."""
+    """The last events of a looked-up asset or holder, oldest first.
 
-    COLUMNS = ("When (UTC)", "Event", "Asset", "Holder", "Slot", "Operator", "Batch")
+    "When" is local time, formatted by the Reports page's one formatter
+    (``core.reports.local_display``, which shows an unreadable stored value as it is instead of
+    failing); the stored UTC value is the cell's tooltip.
+    """
+
+    COLUMNS = ("When", "Event", "Asset", "Holder", "Slot", "Operator", "Batch")
+    WHEN = 0
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._events: list[EventRow] = []
+        self._when: list[str] = []
 
     def set_events(self, events: Sequence[EventRow]) -> None:
+        # Imported on the first lookup, not at start-up: the first screen does not need reports.
+        from assettrack_gui.core.reports import local_display
+
         self.beginResetModel()
         self._events = list(events)
+        self._when = [local_display(e.created_at) for e in self._events]
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -265,20 +277,24 @@ class EventsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.WHEN:
+            return "Local time; the stored UTC time is in each cell's tooltip"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid() or not 0 <= index.row() < len(self._events):
             return None
         e = self._events[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.WHEN:
+            return f"{visible(str(e.created_at))} UTC" if e.created_at else None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
         values = (
-            e.created_at.replace("T", " ").rstrip("Z")[:19],
+            self._when[index.row()],
             e.event_type,
             e.asset_tag or "",
             e.holder or "",

@@ -218,7 +218,7 @@ class ScannerSettingsDialog(QDialog):
         self.terminator = _choice(WEDGE_TERMINATORS, settings.wedge_terminator)
         wedge_box = QGroupBox("Keyboard scanner (types like a keyboard)")
         wedge_form = QFormLayout(wedge_box)
-        wedge_form.addRow("Fastest typing still counted as a scan, per key:", self.max_interval)
+        wedge_form.addRow("Slowest key gap still counted as a scan:", self.max_interval)
         wedge_form.addRow("Minimum scan length:", self.min_length)
         wedge_form.addRow("Scan ends with:", self.terminator)
 

@@ -12,10 +12,14 @@ the :class:`ScanGate`; swallowed presses have their releases swallowed too. A te
 edit, text edit, spin box, editable combo box) gets slow typing at once; everywhere else every
 character is held for up to ``2 * max_interval_ms`` until it is clear who typed it.
 
-Dialogs: while a modal dialog is open, every character is held (no text-field shortcut), so no
-key of a burst, and no terminating Enter, ever reaches the dialog; a person's deliberate key
-press still does (a character after a short delay, Enter/Esc at once). Completed scans wait in
-the :class:`ScanGate` until no modal dialog is open, and are then released in order, so a scan
+Dialogs (the rule is :func:`assettrack_gui.core.wedge.route_keys`): while a modal dialog that
+asks for text — a :class:`QFileDialog` or a :class:`QInputDialog` — has one of its text fields
+focused, every key goes to that field as typed and nothing is read as a scan, so a path typed
+fast (xdotool at 20 ms a key) stays in the file name box and its Enter saves. While any other
+modal dialog is open, every character is held (no text-field shortcut), so no key of a burst,
+and no terminating Enter, ever reaches the dialog; a person's deliberate key press still does
+(a character after a short delay, Enter/Esc at once). Completed scans wait in the
+:class:`ScanGate` until no modal dialog is open, and are then released in order, so a scan
 never slips into a batch that is being confirmed.
 
 Keys for a window a dialog blocks: Qt drops every key event sent to a window that a modal
@@ -54,13 +58,21 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QFileDialog,
+    QInputDialog,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
     QWidget,
 )
 
-from assettrack_gui.core.wedge import BurstDetector, FeedResult, WedgeConfig
+from assettrack_gui.core.wedge import (
+    BurstDetector,
+    FeedResult,
+    KeyRoute,
+    WedgeConfig,
+    route_keys,
+)
 
 __all__ = ["SCAN_AS_TEXT", "BlockedWindowKeys", "ScanGate", "WedgeFilter", "key_name"]
 
@@ -382,11 +394,20 @@ class WedgeFilter(QObject):
         receiver = _receiver_for()
         self._receiver = receiver
         self.keyArrived.emit(name, timestamp)
-        if receiver is not None and receiver.property(SCAN_AS_TEXT) is True:
+        modal = QApplication.activeModalWidget()
+        text_field = _text_field_typed_into(receiver)
+        route = route_keys(
+            in_text_field=text_field is not None,
+            modal_dialog=modal is not None,
+            dialog_asks_for_text=_asks_for_text(modal, text_field),
+            scan_as_text=receiver is not None and receiver.property(SCAN_AS_TEXT) is True,
+        )
+        if route is KeyRoute.TEXT:
             self._apply_replay(self._detector.flush(), receiver)
             self._stale.stop()
             return False
-        text_field = _text_field_typed_into(receiver)
+        if route is KeyRoute.HOLD:
+            text_field = None
         in_text = text_field is not None
         result = self._detector.feed(name, timestamp, in_text_field=in_text)
         self._apply_replay(result, receiver)
@@ -492,12 +513,11 @@ def _receiver_for() -> QObject | None:
 
 
 def _text_field_typed_into(receiver: QObject | None) -> QWidget | None:
-    """The text field a key sent to ``receiver`` types into, if any (never while a dialog is up).
+    """The text field a key sent to ``receiver`` types into, if any.
 
-    A completer's popup list (the custodian search) passes typing on to its text field.
+    A completer's popup list (the custodian search, a file dialog's path) passes typing on to
+    its text field.
     """
-    if QApplication.activeModalWidget() is not None:
-        return None
     if isinstance(receiver, QWidget) and _is_text_field(receiver):
         return receiver
     if isinstance(receiver, QAbstractItemView) and receiver.isWindow():
@@ -505,6 +525,13 @@ def _text_field_typed_into(receiver: QObject | None) -> QWidget | None:
         if focus is not None and focus is not receiver and _is_text_field(focus):
             return focus
     return None
+
+
+def _asks_for_text(modal: QWidget | None, field: QWidget | None) -> bool:
+    """Whether ``modal`` is a dialog people type text into and ``field`` is one of its own."""
+    if modal is None or field is None or not isinstance(modal, (QFileDialog, QInputDialog)):
+        return False
+    return modal.isAncestorOf(field)
 
 
 def _is_text_field(obj: QObject | None) -> bool:

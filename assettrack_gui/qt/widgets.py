@@ -31,10 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from assettrack_gui.core.model import CaseInfo, HolderInfo
+from assettrack_gui.core.text import fold
 
 from .preview_model import CaseMapModel, SlotRole
 
 IdRole = Qt.ItemDataRole.UserRole + 10  # a ChoiceListModel row's holder or case id
+FoldedRole = Qt.ItemDataRole.UserRole + 11  # a row's label as searches compare it (core fold)
 
 
 class ScanEntry(QLineEdit):
@@ -56,7 +58,8 @@ class ChoiceListModel(QAbstractListModel):
 
     Thousands of holders or cases fill in one model reset instead of one ``addItem`` (and one
     rowsInserted round-trip through the combo box) each, which used to dominate start-up with a
-    big stockroom. Lookups by id and the case-insensitive search use plain Python lists.
+    big stockroom. Lookups by id and the search (accents and letter case ignored, the rule of
+    ``core.text.fold``) use plain Python lists.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -64,7 +67,7 @@ class ChoiceListModel(QAbstractListModel):
         self._labels: list[str] = []
         self._ids: list[int | None] = []
         self._row_of: dict[int | None, int] = {}
-        self._folded: list[str] | None = None  # casefolded labels, made on the first search
+        self._folded: list[str] | None = None  # folded labels, made on the first search
 
     def set_rows(self, labels: Sequence[str], ids: Sequence[int | None]) -> None:
         assert len(labels) == len(ids)
@@ -92,6 +95,8 @@ class ChoiceListModel(QAbstractListModel):
             return self._labels[row]
         if role == IdRole:
             return self._ids[row]
+        if role == FoldedRole:
+            return self._folded_labels()[row]
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -113,13 +118,34 @@ class ChoiceListModel(QAbstractListModel):
         return self._row_of.get(id_, -1)
 
     def rows_containing(self, text: str) -> list[int]:
-        """Rows whose label contains ``text``, ignoring letter case; none for blank text."""
-        needle = text.strip().casefold()
+        """Rows whose label contains ``text``, ignoring accents and letter case; none for blank
+        text."""
+        needle = fold(text.strip())
         if not needle:
             return []
+        return [r for r, label in enumerate(self._folded_labels()) if needle in label]
+
+    def _folded_labels(self) -> list[str]:
         if self._folded is None:
-            self._folded = [label.casefold() for label in self._labels]
-        return [r for r, label in enumerate(self._folded) if needle in label]
+            self._folded = [fold(label) for label in self._labels]
+        return self._folded
+
+
+class FoldingCompleter(QCompleter):
+    """Completes against the model's folded labels with the typed text folded the same way, so
+    "tomas" lists "Tomás Ortega"; a chosen row still puts its label, as shown, in the field."""
+
+    def __init__(self, model: ChoiceListModel, parent: QObject | None = None) -> None:
+        super().__init__(model, parent)
+        self.setCompletionRole(FoldedRole)
+        self.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)  # both sides already folded
+
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802 (Qt override)
+        return [fold(path)]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
 
 
 def _fast_list(combo: QComboBox) -> None:
@@ -145,9 +171,7 @@ class CustodianPicker(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self._model = ChoiceListModel(self)
         self.setModel(self._model)
-        completer = QCompleter(self._model, self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer = FoldingCompleter(self._model, self)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
         popup = completer.popup()
@@ -164,7 +188,7 @@ class CustodianPicker(QComboBox):
         self.set_holders([])
 
     def matching_rows(self, text: str) -> list[int]:
-        """Rows whose "Name (BADGE)" contains the text, ignoring letter case."""
+        """Rows whose "Name (BADGE)" contains the text, ignoring accents and letter case."""
         return self._model.rows_containing(text)
 
     def _accept_typed(self) -> None:
@@ -413,5 +437,6 @@ __all__ = [
     "CaseMapView",
     "ChoiceListModel",
     "CustodianPicker",
+    "FoldingCompleter",
     "ScanEntry",
 ]

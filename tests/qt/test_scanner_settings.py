@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from assettrack_gui.core.settings import Settings, load_settings
 from assettrack_gui.qt.scanner_settings import ScannerSettingsDialog, show_keys
@@ -232,3 +232,14 @@ def test_test_area_results_are_laid_out_readably(qtbot, dialog: ScannerSettingsD
     box = dialog.pad.parentWidget()
     assert dialog.normalised.geometry().bottom() < box.contentsRect().bottom()
     assert dialog.height() > height_before  # it grew to fit
+
+
+def test_the_wedge_timing_says_it_is_the_slowest_key_gap(dialog: ScannerSettingsDialog) -> None:
+    """The threshold is the longest gap between keys that still counts: "fastest typing" read
+    backwards to clerks and supervisors."""
+    box = dialog.max_interval.parentWidget()
+    form = box.layout()
+    assert isinstance(form, QFormLayout)
+    label = form.labelForField(dialog.max_interval)
+    assert isinstance(label, QLabel)
+    assert label.text() == "Slowest key gap still counted as a scan:"

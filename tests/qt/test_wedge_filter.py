@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
@@ -19,7 +20,10 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
     QLineEdit,
+    QListView,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -427,6 +431,83 @@ def test_burst_is_not_typed_into_a_dialog_but_a_person_is(
     with qtbot.waitSignal(dialog.accepted):
         kb.key("\r")
     qtbot.waitUntil(lambda: scans == ["AT-0004"])
+
+
+TOOL_MS = 20  # xdotool type --delay 20: inside the scanner threshold, yet a person's text
+
+
+def file_dialog(host: Host, directory: Path) -> QFileDialog:
+    dialog = QFileDialog(host, "Export report as CSV", str(directory), "CSV files (*.csv)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    return dialog
+
+
+def file_name_field(dialog: QFileDialog) -> QLineEdit:
+    field = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert isinstance(field, QLineEdit)
+    return field
+
+
+def test_a_path_typed_fast_into_a_file_dialog_stays_text(
+    qtbot, host: Host, wedge: WedgeFilter, scans: list[str], tmp_path: Path
+) -> None:
+    """A path typed at 20 ms a key and ended with Enter is what the person meant: it is the file
+    name, Enter saves, and no scan is made or held."""
+    dialog = file_dialog(host, tmp_path)
+    qtbot.addWidget(dialog)
+    open_modal(qtbot, dialog)
+    field = file_name_field(dialog)
+    focus(qtbot, field)
+    field.clear()
+    target = tmp_path / "stock_report-2026.csv"
+    kb = Keyboard()
+    kb.type(str(target), delay=TOOL_MS)
+    assert field.text() == str(target)  # every key at once, none held back
+    with qtbot.waitSignal(dialog.accepted):
+        kb.key("\r", at=kb.now + TOOL_MS)
+    assert dialog.selectedFiles() == [str(target)]
+    qtbot.wait(100)
+    assert scans == [] and wedge.gate.waiting == []
+
+
+def test_a_name_typed_fast_into_a_text_entry_dialog_stays_text(
+    qtbot, host: Host, wedge: WedgeFilter, scans: list[str]
+) -> None:
+    dialog = QInputDialog(host)
+    dialog.setLabelText("Name recorded on every event from this station:")
+    qtbot.addWidget(dialog)
+    open_modal(qtbot, dialog)
+    field = dialog.findChild(QLineEdit)
+    assert isinstance(field, QLineEdit)
+    focus(qtbot, field)
+    kb = Keyboard()
+    kb.type("Mara Lind\r", delay=TOOL_MS)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
+    assert dialog.textValue() == "Mara Lind"
+    assert scans == [] and wedge.gate.waiting == []
+
+
+def test_a_scan_while_a_file_dialog_shows_its_file_list_is_held(
+    qtbot, host: Host, wedge: WedgeFilter, scans: list[str], tmp_path: Path
+) -> None:
+    """Only the dialog's text fields take keys as text; elsewhere in it a scan waits."""
+    (tmp_path / "a.csv").write_text("x\n")
+    dialog = file_dialog(host, tmp_path)
+    dialog.setViewMode(QFileDialog.ViewMode.List)
+    qtbot.addWidget(dialog)
+    open_modal(qtbot, dialog)
+    files = dialog.findChild(QListView, "listView")
+    assert isinstance(files, QListView)
+    focus(qtbot, files)
+    kb = Keyboard()
+    kb.type("AT-0005\r", delay=SCANNER_MS)
+    qtbot.wait(150)
+    assert dialog.isVisible()
+    assert file_name_field(dialog).text() == ""
+    assert wedge.gate.waiting == [("AT-0005", "wedge")]
+    dialog.reject()
+    qtbot.waitUntil(lambda: scans == ["AT-0005"])
 
 
 def test_gate_keeps_the_order_of_wedge_and_serial_scans(qtbot, host: Host) -> None:
