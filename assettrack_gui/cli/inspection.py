@@ -81,15 +81,18 @@ def _backup_head(path: Path) -> LogHead:
 
 
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.csvout import check_destination
+
     dest = Path(args.dest).expanduser()
     if dest.is_dir():
         raise UsageError(f"{dest} is a folder; give a new file name for the backup.")
     if dest.exists() and dest.resolve() == ctx.db_path.resolve():
         raise UsageError(f"{dest} is the database itself; give another file for the backup.")
-    if dest.exists() or dest.is_symlink():
-        raise UsageError(f"{dest} already exists; choose a new file name for the backup.")
-    if not dest.parent.is_dir():
-        raise UsageError(f"No folder {dest.parent} for the backup.")
+    if dest.exists() and not dest.is_symlink() and not args.force:
+        raise UsageError(
+            f"{dest} already exists; choose a new file name for the backup (or add --force)."
+        )
+    dest = Path(check_destination(str(dest), force=args.force, what="a backup"))
     ctx.store().backup(dest)
     head = _backup_head(dest)
     say(f"Backup written to {dest.resolve()}")
@@ -140,3 +143,6 @@ def register_inspection_commands(
         "count and head hash): record it somewhere outside the database.",
     )
     parser.add_argument("dest", metavar="DEST", help="backup file to write")
+    parser.add_argument(
+        "--force", action="store_true", help="replace DEST if it is an existing regular file"
+    )

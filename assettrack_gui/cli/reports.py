@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.enums import EventType
-from ..core.errors import UsageError
 from .context import Context
 from .options import add_command, add_group, given, overdue_days
 from .output import plural, print_table, say, warn
@@ -60,18 +59,10 @@ def _local_zone() -> str:
     return datetime.now().astimezone().tzname() or "local time"
 
 
-def _csv_dest(text: str) -> str:
-    from ..core.csvout import is_stream, resolve_dest
+def _csv_dest(text: str, force: bool) -> str:
+    from ..core.csvout import check_destination
 
-    dest_text = resolve_dest(text)
-    if is_stream(dest_text):
-        return dest_text
-    dest = Path(dest_text)
-    if dest.is_dir():
-        raise UsageError(f"{dest} is a folder; give a file name for the CSV.")
-    if not dest.parent.is_dir():
-        raise UsageError(f"No folder {dest.parent} for {dest.name}.")
-    return str(dest)
+    return check_destination(text, force=force, what="the CSV")
 
 
 def _report_output(
@@ -88,7 +79,7 @@ def _report_output(
 
     with open_report(ctx.store(), request, ctx.settings()) as (report, head):
         if args.csv is not None:
-            dest = _csv_dest(args.csv)
+            dest = _csv_dest(args.csv, args.force)
             rows = write_csv(dest, report.header, report_rows(report, request), log_head=head)
             if is_stream(dest):  # stdout, a FIFO or a device: no sidecar, head went to stderr
                 if rows == 0:
@@ -172,14 +163,11 @@ def cmd_report_events(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_report_receipt(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.csvout import check_destination
     from ..core.receipt import receipt_title, write_receipt_pdf
     from ..core.report_requests import receipt_for_batch
 
-    dest = Path(args.pdf).expanduser()
-    if dest.is_dir():
-        raise UsageError(f"{dest} is a folder; give a file name for the PDF.")
-    if not dest.parent.is_dir():
-        raise UsageError(f"No folder {dest.parent} for {dest.name}.")
+    dest = Path(check_destination(args.pdf, force=args.force, what="the PDF"))
     receipt = receipt_for_batch(ctx.store(), args.batch_id)
     write_receipt_pdf(receipt, dest)
     say(
@@ -204,14 +192,21 @@ def register_report_commands(
         "FILE.loghead.txt beside it; with --csv - the CSV goes to stdout and the head to stderr.",
     )
 
+    def force_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="replace FILE if it already exists"
+        )
+
     def csv_option(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--csv",
             type=given,
             metavar="FILE",
             help="write CSV to FILE (- for stdout) instead of printing a table; the event-log "
-            "head goes to FILE.loghead.txt (stderr for -)",
+            "head goes to FILE.loghead.txt (stderr for -). FILE must be new (or --force) and "
+            "not a symbolic link; a FIFO or /dev/stdout is written into",
         )
+        force_option(parser)
 
     def days_option(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
@@ -316,3 +311,4 @@ def register_report_commands(
     parser.add_argument(
         "--pdf", required=True, metavar="FILE", type=given, help="PDF file to write"
     )
+    force_option(parser)

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from .atomic import fsync_dir, write_temp
-from .errors import UserError
+from .errors import UsageError, UserError
 from .eventlog import LogHead, utc_now
 
 __all__ = [
@@ -127,6 +127,30 @@ def is_stream(dest: str | os.PathLike[str]) -> bool:
     return os.path.realpath(Path(dest).expanduser()).startswith("/proc/") or str(dest).startswith(
         ("/dev/", "/proc/")
     )
+
+
+def check_destination(dest: str, *, force: bool, what: str = "the file") -> str:
+    """The one rule for a file named on the command line (``--csv``, ``--pdf``, ``backup``):
+    never write through a symbolic link, never replace an existing regular file unless
+    ``force``; a FIFO or device (``/dev/stdout``, even through its link) is written into.
+    Returns where to write; raises ``UsageError`` saying why not."""
+    if dest == "-":
+        return dest
+    path = Path(dest).expanduser()
+    if is_stream(path):
+        return str(path)
+    if path.is_symlink():
+        raise UsageError(
+            f"{path} is a symbolic link (to {os.path.realpath(path)}): AssetTrack never writes "
+            f"{what} through a link; name the file itself."
+        )
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name for {what}.")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; add --force to replace it.")
+    if not path.parent.is_dir():
+        raise UsageError(f"No folder {path.parent} for {path.name}.")
+    return str(path)
 
 
 def _stream_into(

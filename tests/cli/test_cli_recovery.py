@@ -112,3 +112,34 @@ def test_backup_of_a_damaged_database_is_refused(db: Path, tmp_path: Path) -> No
     assert not (tmp_path / "copy.db").exists()
     report = run("verify", db=db)
     assert report.returncode == 1 and "damaged: table events cannot be read" in report.stderr
+
+
+def test_files_named_on_the_command_line_are_never_replaced_or_written_through_links(
+    db: Path, tmp_path: Path
+) -> None:
+    existing = tmp_path / "custody.csv"
+    existing.write_text("keep me\n")
+    refused = run("report", "custody", "--csv", str(existing), db=db)
+    assert refused.returncode == 2 and "already exists; add --force" in refused.stderr
+    assert existing.read_text() == "keep me\n"
+    assert run("report", "custody", "--csv", str(existing), "--force", db=db).returncode == 0
+    assert existing.read_text("utf-8-sig").startswith("asset_tag,")
+
+    target = tmp_path / "elsewhere.csv"
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    through = run("report", "custody", "--csv", str(link), "--force", db=db)
+    assert through.returncode == 2 and "is a symbolic link" in through.stderr
+    assert not target.exists()
+
+    backup_link = tmp_path / "backup-link.db"
+    backup_link.symlink_to(tmp_path / "somewhere.db")
+    no_backup = run("backup", str(backup_link), "--force", db=db)
+    assert no_backup.returncode == 2 and "is a symbolic link" in no_backup.stderr
+    assert not (tmp_path / "somewhere.db").exists()
+
+    old_backup = tmp_path / "old.db"
+    old_backup.write_bytes(b"an old backup")
+    assert run("backup", str(old_backup), db=db).returncode == 2
+    assert run("backup", str(old_backup), "--force", db=db).returncode == 0
+    assert run("verify", db=old_backup).returncode == 0
