@@ -250,6 +250,29 @@ def after_first_screen(window: MainWindow) -> None:
     window.controller.refresh_view()  # the chosen custodian and cases, now in the pickers
     start_log_file()
     build_pages(window)
+    start_daily_backup(window)
+
+
+def start_daily_backup(window: MainWindow) -> None:
+    """The automatic backup of the day (core.backups), off the GUI thread; a damaged file found
+    on the way stops all writes from this window too."""
+    from assettrack_gui.qt.backup_job import DailyBackup
+
+    if str(window.store.path) == ":memory:" or os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
+        return
+    job = DailyBackup(window.store.path, window.config.current.backups_keep, window)
+
+    def failed(message: str, damaged: bool) -> None:
+        if damaged and window.store.damaged is None:
+            window.store.damaged = message
+        window.show_status(message, ok=False)
+
+    job.failed.connect(failed)
+    job.finished.connect(
+        lambda path: window.show_status(f"Daily backup made: {path}", ok=True) if path else None
+    )
+    window.daily_backup = job
+    job.start()
 
 
 def start_log_file() -> None:

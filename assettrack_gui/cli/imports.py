@@ -1,7 +1,8 @@
 """``import holders|cases|assets FILE.csv``: one CSV file in, one all-or-nothing batch.
 
 The file is read and checked by ``core.importer`` before the database is opened, so a bad file
-is a usage error whether or not a database exists.
+is a usage error whether or not a database exists. A file that will be accepted is preceded by an
+automatic backup (``core.backups``: platform data dir, the newest ``backups_keep`` kept).
 """
 
 from __future__ import annotations
@@ -18,9 +19,18 @@ def _import(kind: str) -> Handler:
         from ..core import importer
 
         file = importer.load_import(kind, args.file)  # a bad file is a usage error, db or not
-        result = importer.commit_import(ctx.engine(), file)
+        engine = ctx.engine()
+        made = None
+        if importer.preview_import(engine, file).ok:
+            # An import changes many records at once: keep the way back (core.backups).
+            from ..core.backups import auto_backup
+
+            made = auto_backup(ctx.store(), "import", ctx.settings().backups_keep)
+        result = importer.commit_import(engine, file)
         noun = {"holders": "holder", "cases": "case", "assets": "asset"}[kind]
         say(f"batch {result.batch_id}: imported {plural(result.count, noun)} from {file.path}")
+        if made is not None:
+            say(f"(the database as it was before is backed up in {made.path})")
         return 0
 
     return run

@@ -33,6 +33,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ASSETS: ("asset_tag", "serial", "description", "case_code", "position"),
 }
 
+# An import file larger than this is refused before it fills memory (an endless /dev/zero, a
+# wrong file): 64 MiB is about 600,000 asset rows. A single field longer than csv's limit
+# (128 KiB) is refused as malformed CSV.
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
 # Surrounding spaces here are spreadsheet noise; tags, badges, names and serials stay as typed.
 _STRIPPED = frozenset({"case_code", "position", "rows", "cols"})
 
@@ -54,13 +59,19 @@ def read_csv(path: Path | str, columns: Sequence[str]) -> list[CsvRecord]:
     """Read a CSV file whose header names exactly ``columns`` (in any order)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_IMPORT_BYTES + 1)
     except FileNotFoundError:
         raise UsageError(f"No such file: {path}") from None
     except IsADirectoryError:
         raise UsageError(f"{path} is a folder, not a CSV file") from None
     except OSError as exc:
         raise UsageError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise UsageError(
+            f"{path} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB: not an import list "
+            "(or split it into several files). Nothing was read into the database."
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

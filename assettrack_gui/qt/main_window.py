@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
     scanHandled = Signal(bool, str)
     # Set by __main__: the object that owns the keyboard-wedge filter and the serial reader.
     scanner_hub: object | None = None
+    # Set by __main__ after the first screen: the day's automatic backup (qt.backup_job).
+    daily_backup: object | None = None
 
     # The Scan page's widgets, as the window had them before the page was its own class.
     scan_entry = _OnPage[ScanEntry]()

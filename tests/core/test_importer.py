@@ -228,3 +228,17 @@ def test_a_header_without_rows_imports_nothing(engine, tmp_path):
     path = write(tmp_path, "name,badge_code\n\n")
     with pytest.raises(Refused, match="no rows after the header"):
         importer.commit_import(engine, importer.load_import(importer.HOLDERS, path))
+
+
+def test_an_endless_or_huge_file_is_refused_before_memory_runs_out(tmp_path, monkeypatch):
+    """``import … /dev/zero`` stops with a clear message after the size limit."""
+    from assettrack_gui.core import importer
+    from assettrack_gui.core.errors import UsageError
+
+    monkeypatch.setattr(importer, "MAX_IMPORT_BYTES", 1024 * 1024)
+    with pytest.raises(UsageError, match="larger than 1 MiB"):
+        importer.load_import("assets", "/dev/zero")
+    big = tmp_path / "big.csv"
+    big.write_text("name,badge_code\n" + "Someone,B-1\n" * 100_000)
+    with pytest.raises(UsageError, match="larger than 1 MiB"):
+        importer.load_import("holders", big)
