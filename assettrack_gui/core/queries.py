@@ -57,6 +57,13 @@ def codes_other_case(conn: Conn, key: str) -> list[tuple[str, int, str]]:
     return conn.execute(NOCASE_SQL, {"k": key}).fetchall()
 
 
+def codes_alike(conn: Conn, code: str) -> list[tuple[str, int, str]]:
+    """(kind, id, code) of every asset tag, badge or case code equal to ``code`` once dashes are
+    removed and letter case is ignored: a new code like that is a near-duplicate. Uses the
+    ``*_nodash_nocase`` indexes (the same statement as the Caps Lock hint)."""
+    return conn.execute(NOCASE_SQL, {"k": code.replace("-", "")}).fetchall()
+
+
 def code_users(conn: Conn, code: str) -> list[tuple[str, str]]:
     """(kind, name) of whatever already uses ``code``: 'holder' (name), 'asset', 'case'."""
     return conn.execute(
@@ -131,6 +138,34 @@ def last_stock_out_slot(conn: Conn, asset_id: int) -> int | None:
         (asset_id, EventType.STOCK_OUT.value),
     ).fetchone()
     return row[0] if row else None
+
+
+class Home(NamedTuple):
+    """An asset in custody whose home (the slot it left at its latest stock-out) is ``slot_id``."""
+
+    slot_id: int
+    asset_tag: str
+    holder_name: str
+
+
+_HOMES_SQL = """
+SELECT e.slot_id, a.asset_tag, h.name
+  FROM assets a
+  JOIN holders h ON h.id = a.current_holder_id
+  JOIN events e ON e.id = (SELECT max(x.id) FROM events x
+                            WHERE x.asset_id = a.id AND x.event_type = 'STOCK_OUT')
+  JOIN slots s ON s.id = e.slot_id
+ WHERE a.current_holder_id IS NOT NULL AND s.case_id = ?
+ ORDER BY a.asset_tag
+"""
+
+
+def homes_in_case(conn: Conn, case_id: int) -> dict[int, list[Home]]:
+    """slot id -> the assets in custody that left that slot of a case (their home), by tag."""
+    homes: dict[int, list[Home]] = {}
+    for r in conn.execute(_HOMES_SQL, (case_id,)):
+        homes.setdefault(r[0], []).append(Home(*r))
+    return homes
 
 
 def insert_asset(conn: Conn, tag: str, serial: str, description: str) -> int:

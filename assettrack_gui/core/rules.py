@@ -107,6 +107,13 @@ def no_return_slot(why: str, case: CaseInfo | None) -> Verdict:
     return Verdict(Code.NO_FREE_SLOT, f"{why}, and case {case.case_code} has no free slot left")
 
 
+def home_of_another(label: str, homes: list[tuple[str, str]]) -> Verdict:
+    """A returned asset had to take a slot that is the home of an asset still in custody
+    ((tag, holder name) each): the line is accepted, and says whose home it takes."""
+    whose = " and ".join(f"{tag} (held by {name})" for tag, name in homes)
+    return Verdict(Code.HOME_OF_ANOTHER, f"{label} — home of {whose}")
+
+
 def placement(state: AssetState, operation: Operation) -> Verdict | None:
     """Put-away places an unslotted asset, Move a slotted one; neither touches custody."""
     if state.in_custody:
@@ -219,6 +226,28 @@ def new_name_problem(badge_code: str, new_name: str) -> Verdict | None:
             Code.INVALID_NAME, f"{badge_code}: the new name contains a control character ({bad})"
         )
     return None
+
+
+_KINDS = {"asset": "asset tag", "holder": "badge", "case": "case code"}
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def alike_key(code: str) -> str:
+    """What a code is once dashes are dropped and letter case ignored (ASCII letters, as SQLite's
+    NOCASE compares): two codes with one key are near-duplicates."""
+    return code.replace("-", "").translate(_ASCII_LOWER)
+
+
+def near_duplicate(what: str, code: str, kind: str, existing: str, where: str = "") -> Verdict:
+    """A new code equal to an existing one (``kind``: asset, holder, case) without dashes and
+    letter case: a scanner that drops dashes, or Caps Lock, would silently pick the other."""
+    other = _KINDS.get(kind, kind)
+    place = f" ({where})" if where else ""
+    return Verdict(
+        Code.NEAR_DUPLICATE,
+        f"{what} {code} is too like {other} {existing}{place}: they differ only in dashes or "
+        "letter case, so a scanner could pick the wrong one",
+    )
 
 
 def repeated(what: str, code: str, first_ref: str) -> Verdict:
