@@ -61,6 +61,8 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     from ..core.verify import verify
 
     report = verify(ctx.store())
+    for warning in report.warnings:
+        warn(f"warning: {warning}")
     if report.ok:
         # Fixed wording (always "events", "assets") so scripts can parse it.
         say(f"OK: {report.events} events, head hash {report.head_hash}, {report.assets} assets")
@@ -119,7 +121,9 @@ def register_inspection_commands(
         "audit the database: integrity, invariants, event-log replay and hash chain",
         "Prints 'OK: N events, head hash H, M assets', or every problem on its own line\n"
         "on stderr and exits 1. Compare the head with the one recorded at the last backup\n"
-        "to detect truncated history.",
+        "to detect truncated history. Things to clean up that are not damage (codes that\n"
+        "differ only in dashes or letter case) are 'warning: …' lines on stderr; they\n"
+        "do not change the exit code.",
     )
     parser = add_command(
         commands,

@@ -171,7 +171,7 @@ class Preview:
 
     def reasons(self) -> list[str]:
         out = [p.message for p in self.problems]
-        if not self.lines:
+        if not self.lines and not (self.operation == Operation.VOID and self.problems):
             out.append("nothing to commit: the batch is empty")
         if len(self.lines) == 1 and not self.lines[0].label and not self.lines[0].scan:
             # One item (holder add, slot, …) with nothing to name it by: the reason alone,

@@ -260,6 +260,80 @@ def fill_slots(conn: Conn, pairs: Iterable[tuple[int | None, int | None]]) -> No
     conn.executemany("UPDATE slots SET asset_id = ? WHERE id = ?", list(pairs))
 
 
+# -- voids ------------------------------------------------------------------------------------
+
+
+class BatchEvent(NamedTuple):
+    """One event of a batch, as a void reads it."""
+
+    id: int
+    event_type: str
+    asset_id: int | None
+    holder_id: int | None
+    slot_id: int | None
+    details: dict[str, Any]
+
+
+def batch_events(conn: Conn, batch_id: str) -> list[BatchEvent]:
+    """The events of one batch in log order (``events_batch`` index)."""
+    out = []
+    for r in conn.execute(
+        "SELECT id, event_type, asset_id, holder_id, slot_id, details FROM events "
+        "WHERE batch_id = ? ORDER BY id",
+        (batch_id,),
+    ):
+        try:
+            details = json.loads(r[5])
+        except ValueError:
+            details = {}
+        out.append(
+            BatchEvent(r[0], r[1], r[2], r[3], r[4], details if isinstance(details, dict) else {})
+        )
+    return out
+
+
+def later_asset_event(conn: Conn, asset_id: int, after_id: int) -> tuple[str, str] | None:
+    """(batch id, event type) of the first event of an asset after event ``after_id``."""
+    row = conn.execute(
+        "SELECT batch_id, event_type FROM events WHERE asset_id = ? AND id > ? ORDER BY id LIMIT 1",
+        (asset_id, after_id),
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+# A void's events, and only they, carry a note ("voids batch X") and details.voids; the partial
+# index ``events_noted`` (schema v2) holds just those rows, so these never read the whole log.
+VOIDED_BY_SQL = (
+    "SELECT batch_id FROM events WHERE note <> '' AND json_extract(details, '$.voids') = ? "
+    "LIMIT 1"
+)
+VOIDS_SQL = (
+    "SELECT DISTINCT json_extract(details, '$.voids'), batch_id FROM events "
+    "WHERE note <> '' AND json_extract(details, '$.voids') IS NOT NULL"
+)
+
+
+def voided_by(conn: Conn, batch_id: str) -> str | None:
+    """The batch that voided ``batch_id``, or None."""
+    row = conn.execute(VOIDED_BY_SQL, (batch_id,)).fetchone()
+    return row[0] if row else None
+
+
+def voided_batches(conn: Conn) -> dict[str, str]:
+    """Every voided batch -> the batch that voided it (for history rows and receipts)."""
+    return {voided: by for voided, by in conn.execute(VOIDS_SQL)}
+
+
+def void_note(batch_id: str) -> str:
+    """The note every compensating event of a void carries, and history shows."""
+    return f"voids batch {batch_id}"
+
+
+def voided_note(by: str) -> str:
+    """What history shows beside an event of a batch that was voided later."""
+    return f"voided by batch {by}"
+
+
 # -- holders ----------------------------------------------------------------------------------
 
 _HOLDER_COLUMNS = "id, name, badge_code, active"
@@ -408,7 +482,10 @@ class HolderNames:
 
 _HISTORY_SQL = """
 SELECT e.id, e.batch_id, e.event_type, e.created_at, e.operator, a.asset_tag,
-       h.name, c.case_code || '/' || s.position, e.note, e.holder_id, h.badge_code
+       h.name,
+       CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
+            ELSE c.case_code || '/' || s.position END,
+       e.note, e.holder_id, h.badge_code
   FROM events e
   LEFT JOIN assets a ON a.id = e.asset_id
   LEFT JOIN holders h ON h.id = e.holder_id
@@ -428,9 +505,12 @@ def _history(
         sql = f"{_HISTORY_SQL} WHERE {where} ORDER BY e.id DESC LIMIT ?"
         rows = conn.execute(sql, (*args, limit)).fetchall()[::-1]
     names = HolderNames(conn)
+    voided = voided_batches(conn) if rows else {}
     out = []
     for *row, holder_id, badge in rows:
         event_id, event_type, name = row[0], row[2], row[6]
+        if not row[8] and row[1] in voided:
+            row[8] = voided_note(voided[row[1]])
         shown = names.shown(holder_id, event_id, event_type, name)
         row[6] = f"{shown} ({badge})" if shown is not None else None
         out.append(EventRow(*row))

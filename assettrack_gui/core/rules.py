@@ -177,6 +177,44 @@ def slot_incomplete() -> Verdict:
     return Verdict(Code.SLOT_INCOMPLETE, "give both case_code and position, or neither")
 
 
+# -- void (undo a batch) ------------------------------------------------------------------------
+
+
+def batch_unknown(batch_id: str) -> Verdict:
+    return Verdict(Code.BATCH_UNKNOWN, f"{batch_id!r}: no batch with that id")
+
+
+def not_voidable(batch_id: str, kinds: list[str], *, is_void: bool = False) -> Verdict:
+    """Only custody and slot batches can be voided: registrations, holder and case changes
+    (and a void itself) are not undone this way."""
+    if is_void:
+        return Verdict(
+            Code.NOT_VOIDABLE, f"batch {batch_id} is itself a void; it cannot be voided"
+        )
+    return Verdict(
+        Code.NOT_VOIDABLE,
+        f"batch {batch_id} is {', '.join(kinds)}: only stock-out, stock-in, put-away and move "
+        "batches can be voided",
+    )
+
+
+def already_voided(batch_id: str, by: str) -> Verdict:
+    return Verdict(Code.ALREADY_VOIDED, f"batch {batch_id} was already voided by batch {by}")
+
+
+def changed_since(event_type: str, batch_id: str) -> Verdict:
+    """An asset of the batch has a later event: putting it back would undo that too."""
+    return Verdict(
+        Code.VOID_CHANGED_SINCE, f"changed since: {event_type} in batch {batch_id}"
+    )
+
+
+def void_slot_taken(label: str, occupant: str) -> Verdict:
+    return Verdict(
+        Code.VOID_CHANGED_SINCE, f"changed since: its slot {label} is taken by {occupant}"
+    )
+
+
 # -- registering assets, holders and cases ----------------------------------------------------------
 
 
