@@ -61,6 +61,8 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     from ..core.verify import verify
 
     report = verify(ctx.store(), expect=args.expect)
+    for warning in report.warnings:
+        warn(f"warning: {warning}")
     if report.ok:
         # Fixed wording (always "events", "assets") so scripts can parse it.
         say(f"OK: {report.events} events, head hash {report.head_hash}, {report.assets} assets")
@@ -123,7 +125,9 @@ def register_inspection_commands(
         "Prints 'OK: N events, head hash H, M assets', or every problem on its own line\n"
         "on stderr and exits 1. A log that lost the head this computer recorded after its\n"
         "last commit is reported as rolled back. --expect COUNT:HASH (a head printed by an\n"
-        "export, a receipt or a backup) fails unless the log holds that event with that hash.",
+        "export, a receipt or a backup) fails unless the log holds that event with that hash.\n"
+        "Things to clean up that are not damage (codes that differ only in dashes or letter\n"
+        "case) are 'warning: …' lines on stderr; they do not change the exit code.",
     )
     parser.add_argument(
         "--expect",

@@ -34,7 +34,7 @@ from .model import (
     Preview,
     SlotInfo,
 )
-from .ops import placement, registry, stock_in, stock_out
+from .ops import placement, registry, stock_in, stock_out, void
 from .ops.batch import BatchState
 from .queries import Conn
 from .settings import Settings, SettingsOwner, as_owner
@@ -226,6 +226,23 @@ class Engine:
     def commit_move(self, items: Sequence[Placement]) -> CommitResult:
         return self._commit(
             lambda conn: placement.validate(self, conn, items, Operation.MOVE), placement.apply
+        )
+
+    # -- Void (undo a wrong commit) ---------------------------------------------------------------
+
+    def preview_void(self, batch_id: str) -> Preview:
+        """What voiding ``batch_id`` would do: one line per asset (where it is → where it goes
+        back), or the reasons it cannot be voided (``Code.NOT_VOIDABLE``, ``ALREADY_VOIDED``,
+        ``VOID_CHANGED_SINCE``, ``HOLDER_INACTIVE``, ``BATCH_UNKNOWN``)."""
+        with self.store.read() as conn:
+            return void.validate(self, conn, batch_id)
+
+    def commit_void(self, batch_id: str) -> CommitResult:
+        """A new batch of compensating events putting every asset of ``batch_id`` back where it
+        was before it; all or nothing (``Refused`` with every reason)."""
+        return self._commit(
+            lambda conn: void.validate(self, conn, batch_id),
+            lambda conn, events, preview: void.apply(conn, events, preview, batch_id),
         )
 
     # -- Register (RECEIVE) ------------------------------------------------------------------------

@@ -37,6 +37,7 @@ class Operation(StrEnum):
     REGISTER = "REGISTER"
     HOLDER_ADD = "HOLDER_ADD"
     CASE_CREATE = "CASE_CREATE"
+    VOID = "VOID"  # compensating events that undo one earlier custody or slot batch
 
 
 class EventType(StrEnum):
@@ -52,6 +53,7 @@ class EventType(StrEnum):
     HOLDER_DEACTIVATE = "HOLDER_DEACTIVATE"
     HOLDER_REACTIVATE = "HOLDER_REACTIVATE"
     CASE_CREATE = "CASE_CREATE"
+    SLOT_UNASSIGN = "SLOT_UNASSIGN"  # schema v2: an asset leaves its slot for unslotted storage
 
 
 EVENT_TYPES: tuple[EventType, ...] = tuple(EventType)
@@ -62,6 +64,14 @@ ASSET_EVENTS = (
     EventType.SLOT_MOVE,
     EventType.STOCK_OUT,
     EventType.STOCK_IN,
+    EventType.SLOT_UNASSIGN,
+)
+# The batches a void can undo: custody and slot changes (not registrations, holders, cases).
+VOIDABLE_EVENTS = (
+    EventType.STOCK_OUT,
+    EventType.STOCK_IN,
+    EventType.SLOT_ASSIGN,
+    EventType.SLOT_MOVE,
 )
 
 
@@ -113,8 +123,16 @@ class Code(StrEnum):
     INVALID_SIZE = "INVALID_SIZE"
     CODE_EXISTS = "CODE_EXISTS"
     CODE_IN_USE = "CODE_IN_USE"  # used by another kind (a badge as an asset tag, …)
+    NEAR_DUPLICATE = "NEAR_DUPLICATE"  # equal to an existing code without dashes and case
     BAD_ROW = "BAD_ROW"  # an import row that could not be read
     EMPTY_BATCH = "EMPTY_BATCH"
+    # stock-in: a warning, never a refusal
+    HOME_OF_ANOTHER = "HOME_OF_ANOTHER"  # the return slot is the home of an asset in custody
+    # void (undo a batch)
+    BATCH_UNKNOWN = "BATCH_UNKNOWN"
+    NOT_VOIDABLE = "NOT_VOIDABLE"  # registration, holder or case batches, or a void itself
+    ALREADY_VOIDED = "ALREADY_VOIDED"
+    VOID_CHANGED_SINCE = "VOID_CHANGED_SINCE"  # a later event, or the slot is taken now
 
 
 # A placement refused because it needs the other operation (Put-away vs Move).

@@ -15,6 +15,7 @@ from .enums import (
     CUSTODY_EVENTS,
     EVENT_TYPES,
     MODE_TITLES,
+    VOIDABLE_EVENTS,
     WRONG_OPERATION,
     Code,
     EventType,
@@ -30,6 +31,7 @@ __all__ = [
     "ASSET_EVENTS",
     "CUSTODY_EVENTS",
     "EVENT_TYPES",
+    "VOIDABLE_EVENTS",
     "MODE_TITLES",
     "WRONG_OPERATION",
     "CaseInfo",
@@ -122,6 +124,9 @@ class Line:
     label: str = ""  # how to name this line in messages (scan, or "line 7")
     duplicate_of: int | None = None  # index of the earlier line with the same asset
     home_slot: bool = False  # stock-in: the slot is the one the asset left
+    # A note that does not refuse the line (stock-in into another asset's home slot); ``to``
+    # already says it in words, this is for callers that branch or colour.
+    warning: Verdict | None = None
 
     def refuse(self, verdict: Verdict | Code, reason: str = "") -> Line:
         if isinstance(verdict, Verdict):
@@ -166,7 +171,7 @@ class Preview:
 
     def reasons(self) -> list[str]:
         out = [p.message for p in self.problems]
-        if not self.lines:
+        if not self.lines and not (self.operation == Operation.VOID and self.problems):
             out.append("nothing to commit: the batch is empty")
         if len(self.lines) == 1 and not self.lines[0].label and not self.lines[0].scan:
             # One item (holder add, slot, …) with nothing to name it by: the reason alone,

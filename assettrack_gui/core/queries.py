@@ -57,6 +57,13 @@ def codes_other_case(conn: Conn, key: str) -> list[tuple[str, int, str]]:
     return conn.execute(NOCASE_SQL, {"k": key}).fetchall()
 
 
+def codes_alike(conn: Conn, code: str) -> list[tuple[str, int, str]]:
+    """(kind, id, code) of every asset tag, badge or case code equal to ``code`` once dashes are
+    removed and letter case is ignored: a new code like that is a near-duplicate. Uses the
+    ``*_nodash_nocase`` indexes (the same statement as the Caps Lock hint)."""
+    return conn.execute(NOCASE_SQL, {"k": code.replace("-", "")}).fetchall()
+
+
 def code_users(conn: Conn, code: str) -> list[tuple[str, str]]:
     """(kind, name) of whatever already uses ``code``: 'holder' (name), 'asset', 'case'."""
     return conn.execute(
@@ -131,6 +138,34 @@ def last_stock_out_slot(conn: Conn, asset_id: int) -> int | None:
         (asset_id, EventType.STOCK_OUT.value),
     ).fetchone()
     return row[0] if row else None
+
+
+class Home(NamedTuple):
+    """An asset in custody whose home (the slot it left at its latest stock-out) is ``slot_id``."""
+
+    slot_id: int
+    asset_tag: str
+    holder_name: str
+
+
+_HOMES_SQL = """
+SELECT e.slot_id, a.asset_tag, h.name
+  FROM assets a
+  JOIN holders h ON h.id = a.current_holder_id
+  JOIN events e ON e.id = (SELECT max(x.id) FROM events x
+                            WHERE x.asset_id = a.id AND x.event_type = 'STOCK_OUT')
+  JOIN slots s ON s.id = e.slot_id
+ WHERE a.current_holder_id IS NOT NULL AND s.case_id = ?
+ ORDER BY a.asset_tag
+"""
+
+
+def homes_in_case(conn: Conn, case_id: int) -> dict[int, list[Home]]:
+    """slot id -> the assets in custody that left that slot of a case (their home), by tag."""
+    homes: dict[int, list[Home]] = {}
+    for r in conn.execute(_HOMES_SQL, (case_id,)):
+        homes.setdefault(r[0], []).append(Home(*r))
+    return homes
 
 
 def insert_asset(conn: Conn, tag: str, serial: str, description: str) -> int:
@@ -223,6 +258,80 @@ def vacate_slots(conn: Conn, slot_ids: Iterable[int | None]) -> None:
 def fill_slots(conn: Conn, pairs: Iterable[tuple[int | None, int | None]]) -> None:
     """(asset_id, slot_id): put each asset in its slot."""
     conn.executemany("UPDATE slots SET asset_id = ? WHERE id = ?", list(pairs))
+
+
+# -- voids ------------------------------------------------------------------------------------
+
+
+class BatchEvent(NamedTuple):
+    """One event of a batch, as a void reads it."""
+
+    id: int
+    event_type: str
+    asset_id: int | None
+    holder_id: int | None
+    slot_id: int | None
+    details: dict[str, Any]
+
+
+def batch_events(conn: Conn, batch_id: str) -> list[BatchEvent]:
+    """The events of one batch in log order (``events_batch`` index)."""
+    out = []
+    for r in conn.execute(
+        "SELECT id, event_type, asset_id, holder_id, slot_id, details FROM events "
+        "WHERE batch_id = ? ORDER BY id",
+        (batch_id,),
+    ):
+        try:
+            details = json.loads(r[5])
+        except ValueError:
+            details = {}
+        out.append(
+            BatchEvent(r[0], r[1], r[2], r[3], r[4], details if isinstance(details, dict) else {})
+        )
+    return out
+
+
+def later_asset_event(conn: Conn, asset_id: int, after_id: int) -> tuple[str, str] | None:
+    """(batch id, event type) of the first event of an asset after event ``after_id``."""
+    row = conn.execute(
+        "SELECT batch_id, event_type FROM events WHERE asset_id = ? AND id > ? ORDER BY id LIMIT 1",
+        (asset_id, after_id),
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+# A void's events, and only they, carry a note ("voids batch X") and details.voids; the partial
+# index ``events_noted`` (schema v2) holds just those rows, so these never read the whole log.
+VOIDED_BY_SQL = (
+    "SELECT batch_id FROM events WHERE note <> '' AND json_extract(details, '$.voids') = ? "
+    "LIMIT 1"
+)
+VOIDS_SQL = (
+    "SELECT DISTINCT json_extract(details, '$.voids'), batch_id FROM events "
+    "WHERE note <> '' AND json_extract(details, '$.voids') IS NOT NULL"
+)
+
+
+def voided_by(conn: Conn, batch_id: str) -> str | None:
+    """The batch that voided ``batch_id``, or None."""
+    row = conn.execute(VOIDED_BY_SQL, (batch_id,)).fetchone()
+    return row[0] if row else None
+
+
+def voided_batches(conn: Conn) -> dict[str, str]:
+    """Every voided batch -> the batch that voided it (for history rows and receipts)."""
+    return {voided: by for voided, by in conn.execute(VOIDS_SQL)}
+
+
+def void_note(batch_id: str) -> str:
+    """The note every compensating event of a void carries, and history shows."""
+    return f"voids batch {batch_id}"
+
+
+def voided_note(by: str) -> str:
+    """What history shows beside an event of a batch that was voided later."""
+    return f"voided by batch {by}"
 
 
 # -- holders ----------------------------------------------------------------------------------
@@ -373,7 +482,10 @@ class HolderNames:
 
 _HISTORY_SQL = """
 SELECT e.id, e.batch_id, e.event_type, e.created_at, e.operator, a.asset_tag,
-       h.name, c.case_code || '/' || s.position, e.note, e.holder_id, h.badge_code
+       h.name,
+       CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
+            ELSE c.case_code || '/' || s.position END,
+       e.note, e.holder_id, h.badge_code
   FROM events e
   LEFT JOIN assets a ON a.id = e.asset_id
   LEFT JOIN holders h ON h.id = e.holder_id
@@ -393,9 +505,12 @@ def _history(
         sql = f"{_HISTORY_SQL} WHERE {where} ORDER BY e.id DESC LIMIT ?"
         rows = conn.execute(sql, (*args, limit)).fetchall()[::-1]
     names = HolderNames(conn)
+    voided = voided_batches(conn) if rows else {}
     out = []
     for *row, holder_id, badge in rows:
         event_id, event_type, name = row[0], row[2], row[6]
+        if not row[8] and row[1] in voided:
+            row[8] = voided_note(voided[row[1]])
         shown = names.shown(holder_id, event_id, event_type, name)
         row[6] = f"{shown} ({badge})" if shown is not None else None
         out.append(EventRow(*row))

@@ -26,7 +26,14 @@ from .atomic import atomic_write_bytes
 from .enums import EventType
 from .eventlog import LogHead
 
-__all__ = ["FONT_DIR", "Receipt", "ReceiptLine", "receipt_title", "write_receipt_pdf"]
+__all__ = [
+    "FONT_DIR",
+    "Receipt",
+    "ReceiptLine",
+    "receipt_title",
+    "void_notice",
+    "write_receipt_pdf",
+]
 
 FONT_DIR = RESOURCES / "fonts"
 REGULAR_FONT = FONT_DIR / "DejaVuSans.ttf"
@@ -75,6 +82,20 @@ class Receipt:
     holder_badge: str
     lines: list[ReceiptLine] = field(default_factory=list)
     log_head: tuple[int, str] | LogHead | None = None
+    voided_by: str = ""  # the batch that voided this one later (undone: not in force)
+    voids: str = ""  # this batch is itself a void of that batch
+
+
+def void_notice(receipt: Receipt) -> str:
+    """The line a receipt prints when its batch was voided, or is a void; "" otherwise."""
+    if receipt.voided_by:
+        return (
+            f"VOIDED: this batch was undone by batch {receipt.voided_by}; "
+            "the assets listed went back to where they were before it."
+        )
+    if receipt.voids:
+        return f"This batch voids batch {receipt.voids}: it undoes that batch's changes."
+    return ""
 
 
 def receipt_title(kind: str) -> str:

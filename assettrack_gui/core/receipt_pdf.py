@@ -16,7 +16,7 @@ from fpdf.fonts import FontFace, TTFFont
 
 from . import receipt as receipt_mod
 from .eventlog import LogHead
-from .receipt import SIGNERS, STATEMENTS, Receipt, ReceiptLine, receipt_title
+from .receipt import SIGNERS, STATEMENTS, Receipt, ReceiptLine, receipt_title, void_notice
 
 __all__ = ["render_receipt_pdf"]
 
@@ -209,6 +209,12 @@ def render_receipt_pdf(receipt: Receipt) -> bytes:
     _field(pdf, "Date", f"{receipt.created_at_local} (UTC {receipt.created_at_utc})")
     _field(pdf, "Operator", receipt.operator)
     _field(pdf, "Assets", str(len(receipt.lines)))
+    if notice := void_notice(receipt):
+        pdf.ln(2)
+        pdf.set_font(_FAMILY, "B", 11)
+        pdf.set_text_color(170, 0, 0)
+        pdf.multi_cell(0, 6, notice, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0, 0, 0)
     pdf.ln(4)
 
     _assets_table(pdf, receipt.lines)

@@ -18,7 +18,14 @@ from .engine import find_case, find_holder
 from .errors import UsageError, UserError
 from .eventlog import log_head
 from .model import CUSTODY_EVENTS, CaseInfo, EventType
-from .queries import HolderNames, case_by_id, holder_by_id
+from .queries import (
+    HolderNames,
+    case_by_id,
+    holder_by_id,
+    voided_batches,
+    voided_by,
+    voided_note,
+)
 from .receipt import Receipt, ReceiptLine
 from .settings import Settings
 from .text import shown_ref, visible
@@ -248,7 +255,8 @@ EVENTS_HEADER = [
 
 _EVENTS_SQL = """
 SELECT e.id, e.created_at, e.event_type, a.asset_tag, h.name, h.badge_code,
-       CASE WHEN s.id IS NULL THEN NULL ELSE c.case_code || '/' || s.position END,
+       CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
+            WHEN s.id IS NULL THEN NULL ELSE c.case_code || '/' || s.position END,
        e.operator, e.batch_id, e.note, e.holder_id
   FROM events e
   LEFT JOIN assets a ON a.id = e.asset_id
@@ -263,6 +271,7 @@ SELECT e.id, e.created_at, e.event_type, a.asset_tag, h.name, h.badge_code,
 def _event_rows(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> Iterator[Row]:
     """Event rows with the holder's name as it was at each event (see ``HolderNames``)."""
     names = HolderNames(conn)
+    voided = voided_batches(conn)
     for eid, created, etype, tag, name, badge, slot, operator, batch, note, hid in conn.execute(
         _EVENTS_SQL.format(where=where), params
     ):
@@ -277,7 +286,7 @@ def _event_rows(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -
             slot or "",
             operator,
             batch,
-            note,
+            note or (voided_note(voided[batch]) if batch in voided else ""),
         )
 
 
@@ -449,7 +458,7 @@ def batch_receipt(conn: sqlite3.Connection, batch_id: str) -> Receipt:
     }
     if not kinds:
         raise UserError(f"{batch_id}: no batch with that id")
-    if not kinds <= set(CUSTODY_EVENTS) or len(kinds) != 1:
+    if not kinds <= set(CUSTODY_EVENTS) or len(kinds) != 1:  # a void of a move: no receipt
         raise UserError(
             f"{batch_id}: receipts exist for stock-out and stock-in batches; this batch is "
             f"{', '.join(sorted(kinds))}"
@@ -458,7 +467,7 @@ def batch_receipt(conn: sqlite3.Connection, batch_id: str) -> Receipt:
         """
         SELECT e.event_type, e.created_at, e.operator, h.name, h.badge_code,
                a.asset_tag, a.serial, a.description, c.case_code || '/' || s.position,
-               e.id, e.holder_id
+               e.id, e.holder_id, json_extract(e.details, '$.voids')
           FROM events e
           JOIN assets a ON a.id = e.asset_id
           LEFT JOIN holders h ON h.id = e.holder_id
@@ -480,4 +489,6 @@ def batch_receipt(conn: sqlite3.Connection, batch_id: str) -> Receipt:
         holder_badge=badge or "",
         lines=[ReceiptLine(r[5], r[6], r[7], r[8] or "") for r in rows],
         log_head=log_head(conn),
+        voided_by=voided_by(conn, batch_id) or "",
+        voids=rows[0][11] or "",
     )

@@ -107,6 +107,13 @@ def no_return_slot(why: str, case: CaseInfo | None) -> Verdict:
     return Verdict(Code.NO_FREE_SLOT, f"{why}, and case {case.case_code} has no free slot left")
 
 
+def home_of_another(label: str, homes: list[tuple[str, str]]) -> Verdict:
+    """A returned asset had to take a slot that is the home of an asset still in custody
+    ((tag, holder name) each): the line is accepted, and says whose home it takes."""
+    whose = " and ".join(f"{tag} (held by {name})" for tag, name in homes)
+    return Verdict(Code.HOME_OF_ANOTHER, f"{label} — home of {whose}")
+
+
 def placement(state: AssetState, operation: Operation) -> Verdict | None:
     """Put-away places an unslotted asset, Move a slotted one; neither touches custody."""
     if state.in_custody:
@@ -170,6 +177,44 @@ def slot_incomplete() -> Verdict:
     return Verdict(Code.SLOT_INCOMPLETE, "give both case_code and position, or neither")
 
 
+# -- void (undo a batch) ------------------------------------------------------------------------
+
+
+def batch_unknown(batch_id: str) -> Verdict:
+    return Verdict(Code.BATCH_UNKNOWN, f"{batch_id!r}: no batch with that id")
+
+
+def not_voidable(batch_id: str, kinds: list[str], *, is_void: bool = False) -> Verdict:
+    """Only custody and slot batches can be voided: registrations, holder and case changes
+    (and a void itself) are not undone this way."""
+    if is_void:
+        return Verdict(
+            Code.NOT_VOIDABLE, f"batch {batch_id} is itself a void; it cannot be voided"
+        )
+    return Verdict(
+        Code.NOT_VOIDABLE,
+        f"batch {batch_id} is {', '.join(kinds)}: only stock-out, stock-in, put-away and move "
+        "batches can be voided",
+    )
+
+
+def already_voided(batch_id: str, by: str) -> Verdict:
+    return Verdict(Code.ALREADY_VOIDED, f"batch {batch_id} was already voided by batch {by}")
+
+
+def changed_since(event_type: str, batch_id: str) -> Verdict:
+    """An asset of the batch has a later event: putting it back would undo that too."""
+    return Verdict(
+        Code.VOID_CHANGED_SINCE, f"changed since: {event_type} in batch {batch_id}"
+    )
+
+
+def void_slot_taken(label: str, occupant: str) -> Verdict:
+    return Verdict(
+        Code.VOID_CHANGED_SINCE, f"changed since: its slot {label} is taken by {occupant}"
+    )
+
+
 # -- registering assets, holders and cases ----------------------------------------------------------
 
 
@@ -219,6 +264,28 @@ def new_name_problem(badge_code: str, new_name: str) -> Verdict | None:
             Code.INVALID_NAME, f"{badge_code}: the new name contains a control character ({bad})"
         )
     return None
+
+
+_KINDS = {"asset": "asset tag", "holder": "badge", "case": "case code"}
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def alike_key(code: str) -> str:
+    """What a code is once dashes are dropped and letter case ignored (ASCII letters, as SQLite's
+    NOCASE compares): two codes with one key are near-duplicates."""
+    return code.replace("-", "").translate(_ASCII_LOWER)
+
+
+def near_duplicate(what: str, code: str, kind: str, existing: str, where: str = "") -> Verdict:
+    """A new code equal to an existing one (``kind``: asset, holder, case) without dashes and
+    letter case: a scanner that drops dashes, or Caps Lock, would silently pick the other."""
+    other = _KINDS.get(kind, kind)
+    place = f" ({where})" if where else ""
+    return Verdict(
+        Code.NEAR_DUPLICATE,
+        f"{what} {code} is too like {other} {existing}{place}: they differ only in dashes or "
+        "letter case, so a scanner could pick the wrong one",
+    )
 
 
 def repeated(what: str, code: str, first_ref: str) -> Verdict:

@@ -64,8 +64,60 @@ def _split_sql(sql: str) -> list[str]:
     return statements
 
 
+# Schema v2: the event type SLOT_UNASSIGN (a void of a put-away takes an asset out of its slot)
+# and an index for the events that carry a note (the compensating events of a void). SQLite
+# cannot change a CHECK in place, so the events table is rebuilt (SQLite's documented
+# "generalized ALTER TABLE" procedure): every row is copied unchanged, so the hash chain stays
+# valid; the triggers and indexes that go with the old table are created again.
+_EVENTS_V2 = """
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY,
+    batch_id    TEXT NOT NULL,
+    event_type  TEXT NOT NULL CHECK (event_type IN (
+                    'RECEIVE', 'SLOT_ASSIGN', 'SLOT_MOVE', 'STOCK_OUT', 'STOCK_IN',
+                    'HOLDER_ADD', 'HOLDER_RENAME', 'HOLDER_DEACTIVATE', 'HOLDER_REACTIVATE',
+                    'CASE_CREATE', 'SLOT_UNASSIGN')),
+    asset_id    INTEGER REFERENCES assets(id),
+    holder_id   INTEGER REFERENCES holders(id),
+    slot_id     INTEGER REFERENCES slots(id),
+    operator    TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    details     TEXT NOT NULL DEFAULT '{}',
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL UNIQUE,
+    CHECK (asset_id IS NOT NULL OR event_type IN (
+        'HOLDER_ADD', 'HOLDER_RENAME', 'HOLDER_DEACTIVATE', 'HOLDER_REACTIVATE', 'CASE_CREATE')),
+    CHECK (event_type NOT IN ('STOCK_OUT', 'STOCK_IN')
+           OR (holder_id IS NOT NULL AND slot_id IS NOT NULL)),
+    CHECK (event_type <> 'SLOT_UNASSIGN' OR slot_id IS NOT NULL)
+)
+"""
+_EVENTS_V2_AFTER = [
+    "INSERT INTO events SELECT id, batch_id, event_type, asset_id, holder_id, slot_id, operator,"
+    " created_at, note, details, prev_hash, hash FROM events_v1 ORDER BY id",
+    "DROP TABLE events_v1",
+    "CREATE INDEX events_asset ON events (asset_id, id)",
+    "CREATE INDEX events_batch ON events (batch_id)",
+    "CREATE INDEX events_holder ON events (holder_id, id)",
+    "CREATE INDEX events_created ON events (created_at)",
+    "CREATE INDEX events_noted ON events (batch_id) WHERE note <> ''",
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END",
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events\n"
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END",
+]
+
+
+def _schema_v2(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE events RENAME TO events_v1")
+    conn.execute(_EVENTS_V2)
+    for statement in _EVENTS_V2_AFTER:
+        conn.execute(statement)
+
+
 # Migrations run in order, each inside the same BEGIN IMMEDIATE; user_version records the last one.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2]
 
 
 def latest_version() -> int:

@@ -25,7 +25,11 @@ from .text import control_character, visible
 
 @dataclass
 class VerifyReport:
+    """``problems`` make the database fail the audit; ``warnings`` do not (``ok`` stays true):
+    things an older version allowed that a person should clean up, e.g. near-duplicate codes."""
+
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     events: int = 0
     head_hash: str = GENESIS
     assets: int = 0
@@ -51,6 +55,7 @@ def verify(store: Store, expect: tuple[int, str] | None = None) -> VerifyReport:
         ("hash chain check", _check_chain),
         ("event log replay", _replay),
         ("asset count", _count_assets),
+        ("near-duplicate codes", _near_duplicates),
     )
     with store.read() as conn:
         for name, stage in stages:
@@ -102,6 +107,35 @@ def damaged_objects(conn: sqlite3.Connection) -> list[str]:
             if isinstance(translate_error(exc), CorruptDatabase):
                 found.append(f"{kind} {name}")
     return found
+
+
+# Every tag, badge and case code by its key without dashes and letter case (ASCII, as NOCASE):
+# two codes with one key were allowed before near-duplicates were refused at registration.
+_NEAR_DUPLICATES_SQL = """
+SELECT kind, code, key FROM (
+    SELECT 'asset tag' AS kind, asset_tag AS code, upper(replace(asset_tag, '-', '')) AS key
+      FROM assets
+    UNION ALL SELECT 'badge', badge_code, upper(replace(badge_code, '-', '')) FROM holders
+    UNION ALL SELECT 'case code', case_code, upper(replace(case_code, '-', '')) FROM cases
+) WHERE key IN (
+    SELECT key FROM (
+        SELECT upper(replace(asset_tag, '-', '')) AS key FROM assets
+        UNION ALL SELECT upper(replace(badge_code, '-', '')) FROM holders
+        UNION ALL SELECT upper(replace(case_code, '-', '')) FROM cases
+    ) GROUP BY key HAVING count(*) > 1
+) ORDER BY key, code
+"""
+
+
+def _near_duplicates(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    groups: dict[str, list[str]] = {}
+    for kind, code, key in conn.execute(_NEAR_DUPLICATES_SQL):
+        groups.setdefault(key, []).append(f"{kind} {visible(code)}")
+    for codes in groups.values():
+        report.warnings.append(
+            f"near-duplicate codes: {' and '.join(codes)} differ only in dashes or letter case "
+            "(a scanner that drops dashes, or Caps Lock, may pick the wrong one)"
+        )
 
 
 def _count_assets(conn: sqlite3.Connection, report: VerifyReport) -> None:
@@ -190,7 +224,7 @@ _INVARIANTS = [
     ),
     (
         "SELECT id, event_type FROM events WHERE asset_id IS NULL AND event_type IN "
-        "('RECEIVE', 'SLOT_ASSIGN', 'SLOT_MOVE', 'STOCK_OUT', 'STOCK_IN')",
+        "('RECEIVE', 'SLOT_ASSIGN', 'SLOT_MOVE', 'STOCK_OUT', 'STOCK_IN', 'SLOT_UNASSIGN')",
         "event {0}: {1} without an asset",
     ),
     (
@@ -367,10 +401,13 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
     cases: dict[int, tuple[str, str, int, int]] = {}
     assets: dict[int, _A] = {}
     slot_of: dict[int, int] = {}  # slot_id -> asset_id
+    batches: set[str] = set()  # batches seen so far
+    voided: dict[str, str] = {}  # voided batch -> the void
     for row in conn.execute(
-        "SELECT id, event_type, asset_id, holder_id, slot_id, details FROM events ORDER BY id"
+        "SELECT id, event_type, asset_id, holder_id, slot_id, details, batch_id FROM events "
+        "ORDER BY id"
     ):
-        eid, etype, aid, hid, sid, details_text = row
+        eid, etype, aid, hid, sid, details_text, batch_id = row
         try:
             details = json.loads(details_text)
         except ValueError:
@@ -379,6 +416,14 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
 
         def bad(msg: str, eid: int = eid, etype: str = etype) -> None:
             problems.append(f"event {eid} ({etype}): {msg}")
+
+        target = details.get("voids") if isinstance(details, dict) else None
+        if target is not None:
+            if target not in batches or target == batch_id:
+                bad(f"voids batch {target!r}, which is not an earlier batch")
+            elif voided.setdefault(target, batch_id) != batch_id:
+                bad(f"voids batch {target}, already voided by batch {voided[target]}")
+        batches.add(batch_id)
 
         if etype == EventType.HOLDER_ADD:
             holders[hid] = [details.get("name"), details.get("badge_code"), 1]
@@ -416,10 +461,18 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
             EventType.SLOT_MOVE,
             EventType.STOCK_OUT,
             EventType.STOCK_IN,
+            EventType.SLOT_UNASSIGN,
         ):
             a = assets.get(aid)
             if a is None:
                 bad(f"asset id {aid} was never received")
+                continue
+            if etype == EventType.SLOT_UNASSIGN:
+                if a.location != LocationType.STORAGE.value or a.slot != sid:
+                    bad(f"asset {a.tag} left slot {sid} but was in slot {a.slot}")
+                if a.slot is not None:
+                    slot_of.pop(a.slot, None)
+                a.slot = None
                 continue
             if etype == EventType.STOCK_OUT:
                 if a.location != LocationType.STORAGE.value or a.slot is None:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from assettrack_gui.core import queries, rules
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
@@ -74,6 +76,16 @@ def events(conn: sqlite3.Connection, batch_id: str) -> list[sqlite3.Row]:
         ).fetchall()
     finally:
         conn.row_factory = None
+
+
+@contextmanager
+def before_near_duplicate_rule() -> Iterator[None]:
+    """Register as AssetTrack did before near-duplicate codes were refused (issue 10), to build
+    the databases older versions left behind: ``B-10-01`` beside ``B-1001`` and the like."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(queries, "codes_alike", lambda conn, code: [])
+        mp.setattr(rules, "alike_key", lambda code: code)
+        yield
 
 
 def seed(engine: Engine) -> None:

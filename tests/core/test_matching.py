@@ -22,7 +22,7 @@ from assettrack_gui.core.settings import Settings, save_settings
 from assettrack_gui.core.store import Store
 from assettrack_gui.core.text import control_character
 
-from .conftest import asset_id, holder_id
+from .conftest import asset_id, before_near_duplicate_rule, holder_id
 
 # -- dash-stripping, both ways ------------------------------------------------------------------
 
@@ -64,8 +64,10 @@ def test_commits_use_the_canonical_tag(engine: Engine) -> None:
 
 @pytest.fixture
 def lookalikes(engine: Engine) -> Engine:
-    """Two tags that are equal once dashes are removed: AB-12 and AB12."""
-    engine.commit_register([NewAsset("AB-12"), NewAsset("AB12")])
+    """Two tags that are equal once dashes are removed: AB-12 and AB12 (an older database:
+    registering them side by side is refused today)."""
+    with before_near_duplicate_rule():
+        engine.commit_register([NewAsset("AB-12"), NewAsset("AB12")])
     return engine
 
 
@@ -90,8 +92,9 @@ def test_an_ambiguous_scan_refuses_the_line_and_names_both(lookalikes: Engine) -
 
 
 def test_ambiguity_across_kinds_names_the_kind(engine: Engine) -> None:
-    engine.add_holders([NewHolder("Kim Ode", "KX-77")])
-    engine.commit_register([NewAsset("K-X77")])
+    with before_near_duplicate_rule():  # an older database: refused at registration today
+        engine.add_holders([NewHolder("Kim Ode", "KX-77")])
+        engine.commit_register([NewAsset("K-X77")])
     m = engine.classify("KX77")
     assert m.kind == matching.AMBIGUOUS
     assert "holder badge KX-77" in m.message and "asset K-X77" in m.message

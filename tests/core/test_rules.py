@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from assettrack_gui.core import rules
 from assettrack_gui.core.engine import Engine
-from assettrack_gui.core.model import Code, Mode, Operation, Placement, Preview
+from assettrack_gui.core.model import Code, Mode, NewAsset, Operation, Placement, Preview
 from assettrack_gui.core.session import Session
 from assettrack_gui.core.store import Store
 
@@ -191,11 +191,17 @@ def test_stock_in_recheck_when_a_borrowed_slot_is_someone_elses_home(engine: Eng
     """A returning asset whose own slot an earlier line borrowed takes it back: the batch is
     re-checked whole so the borrower moves on, as the commit would decide."""
     engine.commit_put_away([Placement("AT-SMOKE-0005", "CART-A", 6)])  # 0007's home is taken
+    engine.commit_register([NewAsset(f"AT-FILL-{n}", "", "", "CART-A", n) for n in range(7, 11)])
+    engine.commit_stock_out(["AT-FILL-10"], "B-1002")  # free: /5 and /10, both someone's home
     step = engine.preview_stock_in([], "CART-A")
     step = engine.extend(step, "AT-SMOKE-0007")
-    assert step.lines[0].to == "CART-A/5" and not step.lines[0].home_slot  # borrows 0006's home
+    assert step.lines[0].to == "CART-A/5 — home of AT-SMOKE-0006 (held by Dana Reyes)"
+    assert not step.lines[0].home_slot and step.lines[0].ok
     step = engine.extend(step, "AT-SMOKE-0006")
-    assert [x.to for x in step.lines] == ["CART-A/7", "CART-A/5"]
+    assert [x.to for x in step.lines] == [
+        "CART-A/10 — home of AT-FILL-10 (held by Lee Park)",
+        "CART-A/5",
+    ]
     full = engine.preview_stock_in(["AT-SMOKE-0007", "AT-SMOKE-0006"], "CART-A")
     assert [(x.to, x.home_slot) for x in step.lines] == [(x.to, x.home_slot) for x in full.lines]
     assert engine.commit_stock_in(["AT-SMOKE-0007", "AT-SMOKE-0006"], "CART-A").count == 2

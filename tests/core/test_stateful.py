@@ -372,7 +372,11 @@ class Stockroom(RuleBasedStateMachine):
                 else:
                     pending.append(t)
             free = [s for s in SLOTS if s[0] == case and self.occupant(s) is None]
-            for t in pending:  # then the lowest free slot of the chosen case
+            # then the lowest free slot of the chosen case that is no held asset's home,
+            # and only then the lowest free home
+            homes = {a.last for a in self.assets.values() if a.holder is not None}
+            free = [s for s in free if s not in homes] + [s for s in free if s in homes]
+            for t in pending:
                 slot = next((s for s in free if s not in claimed), None)
                 if slot is None:
                     valid = False

@@ -30,12 +30,33 @@ if TYPE_CHECKING:
 _KIND_WORDS = {"holder": "a holder", "asset": "an asset tag", "case": "a case code"}
 
 
+class _Alike:
+    """Near-duplicates of new codes: against the database (index-friendly, see
+    ``queries.codes_alike``) and against the earlier rows of the same file or batch."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.rows: dict[str, tuple[str, str]] = {}  # key -> (code, ref of its row)
+
+    def check(self, conn: Conn, code: str, ref: str) -> Verdict | None:
+        key = rules.alike_key(code)
+        first = self.rows.get(key)
+        if first is not None and first[0] != code:
+            return rules.near_duplicate(self.what, code, self.what, first[0], first[1])
+        self.rows.setdefault(key, (code, ref))
+        for kind, _id, existing in queries.codes_alike(conn, code):
+            if existing != code:
+                return rules.near_duplicate(self.what, code, kind, existing)
+        return None
+
+
 # -- assets -----------------------------------------------------------------------------------
 
 
 def validate_assets(engine: Engine, conn: Conn, items: Sequence[NewAsset]) -> Preview:
     preview = Preview(Operation.REGISTER, [])
     seen: dict[str, int] = {}
+    alike = _Alike("asset tag")
     batch = BatchState()
     for index, item in enumerate(items):
         tag = item.asset_tag
@@ -61,6 +82,9 @@ def validate_assets(engine: Engine, conn: Conn, items: Sequence[NewAsset]) -> Pr
         if users:
             kind = "badge" if users[0][0] == "holder" else "case"
             line.refuse(Code.CODE_IN_USE, f"asset tag {tag} is already used as a {kind} code")
+            continue
+        if (verdict := alike.check(conn, tag, line.ref)) is not None:
+            line.refuse(verdict)
             continue
         line.accept()
         has_case = bool(item.case_code.strip())
@@ -98,6 +122,7 @@ def apply_assets(conn: Conn, events: EventBatch, preview: Preview) -> None:
 def validate_holders(engine: Engine, conn: Conn, rows: Sequence[NewHolder]) -> Preview:
     preview = Preview(Operation.HOLDER_ADD, [])
     seen: dict[str, int] = {}
+    alike = _Alike("badge")
     for index, row in enumerate(rows):
         name, badge = row.name, row.badge_code
         line = Line(index=index, scan=badge, label=row.label, now="new", to=name)
@@ -117,6 +142,8 @@ def validate_holders(engine: Engine, conn: Conn, rows: Sequence[NewHolder]) -> P
                 Code.CODE_EXISTS if kind == "holder" else Code.CODE_IN_USE,
                 f"badge {badge} is already used by {_KIND_WORDS[kind]} ({used_by})",
             )
+        if verdict is None:
+            verdict = alike.check(conn, badge, line.ref)
         if verdict is not None:
             line.refuse(verdict)
         else:
@@ -144,6 +171,7 @@ def apply_holders(
 def validate_cases(engine: Engine, conn: Conn, rows: Sequence[NewCase]) -> Preview:
     preview = Preview(Operation.CASE_CREATE, [])
     seen: dict[str, int] = {}
+    alike = _Alike("case code")
     for index, row in enumerate(rows):
         code, name = row.case_code, row.name
         line = Line(index=index, scan=code, label=row.label, now="new", to=name)
@@ -163,6 +191,8 @@ def validate_cases(engine: Engine, conn: Conn, rows: Sequence[NewCase]) -> Previ
                 f"case code {code} is already used by "
                 + {"case": "a case", "asset": "an asset tag", "holder": "a badge"}[kind],
             )
+        if verdict is None:
+            verdict = alike.check(conn, code, line.ref)
         if verdict is not None:
             line.refuse(verdict)
         else:

@@ -1,5 +1,10 @@
 """Stock-In: assets in custody come back to storage, each into the slot it left when that slot is
-free, otherwise into the lowest free slot of the chosen return case."""
+free, otherwise into the lowest free slot of the chosen return case that is nobody's home.
+
+A slot that an asset still in custody left at its stock-out is that asset's home: filling it
+would send that asset, when it comes back, into yet another asset's home, and so on down the
+case. Only when the return case has no other free slot does a returned asset take a home, and
+its line says whose (``Code.HOME_OF_ANOTHER``, a warning: the line is accepted)."""
 
 from __future__ import annotations
 
@@ -66,19 +71,30 @@ def _first_pass(
 def _place_in_case(
     conn: Conn, case: CaseInfo | None, pending: list[tuple[Line, str]], batch: BatchState
 ) -> None:
-    """Lines whose own slot is unavailable take the lowest free slots of the return case."""
-    free = iter(queries.free_slots(conn, case.id)) if case is not None and pending else iter(())
-    for line, why in pending:
-        if case is None:
+    """Lines whose own slot is unavailable take the lowest free slots of the return case that
+    are nobody's home; then, if none is left, the lowest free homes (saying whose)."""
+    if case is None or not pending:
+        for line, why in pending:
             line.refuse(rules.no_return_slot(why, None))
-            continue
-        slot = next((s for s in free if s[0] not in batch.claimed), None)
+        return
+    free = queries.free_slots(conn, case.id)
+    homes = queries.homes_in_case(conn, case.id)
+    spare = iter([s for s in free if s[0] not in homes])
+    reserved = iter([s for s in free if s[0] in homes])
+    for line, why in pending:
+        slot = next((s for s in spare if s[0] not in batch.claimed), None)
+        if slot is None:
+            slot = next((s for s in reserved if s[0] not in batch.claimed), None)
         if slot is None:
             line.refuse(rules.no_return_slot(why, case))
             continue
         batch.claimed[slot[0]] = line.ref
         line.to_slot_id = slot[0]
         line.to = f"{case.case_code}/{slot[1]}"
+        others = [(h.asset_tag, h.holder_name) for h in homes.get(slot[0], [])]
+        if others:
+            line.warning = rules.home_of_another(line.to, others)
+            line.to = line.warning.message
 
 
 def check_line(
