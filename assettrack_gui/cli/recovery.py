@@ -1,5 +1,6 @@
-"""``restore BACKUP``: put a backup in place of a damaged or rolled-back database (the current
-file is kept aside, never deleted); the way back that the damaged and rolled-back messages name.
+"""``restore BACKUP`` and ``accept-rollback``: the two ways back that the damaged and rolled-back
+messages name. A restore keeps the current file aside (nothing is deleted); accepting a rollback
+is recorded as an event.
 """
 
 from __future__ import annotations
@@ -27,6 +28,27 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_accept_rollback(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.backups import accept_rollback
+
+    done = accept_rollback(ctx.store(), ctx.operator, ctx.settings().backups_keep)
+    if done is None:
+        say("Nothing to accept: the database holds the head this computer recorded.")
+        return 0
+    rollback = done.rollback
+    lost = (
+        f"{plural(rollback.missing, 'event')} recorded on this computer since "
+        f"{rollback.anchor.written_at} are gone for good"
+        if rollback.missing
+        else "the history this computer recorded was replaced"
+    )
+    say(f"Accepted: {lost}.")
+    say(f"Recorded as batch {done.batch_id} (event type ROLLBACK_ACCEPTED).")
+    if done.backup is not None:
+        say(f"The database as it was before is backed up in {done.backup.path}")
+    return 0
+
+
 def register_recovery_commands(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
@@ -42,3 +64,15 @@ def register_recovery_commands(
         "replaced file had that the backup does not.",
     )
     parser.add_argument("backup", metavar="BACKUP", help="the backup file to restore")
+    add_command(
+        commands,
+        common,
+        "accept-rollback",
+        cmd_accept_rollback,
+        "accept that the database lost events this computer recorded, on the record",
+        "For a database reported as rolled back (its log no longer holds the head this\n"
+        "computer recorded after its last commit) when no backup holds the lost events:\n"
+        "backs the database up as it is, records a ROLLBACK_ACCEPTED event naming how many\n"
+        "events were lost and since when, and lets work go on. Prefer 'restore BACKUP' when\n"
+        "a backup still holds them.",
+    )

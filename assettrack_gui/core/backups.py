@@ -20,10 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import anchor, paths
-from .anchor import contains, fast_head
+from .anchor import Rollback, contains, fast_head
 from .atomic import atomic_write_text
+from .enums import EventType
 from .errors import CorruptDatabase, UsageError, UserError
-from .eventlog import LogHead, log_head
+from .eventlog import EventBatch, LogHead, log_head
 from .store import Store
 
 SIDECAR_SUFFIX = ".loghead.txt"
@@ -153,3 +154,39 @@ def _keep_aside(db_path: Path, aside: Path, source: Store) -> tuple[LogHead | No
             shutil.copy2(src, aside.with_name(aside.name + suffix))
             os.chmod(aside.with_name(aside.name + suffix), 0o600)
     return None, False
+
+
+@dataclass(frozen=True)
+class Accepted:
+    rollback: Rollback
+    batch_id: str
+    backup: Backup | None
+
+
+def accept_rollback(store: Store, operator: str, keep: int) -> Accepted | None:
+    """Accept, on the record, that the database lost events this computer had recorded: back it
+    up as it is, write a ``ROLLBACK_ACCEPTED`` event naming what was lost, and move the anchor
+    to the new head. None when there is nothing to accept."""
+    import socket
+
+    rollback = store.rollback()
+    if rollback is None:
+        return None
+    made = auto_backup(store, "accept-rollback", keep)
+    with store.write(accepting_rollback=True) as conn:
+        events = EventBatch(conn, operator)
+        events.add(
+            EventType.ROLLBACK_ACCEPTED,
+            note=f"{rollback.missing} event(s) lost" if rollback.missing else "history replaced",
+            details={
+                "anchor_count": rollback.anchor.count,
+                "anchor_hash": rollback.anchor.head_hash,
+                "anchor_written_at": rollback.anchor.written_at,
+                "log_count": rollback.current.count,
+                "missing": rollback.missing,
+                "host": socket.gethostname(),
+            },
+        )
+        events.flush()
+    store.accept_head()
+    return Accepted(rollback, events.batch_id, made)

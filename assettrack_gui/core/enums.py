@@ -54,6 +54,7 @@ class EventType(StrEnum):
     HOLDER_REACTIVATE = "HOLDER_REACTIVATE"
     CASE_CREATE = "CASE_CREATE"
     SLOT_UNASSIGN = "SLOT_UNASSIGN"  # schema v2: an asset leaves its slot for unslotted storage
+    ROLLBACK_ACCEPTED = "ROLLBACK_ACCEPTED"  # schema v2: a lost stretch of log accepted on record
 
 
 EVENT_TYPES: tuple[EventType, ...] = tuple(EventType)

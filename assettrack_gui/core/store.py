@@ -64,8 +64,10 @@ def _split_sql(sql: str) -> list[str]:
     return statements
 
 
-# Schema v2: the event type SLOT_UNASSIGN (a void of a put-away takes an asset out of its slot)
-# and an index for the events that carry a note (the compensating events of a void). SQLite
+# Schema v2: the event types SLOT_UNASSIGN (a void of a put-away takes an asset out of its slot)
+# and ROLLBACK_ACCEPTED (someone accepted, on the record, that the database lost events this
+# computer had seen: core.anchor), and an index for the events that carry a note (the
+# compensating events of a void). SQLite
 # cannot change a CHECK in place, so the events table is rebuilt (SQLite's documented
 # "generalized ALTER TABLE" procedure): every row is copied unchanged, so the hash chain stays
 # valid; the triggers and indexes that go with the old table are created again.
@@ -76,7 +78,7 @@ CREATE TABLE events (
     event_type  TEXT NOT NULL CHECK (event_type IN (
                     'RECEIVE', 'SLOT_ASSIGN', 'SLOT_MOVE', 'STOCK_OUT', 'STOCK_IN',
                     'HOLDER_ADD', 'HOLDER_RENAME', 'HOLDER_DEACTIVATE', 'HOLDER_REACTIVATE',
-                    'CASE_CREATE', 'SLOT_UNASSIGN')),
+                    'CASE_CREATE', 'SLOT_UNASSIGN', 'ROLLBACK_ACCEPTED')),
     asset_id    INTEGER REFERENCES assets(id),
     holder_id   INTEGER REFERENCES holders(id),
     slot_id     INTEGER REFERENCES slots(id),
@@ -87,7 +89,8 @@ CREATE TABLE events (
     prev_hash   TEXT NOT NULL,
     hash        TEXT NOT NULL UNIQUE,
     CHECK (asset_id IS NOT NULL OR event_type IN (
-        'HOLDER_ADD', 'HOLDER_RENAME', 'HOLDER_DEACTIVATE', 'HOLDER_REACTIVATE', 'CASE_CREATE')),
+        'HOLDER_ADD', 'HOLDER_RENAME', 'HOLDER_DEACTIVATE', 'HOLDER_REACTIVATE', 'CASE_CREATE',
+        'ROLLBACK_ACCEPTED')),
     CHECK (event_type NOT IN ('STOCK_OUT', 'STOCK_IN')
            OR (holder_id IS NOT NULL AND slot_id IS NOT NULL)),
     CHECK (event_type <> 'SLOT_UNASSIGN' OR slot_id IS NOT NULL)
@@ -281,11 +284,15 @@ class Store:
     # -- transactions ----------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (also after SQLITE_FULL/BUSY)."""
+    def write(self, *, accepting_rollback: bool = False) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (also after SQLITE_FULL/BUSY).
+
+        Refused outright on a damaged file, and on a rolled-back one unless this is the write
+        that records accepting the rollback (``core.backups.accept_rollback``). After COMMIT the
+        new head is recorded as this computer's anchor."""
         if self.damaged is not None:
             raise CorruptDatabase(self.damaged)
-        if (rollback := self.rollback()) is not None:
+        if (rollback := self.rollback()) is not None and not accepting_rollback:
             raise RolledBack(rollback.message)
         conn = self.conn
         try:

@@ -143,3 +143,30 @@ def test_files_named_on_the_command_line_are_never_replaced_or_written_through_l
     assert run("backup", str(old_backup), db=db).returncode == 2
     assert run("backup", str(old_backup), "--force", db=db).returncode == 0
     assert run("verify", db=old_backup).returncode == 0
+
+
+def test_accept_rollback_records_the_loss_and_lets_work_go_on(db: Path) -> None:
+    nothing = run("accept-rollback", db=db)
+    assert nothing.returncode == 0 and "Nothing to accept" in nothing.stdout
+    for tag in ("AT-SMOKE-0001", "AT-SMOKE-0002"):
+        assert run("stock-out", tag, "--holder", "B-1001", db=db).returncode == 0
+    (count,) = sqlite3.connect(db).execute("SELECT count(*) FROM events").fetchone()
+    drop_newest_events(db, count - 2)
+    conn = sqlite3.connect(db, isolation_level=None)  # the tables as the shorter log says
+    conn.execute(
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END"
+    )
+    conn.close()
+    done = run("accept-rollback", "--operator", "supervisor", db=db)
+    assert done.returncode == 0, done.stderr
+    assert "Accepted: 2 events recorded on this computer since" in done.stdout
+    assert "backed up in" in done.stdout
+    (event,) = sqlite3.connect(db).execute(
+        "SELECT operator, note, details FROM events WHERE event_type = 'ROLLBACK_ACCEPTED'"
+    ).fetchall()
+    assert event[0] == "supervisor" and event[1] == "2 event(s) lost"
+    assert '"missing":2' in event[2]
+    assert run("stock-out", "AT-SMOKE-0003", "--holder", "B-1001", db=db).returncode == 0
+    report = run("report", "events", "--type", "ROLLBACK_ACCEPTED", db=db)
+    assert report.returncode == 0 and "ROLLBACK_ACCEPTED" in report.stdout
