@@ -46,12 +46,12 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
             if event.asset_tag and match.kind != "asset":
                 parts.append(event.asset_tag)
             if event.holder:
-                parts.append(f"holder {event.holder}")
+                parts.append(f"holder {flat(event.holder)}")
             if event.slot:
-                parts.append(f"slot {event.slot}")
+                parts.append(f"slot {flat(event.slot)}")
             if event.note:
                 parts.append(f"note: {flat(event.note)}")
-            parts.append(f"by {event.operator}")
+            parts.append(f"by {flat(event.operator)}")  # a stored line break forges no line
             parts.append(f"batch {event.batch_id}")
             say("  " + "  ".join(parts))
     return 0

@@ -62,7 +62,7 @@ def no_custodian() -> Verdict:
 
 def unknown_holder(ref: str | int, near: Match | None = None) -> Verdict:
     hint = caps_hint(near) if near is not None else ""
-    return Verdict(Code.HOLDER_UNKNOWN, f"no holder with badge or name {ref!r}{hint}")
+    return Verdict(Code.HOLDER_UNKNOWN, f"no holder with badge or name {shown(ref)}{hint}")
 
 
 def custodian(holder: HolderInfo) -> Verdict | None:
@@ -76,7 +76,13 @@ def custodian(holder: HolderInfo) -> Verdict | None:
 
 def unknown_case(ref: str | int, near: Match | None = None, *, prefix: str = "") -> Verdict:
     hint = caps_hint(near) if near is not None else ""
-    return Verdict(Code.CASE_UNKNOWN, f"{prefix}no case {ref!r}{hint}")
+    return Verdict(Code.CASE_UNKNOWN, f"{prefix}no case {shown(ref)}{hint}")
+
+
+def shown(ref: str | int) -> str:
+    """A value someone typed, quoted for a message: invisible characters made visible and cut
+    to 60 characters, so a pasted page or a control character never floods or forges output."""
+    return repr(visible(ref)) if isinstance(ref, str) else repr(ref)
 
 
 # -- custody state ----------------------------------------------------------------------------
@@ -240,15 +246,26 @@ def _code_problem(code: str, what: str, settings: Settings) -> str | None:
     return None
 
 
-def name_problem(name: str) -> Verdict | None:
-    """A holder's or case's name is printed one per line: text, no control characters."""
+# The longest text each field takes (codes: matching.MAX_SCAN_LENGTH). Reports, receipts and
+# the GUI show these whole; a longer value is a mistake (a pasted document), not data.
+TEXT_LIMITS = {"name": 200, "serial": 100, "description": 500}
+
+
+def name_problem(name: str, what: str = "name") -> Verdict | None:
+    """A name, serial or description is printed on one line: text, no control characters (a
+    line break would forge a line of history), and within its length limit."""
     if not is_text(name):
         return Verdict(
-            Code.INVALID_NAME, f"name {visible(name)} contains bytes that are not UTF-8 text"
+            Code.INVALID_NAME, f"{what} {visible(name)} contains bytes that are not UTF-8 text"
         )
     if (bad := control_character(name)) is not None:
         return Verdict(
-            Code.INVALID_NAME, f"name {visible(name)} contains a control character ({bad})"
+            Code.INVALID_NAME, f"{what} {visible(name)} contains a control character ({bad})"
+        )
+    limit = TEXT_LIMITS.get(what, TEXT_LIMITS["name"])
+    if len(name) > limit:
+        return Verdict(
+            Code.INVALID_NAME, f"{what} {visible(name)} is longer than {limit} characters"
         )
     return None
 

@@ -805,7 +805,7 @@ def test_text_that_is_not_utf_8_is_refused_not_a_crash(engine: Engine) -> None:
         engine,
         lambda: engine.commit_register([NewAsset("AT-\udcc4"), NewAsset("AT-OK", "SN\udcc4")]),
         "AT-<U+DCC4>: asset tag AT-<U+DCC4> contains bytes that are not UTF-8 text",
-        "AT-OK: serial or description contains bytes that are not UTF-8 text",
+        "AT-OK: serial SN<U+DCC4> contains bytes that are not UTF-8 text",
     )
     assert_refused(
         engine,

@@ -187,3 +187,31 @@ def test_an_unknown_schema_version_is_a_clear_message(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match=r"unknown schema version \(-1\)"):
         Store(db, create=False)
+
+
+def test_typed_values_are_echoed_shortened_and_visible(engine: Engine) -> None:
+    long_ref = "B-" + "9" * 5000 + "\n"
+    out = engine.preview_stock_out(["AT-SMOKE-0001"], long_ref)
+    words = out.problems[0].message
+    assert len(words) < 120 and "…" in words and "\n" not in words
+    back = engine.preview_stock_in(["AT-SMOKE-0006"], "NO\x07CASE")
+    assert back.problems[0].message == "no case 'NO<U+0007>CASE'"
+
+
+def test_serials_and_descriptions_follow_the_name_rules(engine: Engine) -> None:
+    from assettrack_gui.core.enums import Code
+    from assettrack_gui.core.model import NewAsset
+    from assettrack_gui.core.rules import TEXT_LIMITS
+
+    out = engine.preview_register(
+        [
+            NewAsset("AT-N1", "SN\n1", "ok"),
+            NewAsset("AT-N2", "SN2", "two\rlines"),
+            NewAsset("AT-N3", "S" * (TEXT_LIMITS["serial"] + 1), "ok"),
+            NewAsset("AT-N4", "SN4", "d" * (TEXT_LIMITS["description"] + 1)),
+            NewAsset("AT-N5", "SN5", "fine, with a comma"),
+        ]
+    )
+    assert [line.code for line in out.lines] == [Code.INVALID_NAME] * 4 + [None]
+    assert out.lines[0].reason == "serial SN<LF>1 contains a control character (U+000A)"
+    assert out.lines[2].reason.endswith("is longer than 100 characters")

@@ -431,8 +431,8 @@ def test_receipt_only_for_stock_out_and_stock_in_batches(conn, batches):
 def hostile(tmp_path_factory) -> Iterator[Store]:
     """A stockroom whose every text field starts like a formula.
 
-    Payloads the engine accepts go through it; names and tags starting with Tab/CR/LF (which the
-    engine strips or refuses) are written straight into the tables afterwards, as another tool
+    Payloads the engine accepts go through it; names, tags, serials and descriptions holding
+    Tab/CR/LF (which the engine strips or refuses) are written straight into the tables afterwards, as another tool
     or an old import might have left them: reports must be safe for any stored text.
     """
     store = Store(tmp_path_factory.mktemp("hostile") / "hostile.db")
@@ -440,9 +440,15 @@ def hostile(tmp_path_factory) -> Iterator[Store]:
     n = len(PAYLOADS)
     engine.add_holders([NewHolder(f"H{i}", f"B-{i:03d}") for i in range(n)])
     engine.create_cases([NewCase("@CASE", "=case name", 2, n)])
+    def accepted(p: str) -> str:  # serials and descriptions with a control character are refused
+        return p if p.isprintable() else "x"
+
     engine.commit_register(
-        [NewAsset(f"T-{i}", p, p, "@CASE", i + 1) for i, p in enumerate(PAYLOADS)]
-        + [NewAsset(f"K-{i}", p, p, "@CASE", n + i + 1) for i, p in enumerate(PAYLOADS)]
+        [NewAsset(f"T-{i}", accepted(p), accepted(p), "@CASE", i + 1) for i, p in enumerate(PAYLOADS)]
+        + [
+            NewAsset(f"K-{i}", accepted(p), accepted(p), "@CASE", n + i + 1)
+            for i, p in enumerate(PAYLOADS)
+        ]
     )
     engine.create_cases([NewCase("Z-1", "zeros", 1, 1)])
     engine.commit_register([NewAsset("000123", "000456", "leading zeros", "Z-1", 1)])
@@ -453,6 +459,10 @@ def hostile(tmp_path_factory) -> Iterator[Store]:
     with store.write() as c:
         for i, p in enumerate(PAYLOADS):
             c.execute("UPDATE holders SET name = ? WHERE badge_code = ?", (p, f"B-{i:03d}"))
+            c.execute(
+                "UPDATE assets SET serial = ?, description = ? WHERE asset_tag IN (?, ?)",
+                (p, p, f"T-{i}", f"K-{i}"),
+            )
             c.execute("UPDATE assets SET asset_tag = ? WHERE asset_tag = ?", (f"{p}#{i}", f"T-{i}"))
             c.execute("UPDATE assets SET asset_tag = ? WHERE asset_tag = ?", (f"{p}@{i}", f"K-{i}"))
     yield store

@@ -20,7 +20,6 @@ from ..model import (
     Verdict,
 )
 from ..queries import Conn
-from ..text import is_text
 from .batch import BatchState
 from .placement import target_slot
 
@@ -63,11 +62,11 @@ def validate_assets(engine: Engine, conn: Conn, items: Sequence[NewAsset]) -> Pr
         line = Line(index=index, scan=tag, label=item.label, asset_tag=tag, now="new")
         line.serial, line.description = item.serial, item.description
         preview.lines.append(line)
-        verdict = rules.code_problem(tag, "asset tag", engine.settings)
-        if verdict is None and not is_text(item.serial + item.description):
-            verdict = Verdict(
-                Code.INVALID_NAME, "serial or description contains bytes that are not UTF-8 text"
-            )
+        verdict = (
+            rules.code_problem(tag, "asset tag", engine.settings)
+            or rules.name_problem(item.serial, "serial")
+            or rules.name_problem(item.description, "description")
+        )
         if verdict is not None:
             line.refuse(verdict)
             continue
