@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core import paths
-from ..core.errors import UsageError
+from ..core.errors import ReadOnlyDatabase, StoreError, UsageError
 from .options import PROG
 from .output import warn
 
@@ -70,7 +70,15 @@ class Context:
                 )
             if path.is_dir():
                 raise UsageError(f"{path} is a folder, not a database file.")
-            store = Store(path, create=False, migrate=False)
+            try:
+                store = Store(path, create=False, migrate=False)
+            except StoreError as exc:
+                if type(exc) not in (StoreError, ReadOnlyDatabase):
+                    raise  # busy, damaged, too new: say so
+                # Read-only media (an auditor's USB stick): reading still works.
+                store = self._read_only(path, exc)
+                self._store = store
+                return store
             try:
                 if store.user_version() == 0:
                     if store.has_tables():
@@ -85,6 +93,25 @@ class Context:
                 raise
             self._store = store
         return self._store
+
+    @staticmethod
+    def _read_only(path: Path, why: StoreError) -> Store:
+        from ..core.store import Store, latest_version
+
+        try:
+            store = Store.open_read_only(path)
+        except StoreError:
+            try:
+                store = Store.open_read_only(path, immutable=True)
+            except StoreError:
+                raise why from None
+        if store.user_version() != latest_version():
+            store.close()
+            raise UsageError(
+                f"{path} can only be read (read-only disk) and is at schema version "
+                f"{store.user_version()}, not {latest_version()}: copy it to a writable disk first."
+            )
+        return store
 
     def engine(self) -> Engine:
         from ..core.engine import Engine  # the engine loads when a command needs it

@@ -459,18 +459,24 @@ class Store:
             raise
 
     @classmethod
-    def open_read_only(cls, path: Path | str) -> Store:
-        """Open an existing file without changing it (no WAL switch, no migration)."""
+    def open_read_only(cls, path: Path | str, *, immutable: bool = False) -> Store:
+        """Open an existing file without changing it (no WAL switch, no migration, no anchor).
+
+        ``immutable`` is for a file on read-only media (a backup on a write-protected USB
+        stick), where SQLite could not even create its ``-shm`` lock file: it reads the file as
+        it is and ignores any ``-wal`` beside it (backups have none)."""
         store = cls.__new__(cls)
         store.path = Path(path)
         store.damaged = None
         store.anchored = False
         store._rolled_back = None
+        flag = "immutable=1" if immutable else "mode=ro"
         try:
             store.conn = sqlite3.connect(
-                f"{store.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+                f"{store.path.resolve().as_uri()}?{flag}", uri=True, isolation_level=None
             )
             store.conn.execute("PRAGMA query_only = ON")
+            store.conn.execute("PRAGMA user_version").fetchone()  # fails early if unreadable
         except sqlite3.Error as exc:
             raise translate_error(exc, store.path) or exc from None
         return store

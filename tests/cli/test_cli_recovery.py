@@ -170,3 +170,47 @@ def test_accept_rollback_records_the_loss_and_lets_work_go_on(db: Path) -> None:
     assert run("stock-out", "AT-SMOKE-0003", "--holder", "B-1001", db=db).returncode == 0
     report = run("report", "events", "--type", "ROLLBACK_ACCEPTED", db=db)
     assert report.returncode == 0 and "ROLLBACK_ACCEPTED" in report.stdout
+
+
+def test_verify_show_and_reports_work_on_read_only_media(db: Path, monkeypatch, capsys) -> None:
+    """An auditor checks a backup straight off a write-protected USB stick: opening it for
+    writing fails there, so the CLI reads it with mode=ro, else immutable=1 (simulated here by
+    making the normal open fail as a read-only mount does)."""
+    from assettrack_gui import cli
+    from assettrack_gui.core.errors import ReadOnlyDatabase
+    from assettrack_gui.core.store import Store
+
+    real_init = Store.__init__
+
+    def read_only_mount(self, path, *args, **kwargs):
+        if Path(path) == db:
+            raise ReadOnlyDatabase(f"The database is read-only ({db}): changes cannot be saved.")
+        real_init(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "__init__", read_only_mount)
+    real_open = Store.open_read_only.__func__
+
+    def no_shm_possible(cls, path, *, immutable=False):
+        if not immutable:  # mode=ro needs a -shm file it could not create on such media
+            raise ReadOnlyDatabase("unable to open database file")
+        return real_open(cls, path, immutable=immutable)
+
+    monkeypatch.setattr(Store, "open_read_only", classmethod(no_shm_possible))
+    assert cli.main(["--db", str(db), "verify"]) == 0
+    assert capsys.readouterr().out.startswith("OK: ")
+    assert cli.main(["--db", str(db), "show", "AT-SMOKE-0001"]) == 0
+    assert "CART-A/1" in capsys.readouterr().out
+    assert cli.main(["--db", str(db), "report", "occupancy"]) == 0
+    assert "CART-A" in capsys.readouterr().out
+    assert cli.main(["--db", str(db), "stock-out", "AT-SMOKE-0001", "--holder", "B-1001"]) == 1
+    assert "read-only" in capsys.readouterr().err
+
+
+def test_an_immutable_open_reads_a_backup_as_it_is(db: Path) -> None:
+    from assettrack_gui.core.store import Store
+    from assettrack_gui.core.verify import verify
+
+    with Store.open_read_only(db, immutable=True) as store:
+        report = verify(store)
+    assert report.ok, report.problems
+    assert sorted(p.name for p in db.parent.iterdir()) == ["at.db"]  # no -wal, no -shm made
