@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.errors import UsageError
+from ..core.errors import CorruptDatabase, UsageError
 from .context import Context
 from .options import add_command
 from .output import say
@@ -28,6 +28,11 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(
                 f"{path} already holds a database that is not AssetTrack's; "
                 "choose another file with --db."
+            )
+        if existed and before > 0 and (problems := store.check_file(quick=True)):
+            raise CorruptDatabase(
+                f"The database is damaged ({problems[0]}): it was not upgraded or changed. "
+                "Restore it from a backup (assettrack-admin restore BACKUP)."
             )
         store.migrate()
     finally:

@@ -214,3 +214,20 @@ def test_an_immutable_open_reads_a_backup_as_it_is(db: Path) -> None:
         report = verify(store)
     assert report.ok, report.problems
     assert sorted(p.name for p in db.parent.iterdir()) == ["at.db"]  # no -wal, no -shm made
+
+
+def test_init_and_writes_on_a_damaged_file_say_so_and_change_nothing(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'events'").fetchone()
+    conn.close()
+    data = bytearray(db.read_bytes())
+    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
+    db.write_bytes(bytes(data))
+    before = db.read_bytes()
+    for args in (("init",), ("stock-out", "AT-SMOKE-0001", "--holder", "B-1001")):
+        refused = run(*args, db=db)
+        assert refused.returncode == 1, refused
+        assert "damaged" in refused.stderr and "assettrack-admin restore" in refused.stderr
+    # Only the 100-byte file header may differ (opening switched the journal mode to WAL).
+    assert db.read_bytes()[100:] == before[100:]
