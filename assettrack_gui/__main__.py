@@ -82,7 +82,7 @@ def open_window(store: Store, args: argparse.Namespace, lazy_reports: bool = Fal
     def reports_page() -> QWidget:
         from assettrack_gui.qt.reports_tab import ReportsTab
 
-        return ReportsTab(store, window.config_signal)
+        return ReportsTab(store, window.config_signal, engine=window.engine)
 
     if lazy_reports:
         from assettrack_gui.qt.lazy_page import LazyPage

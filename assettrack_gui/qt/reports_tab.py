@@ -69,9 +69,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.engine import Engine
 from ..core.errors import UserError
 from ..core.eventlog import LogHead
-from ..core.model import CUSTODY_EVENTS
+from ..core.model import CUSTODY_EVENTS, VOIDABLE_EVENTS
 from ..core.report_requests import (
     REPORT_KINDS,
     ReportRequest,
@@ -86,6 +87,7 @@ from .receipts import open_receipt, save_receipt_as
 from .report_jobs import FIRST_CHUNK_ROWS, ExportJob, LoadJob, ReportJobs
 from .report_model import FLAG_ROLE, PickerModel, ReportFilterProxy, ReportTableModel
 from .settings_signal import SettingsSignal
+from .void_dialog import undo_batch
 from .wedge_filter import SCAN_AS_TEXT
 
 __all__ = [
@@ -106,6 +108,7 @@ _KIND_LABELS = {
 }
 
 RECEIPT_EVENT_TYPES = tuple(t.value for t in CUSTODY_EVENTS)
+VOIDABLE_TYPES = tuple(t.value for t in VOIDABLE_EVENTS)  # rows whose batch can be undone
 FILTER_AT_ONCE_ROWS = 20_000  # more rows than this: filter after a pause in typing
 FILTER_PAUSE_MS = 250
 
@@ -136,9 +139,12 @@ class ReportsTab(QWidget):
         store: Store,
         settings: Settings | SettingsOwner | SettingsSignal,
         parent: QWidget | None = None,
+        engine: Engine | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
+        # The window's engine (its operator is recorded on an undo); None: no Undo button.
+        self.engine = engine
         # The window's settings signal (or an owner / plain Settings in tests): never a copy.
         self.config = (
             settings
@@ -317,9 +323,18 @@ class ReportsTab(QWidget):
         self.save_receipt_button = QPushButton("Sa&ve receipt as…")
         self.save_receipt_button.clicked.connect(self.save_selected_receipt)
 
+        self.undo_button = QPushButton("&Undo this batch…")
+        self.undo_button.setToolTip(
+            "Put every asset of the selected row's batch back where it was before it "
+            "(a new batch records the undo; the history keeps both)"
+        )
+        self.undo_button.clicked.connect(self.undo_selected_batch)
+        self.undo_button.setVisible(self.engine is not None)
+
         bottom = QHBoxLayout()
         bottom.addWidget(self.export_button)
         bottom.addStretch(1)
+        bottom.addWidget(self.undo_button)
         bottom.addWidget(self.receipt_button)
         bottom.addWidget(self.save_receipt_button)
 
@@ -667,8 +682,9 @@ class ReportsTab(QWidget):
 
     # -- selection and receipts
 
-    def selected_batch(self) -> str | None:
-        """The batch of the selected row if it is a stock-out or stock-in, else None."""
+    def selected_batch(self, kinds: tuple[str, ...] = RECEIPT_EVENT_TYPES) -> str | None:
+        """The batch of the selected row if its event type is one of ``kinds`` (by default a
+        stock-out or stock-in: the batches with a receipt), else None."""
         index = self.table.currentIndex()
         if not index.isValid() or self.model.rowCount() == 0:
             return None
@@ -676,9 +692,18 @@ class ReportsTab(QWidget):
         if type_col is None or batch_col is None:
             return None
         row = self.model.row_values(self.proxy.mapToSource(index).row())
-        if row[type_col] not in RECEIPT_EVENT_TYPES:
+        if row[type_col] not in kinds:
             return None
         return str(row[batch_col])
+
+    @Slot()
+    def undo_selected_batch(self) -> None:
+        """Undo (void) the selected row's batch after showing what goes back where."""
+        batch = self.selected_batch(VOIDABLE_TYPES)
+        if batch is None or self.engine is None:
+            return
+        if undo_batch(self, self.engine, batch) is not None:
+            self.refresh()
 
     @Slot()
     def _current_changed(self) -> None:
@@ -688,6 +713,7 @@ class ReportsTab(QWidget):
         batch = self.selected_batch()
         for button in (self.receipt_button, self.save_receipt_button):
             button.setEnabled(batch is not None)
+        self.undo_button.setEnabled(self.selected_batch(VOIDABLE_TYPES) is not None)
         self.export_button.setEnabled(self._shown is not None and not self.is_loading())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -649,3 +649,70 @@ def test_deleting_a_tab_while_it_loads_stops_its_threads(
     widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert all(j is not None and j.isFinished() for j in jobs)
+
+
+def test_undo_this_batch_voids_the_selected_stock_out(
+    qtbot, store: Store, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undo this batch… shows what goes back where, and the confirmed undo is a new batch: the
+    asset is back in its slot and the history keeps both batches."""
+    from assettrack_gui.core.engine import Engine
+    from assettrack_gui.qt import void_dialog
+
+    asked: list[str] = []
+    told: list[str] = []
+    monkeypatch.setattr(
+        void_dialog, "confirm", lambda parent, title, text, yes, informative="": asked.append(
+            informative
+        )
+        or True,
+    )
+    monkeypatch.setattr(void_dialog, "message", lambda parent, title, text, **kw: told.append(text))
+    widget = ReportsTab(store, Settings(), engine=Engine(store, "supervisor", settings=Settings()))
+    qtbot.addWidget(widget)
+    run(qtbot, widget, "events")
+    batches = column(widget, "batch_id")
+    row = batches.index(seeded.new_out)
+    select_row(widget, row)
+    assert widget.undo_button.isEnabled()
+    qtbot.mouseClick(widget.undo_button, Qt.MouseButton.LeftButton)
+    assert asked and "AT-0003:" in asked[0] and "→ CART-A/3" in asked[0]
+    assert told and told[0].startswith(f"Batch {seeded.new_out} was undone by batch ")
+    qtbot.waitUntil(lambda: not widget.is_loading(), timeout=WAIT_MS)
+    (place,) = store.conn.execute(
+        "SELECT c.case_code || '/' || s.position FROM assets a JOIN slots s ON s.asset_id = a.id "
+        "JOIN cases c ON c.id = s.case_id WHERE a.asset_tag = 'AT-0003'"
+    ).fetchone()
+    assert place == "CART-A/3"
+    notes = store.conn.execute("SELECT note FROM events WHERE note <> ''").fetchall()
+    assert notes == [(f"voids batch {seeded.new_out}",)]
+    widget.jobs.stop_all()
+
+
+def test_a_batch_that_changed_since_is_not_undone(
+    qtbot, store: Store, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AT-0004 went to Lee and came back since: undoing that stock-out is refused, in words."""
+    from assettrack_gui.core.engine import Engine
+    from assettrack_gui.qt import void_dialog
+
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        void_dialog,
+        "message",
+        lambda parent, title, text, **kw: told.append((text, kw.get("details", ""))),
+    )
+    monkeypatch.setattr(void_dialog, "confirm", lambda *a, **kw: pytest.fail("nothing to confirm"))
+    widget = ReportsTab(store, Settings(), engine=Engine(store, "supervisor", settings=Settings()))
+    qtbot.addWidget(widget)
+    run(qtbot, widget, "events")
+    rows = list(zip(column(widget, "event_type"), column(widget, "asset_tag"), strict=True))
+    select_row(widget, rows.index(("STOCK_OUT", "AT-0004")))
+    before = log_head(store.conn)
+    qtbot.mouseClick(widget.undo_button, Qt.MouseButton.LeftButton)
+    assert len(told) == 1 and told[0][0].endswith("cannot be undone; nothing was changed.")
+    assert "AT-0004" in told[0][1]
+    assert log_head(store.conn) == before
+    select_row(widget, rows.index(("RECEIVE", "AT-0001")))
+    assert not widget.undo_button.isEnabled()  # a registration is not undone this way
+    widget.jobs.stop_all()
