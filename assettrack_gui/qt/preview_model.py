@@ -252,8 +252,8 @@ class CaseMapModel(QAbstractTableModel):
             head = f"▶ {position}" if target else str(position)
             if tag:
                 return f"{head}\n{self._short.get(tag, tag)}"
-            if planned:
-                return f"{head} planned\n{self._short.get(planned, planned)}"
+            if planned:  # "→" a row of the batch is going here (the tooltip says so)
+                return f"{head}\n→{self._short.get(planned, planned)}"
             return f"{head}\nempty"
         if role == Qt.ItemDataRole.BackgroundRole:
             if target:

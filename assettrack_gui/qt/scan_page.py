@@ -250,8 +250,6 @@ class ScanPage(QWidget):
         # A refused row grows to show its whole reason (word-wrapped in the Verdict column,
         # which takes the width the case map leaves); OK rows keep one line.
         self.table.setWordWrap(True)
-        # A narrow Tag column keeps both ends of a long tag: "AT-20…0042", not "AT-2024-…".
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setAlternatingRowColors(False)
         vheader = self.table.verticalHeader()
         vheader.setVisible(False)
@@ -260,7 +258,7 @@ class ScanPage(QWidget):
         hheader = self.table.horizontalHeader()
         hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hheader.setStretchLastSection(True)
-        for col, width in enumerate((36, 120, 170, 140, 190)):
+        for col, width in enumerate((36, 175, 150, 130, 160)):  # tags run long
             self.table.setColumnWidth(col, width)
         hheader.sectionResized.connect(self._verdict_width_changed)
         self.table.selectionModel().currentRowChanged.connect(self._row_selected)
