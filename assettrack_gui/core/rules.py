@@ -14,7 +14,7 @@ import os
 from . import matching
 from .errors import UsageError
 from .matching import Match
-from .model import CaseInfo, Code, HolderInfo, Operation, Verdict
+from .model import CaseInfo, Code, HolderInfo, Operation, Verdict, plural
 from .queries import AssetState
 from .settings import Settings
 from .text import control_character, is_text, visible
@@ -219,6 +219,29 @@ def void_slot_taken(label: str, occupant: str) -> Verdict:
     return Verdict(
         Code.VOID_CHANGED_SINCE, f"changed since: its slot {label} is taken by {occupant}"
     )
+
+
+def choose_empty_slot_first(refused: Verdict, label: str = "", occupant: str = "") -> Verdict:
+    """An asset scanned while the last slot choice stands refused: it waits for a valid choice
+    instead of going to the slot the clerk just tried to leave. ``label``/``occupant`` name a
+    taken slot; any other refused choice is quoted."""
+    why = f"{label} is taken by {occupant}" if label and occupant else refused.message
+    return Verdict(refused.code, f"choose an empty slot first — {why}")
+
+
+def wrapped_to(case: CaseInfo, position: int) -> str:
+    """Put-away went past the last free slot of ``case`` and starts again from the lowest."""
+    return f"end of case {case.case_code} reached: next free slot is back at slot {position}"
+
+
+def hand_over_instead(count: int, new: HolderInfo, current: HolderInfo) -> str:
+    """A second badge while rows wait for the first custodian: ask, never switch silently."""
+    assets = plural(count, "scanned asset")
+    return f"Hand the {assets} to {new.name} instead of {current.name}?"
+
+
+def custodian_kept(current: HolderInfo) -> str:
+    return f"Custodian kept: {current.label} (the other badge was not taken)"
 
 
 # -- registering assets, holders and cases ----------------------------------------------------------

@@ -52,6 +52,13 @@ class ScanOutcome:
     row: int | None = None
     added: bool = False
     lookup: Lookup | None = None
+    # Accepted, but worth a look (the case is full, the next slot wrapped to the start): the
+    # page shows it in a warning colour, not green.
+    warning: bool = False
+    # Stock-Out: a badge scanned while rows are waiting for another custodian. Nothing changed;
+    # the page asks ``question`` and calls ``Session.set_custodian(switch_to.id)`` on yes.
+    switch_to: HolderInfo | None = None
+    question: str = ""
 
 
 @dataclass
@@ -78,6 +85,9 @@ class Session:
         self.return_case: CaseInfo | None = None
         self.place_case: CaseInfo | None = None
         self.place_position: int | None = None
+        # The last slot choice was refused (a taken slot): assets wait for a valid choice
+        # rather than going to the position the clerk just tried to leave.
+        self.slot_refusal: Verdict | None = None
         self.place_operation = Operation.PUT_AWAY
         self.preview: Preview | None = None
         self.last_lookup: Lookup | None = None
@@ -107,10 +117,21 @@ class Session:
     def set_place_case(self, case_id: int | None) -> None:
         self.place_case = self.engine.case(case_id) if case_id else None
         self.place_position = self.next_free_position()
+        self.slot_refusal = None
         self._saved()
 
     def set_place_position(self, position: int | None) -> None:
+        """The position box: whatever is typed is the target; a taken slot holds the next asset."""
         self.place_position = position
+        case = self.place_case
+        problem = self.target_problem(position)
+        if problem is None or case is None or position is None:
+            self.slot_refusal = None
+            return
+        taken_by = self.slot_occupant(position) or self.planned_positions(case).get(position, "")
+        self.slot_refusal = rules.choose_empty_slot_first(
+            problem, f"{case.case_code}/{position}", taken_by
+        )
 
     def set_place_operation(self, operation: str) -> None:
         if operation not in (Operation.PUT_AWAY, Operation.MOVE):
@@ -128,16 +149,47 @@ class Session:
                 return slot.asset_tag
         return None
 
-    def next_free_position(self) -> int | None:
-        """The lowest empty slot of the put-away case that no row of the batch is going to."""
+    def next_free_position(self, after: int | None = None) -> int | None:
+        """The next empty slot of the put-away case that no row of the batch is going to.
+
+        With ``after`` (the slot just used) the first such slot after it, so the clerk's hand
+        keeps moving the same way along the case; only past the end does it go back to the
+        lowest (see :meth:`wrapped`). Without it, the lowest.
+        """
         case = self.place_case
         if case is None:
             return None
-        claimed = {r.position for r in self.batches[Mode.PLACE] if r.case_code == case.case_code}
-        for slot in self.engine.case_slots(case.id):
-            if slot.empty and slot.position not in claimed:
-                return slot.position
-        return None
+        claimed = self.planned_positions(case)
+        free = [
+            s.position
+            for s in self.engine.case_slots(case.id)
+            if s.empty and s.position not in claimed
+        ]
+        if after is not None:
+            later = [p for p in free if p > after]
+            if later:
+                return later[0]
+        return free[0] if free else None
+
+    @staticmethod
+    def wrapped(after: int | None, position: int | None) -> bool:
+        """The next slot is back before the one just used: the end of the case was reached."""
+        return after is not None and position is not None and position < after
+
+    def planned_positions(self, case: CaseInfo | None) -> dict[int, str]:
+        """Positions of ``case`` a row of the Put-away / Move batch is going to, with the tag
+        (or the scan) of that row: not empty on the map, not offered as the next slot."""
+        if case is None:
+            return {}
+        rows = self.batches[Mode.PLACE]
+        lines = self.preview.lines if self.preview is not None and self.mode == Mode.PLACE else []
+        planned: dict[int, str] = {}
+        for i, r in enumerate(rows):
+            if r.case_code == case.case_code and r.position is not None:
+                line = lines[i] if i < len(lines) else None
+                tag = line.asset_tag if line is not None and line.asset_tag else r.scan
+                planned.setdefault(r.position, tag)
+        return planned
 
     def data_version(self) -> int:
         """Changes whenever another connection commits to the database."""
@@ -173,6 +225,8 @@ class Session:
                 return ScanOutcome(False, m.message)
             if self.place_case is None:
                 return ScanOutcome(False, f"{m.canonical}: choose or scan a case first")
+            if self.slot_refusal is not None:
+                return ScanOutcome(False, f"{m.canonical}: {self.slot_refusal.message}")
             if self.place_position is None:
                 return ScanOutcome(False, f"{m.canonical}: {rules.no_free_slot(self.place_case)}")
             row = BatchRow(raw, m.id, self.place_case.case_code, self.place_position)
@@ -196,16 +250,23 @@ class Session:
             self._try_other_place_operation()
             preview = self.preview
             line = preview.lines[index]
-        if self.mode == Mode.PLACE and line.ok:
-            # On to the next empty slot. A refused row keeps the position it was refused for,
-            # so what the clerk sees is the slot the message is about.
-            self.place_position = self.next_free_position()
+        note = ""
+        if self.mode == Mode.PLACE and line.ok and self.place_case is not None:
+            # On to the next empty slot after this one. A refused row keeps the position it was
+            # refused for, so what the clerk sees is the slot the message is about.
+            used = row.position if row.case_code == self.place_case.case_code else None
+            self.place_position = self.next_free_position(after=used)
+            if self.place_position is None:
+                note = str(rules.no_free_slot(self.place_case))
+            elif self.wrapped(used, self.place_position):
+                note = rules.wrapped_to(self.place_case, self.place_position)
         self._saved()
         if m.kind != matching.ASSET:  # the reason already names the scan
             return ScanOutcome(False, line.reason, row=index, added=True)
         tag = line.asset_tag or m.canonical
         if line.ok:
-            return ScanOutcome(True, f"{tag}: {line.now} → {line.to}", row=index, added=True)
+            text = f"{tag}: {line.now} → {line.to}" + (f" — {note}" if note else "")
+            return ScanOutcome(True, text, row=index, added=True, warning=bool(note))
         return ScanOutcome(False, f"{tag}: {line.reason}", row=index, added=True)
 
     def _holder_scan(self, m: matching.Match) -> ScanOutcome:
@@ -218,6 +279,10 @@ class Session:
             )
         if (verdict := rules.custodian(holder)) is not None:
             return ScanOutcome(False, verdict.message)
+        current = self.custodian
+        if current is not None and current.id != holder.id and self.rows:
+            question = rules.hand_over_instead(len(self.rows), holder, current)
+            return ScanOutcome(False, question, switch_to=holder, question=question)
         self.set_custodian(holder.id)
         return ScanOutcome(True, f"Custodian: {holder.label}")
 
@@ -230,12 +295,9 @@ class Session:
         if self.mode == Mode.PLACE:
             self.set_place_case(m.id)
             assert self.place_case is not None
-            where = (
-                f"next free slot {self.place_position}"
-                if self.place_position is not None
-                else "no free slot"
-            )
-            return ScanOutcome(True, f"Case {self.place_case.case_code}: {where}")
+            full = self.place_position is None
+            where = "no free slot" if full else f"next free slot {self.place_position}"
+            return ScanOutcome(True, f"Case {self.place_case.case_code}: {where}", warning=full)
         return ScanOutcome(False, f"this is case {m.canonical}, not an asset")
 
     def _slot_scan(self, scan: str) -> ScanOutcome | None:
@@ -248,7 +310,6 @@ class Session:
                 return ScanOutcome(False, str(exc))
             if case is None:
                 return None
-            self.place_case = case
             position = int(found["pos"])
         elif scan.isdigit() and scan.isascii() and self.place_case is not None:
             case, position = self.place_case, int(scan)
@@ -264,33 +325,42 @@ class Session:
         """Make ``case``/``position`` the put-away target, or say why not (and change nothing):
         the one check behind slot-label scans, the position box and the case map."""
         if (verdict := rules.position(case, position)) is not None:
+            self.slot_refusal = rules.choose_empty_slot_first(verdict)
+            self.place_position = None
             return verdict
+        label = f"{case.case_code}/{position}"
         previous_case, self.place_case = self.place_case, case
         occupant = self.slot_occupant(position)
-        if occupant is not None:
-            self.place_case = previous_case
-            return rules.slot_taken(f"{case.case_code}/{position}", occupant)
+        self.place_case = previous_case
+        planned = self.planned_positions(case).get(position)
+        if (verdict := rules.slot_target(label, occupant, None, planned)) is not None:
+            self.slot_refusal = rules.choose_empty_slot_first(
+                verdict, label, occupant or planned or ""
+            )
+            # No target until a valid choice: the map and the position box must not point
+            # at a slot the next asset will not go to.
+            self.place_position = None
+            return verdict
+        self.place_case = case
         self.place_position = position
+        self.slot_refusal = None
         return None
 
     def target_problem(self, position: int | None) -> Verdict | None:
-        """Why ``position`` of the put-away case cannot take the next asset (it is taken)."""
+        """Why ``position`` of the put-away case cannot take the next asset (it is taken, or a
+        row of this batch is already going there)."""
         case = self.place_case
-        occupant = self.slot_occupant(position)
-        if case is None or position is None or occupant is None:
+        if case is None or position is None:
             return None
-        return rules.slot_taken(f"{case.case_code}/{position}", occupant)
+        occupant = self.slot_occupant(position)
+        planned = self.planned_positions(case).get(position)
+        return rules.slot_target(f"{case.case_code}/{position}", occupant, None, planned)
 
     def refusal_text(self, verdict: Verdict) -> str:
-        """A refused target choice, and which position stays chosen."""
-        if verdict.code != Code.SLOT_TAKEN:
+        """A refused target choice: the next asset waits until an empty slot is chosen."""
+        if verdict.code not in (Code.SLOT_TAKEN, Code.SLOT_CLAIMED, Code.ALREADY_THERE):
             return verdict.message
-        stays = (
-            f"position stays {self.place_case.case_code}/{self.place_position}"
-            if self.place_case is not None and self.place_position is not None
-            else "choose an empty slot"
-        )
-        return f"{verdict.message}: {stays}"
+        return f"{verdict.message}: choose an empty slot"
 
     def _try_other_place_operation(self) -> None:
         """The first asset of a batch picks Put-away or Move by where it is now.
@@ -381,7 +451,14 @@ class Session:
             who = self.custodian.label if self.custodian else "(no custodian)"
             return f"Stock out {assets} to {who}"
         if self.mode == Mode.STOCK_IN:
-            case = f" (return case {self.return_case.case_code})" if self.return_case else ""
+            # Name the return case only if a row goes there (not back to its own slot).
+            lines = self.preview.lines if self.preview is not None else []
+            used = any(line.ok and not line.home_slot for line in lines)
+            case = (
+                f" (return case {self.return_case.case_code})"
+                if self.return_case is not None and used
+                else ""
+            )
             return f"Stock in {assets} to storage{case}"
         verb = "Move" if self.place_operation == Operation.MOVE else "Put away"
         cases = sorted({r.case_code for r in self.rows})
@@ -417,11 +494,14 @@ class Session:
             if isinstance(exc.result, Preview):
                 self.preview = exc.result
             raise
+        done = list(self.batches[self.mode])
         self.batches[self.mode].clear()
         if self.mode == Mode.STOCK_OUT:
             self.custodian = None
         if self.mode == Mode.PLACE:
-            self.place_position = self.next_free_position()
+            case = self.place_case.case_code if self.place_case else None
+            last = next((r.position for r in reversed(done) if r.case_code == case), None)
+            self.place_position = self.next_free_position(after=last)
         self._saved()
         self.refresh()
         return result
@@ -485,6 +565,7 @@ class Session:
         except UserError:
             self.place_case = None
         self.place_position = self.next_free_position()
+        self.slot_refusal = None
         if batch.place_operation in (Operation.PUT_AWAY, Operation.MOVE):
             self.place_operation = Operation(batch.place_operation)
         if batch.mode in tuple(Mode):

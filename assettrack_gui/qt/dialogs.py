@@ -119,6 +119,30 @@ def confirm(parent: QWidget, title: str, text: str, yes: str, informative: str =
     return box.clickedButton() is ok
 
 
+def ask(
+    parent: QWidget, title: str, text: str, yes: str, no: str, informative: str = ""
+) -> bool:
+    """A yes/no question: Enter answers ``yes`` (the default button), Esc answers ``no``.
+
+    Like every dialog here it is modal, so scans arriving while it is open are held (the
+    keyboard-wedge filter keeps a burst's keys and its Enter away from it) and delivered after
+    it closes: a scanner never answers it.
+    """
+    box = QMessageBox(parent)
+    box.setObjectName("questionDialog")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes_button)
+    box.setEscapeButton(no_button)
+    run_modal(box)
+    return box.clickedButton() is yes_button
+
+
 def message(
     parent: QWidget,
     title: str,

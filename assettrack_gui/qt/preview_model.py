@@ -21,6 +21,21 @@ OK_FG, OK_BG = QColor("#1b5e20"), QColor("#e8f5e9")
 BAD_FG, BAD_BG = QColor("#b71c1c"), QColor("#ffebee")
 EMPTY_BG, FULL_BG = QColor("#f5f5f5"), QColor("#e3f2fd")
 TARGET_BG = QColor("#fff59d")  # the put-away target slot
+PLANNED_BG, PLANNED_FG = QColor("#fff3e0"), QColor("#e65100")  # a row of this batch goes here
+
+SHORT_TAG_MIN = 4  # characters of a tag's end shown in a case map cell
+WHOLE_TAG_MAX = 10  # tags up to this long are shown whole
+
+
+def short_tags(tags: Sequence[str]) -> dict[str, str]:
+    """Each tag as its distinguishing end (``…0042``): at least ``SHORT_TAG_MIN`` characters,
+    more where two tags of the case would otherwise look alike. Short tags stay whole."""
+    unique = sorted(set(tags))
+    k = SHORT_TAG_MIN
+    longest = max((len(t) for t in unique), default=0)
+    while k < longest and len({t[-k:] for t in unique}) < len(unique):
+        k += 1
+    return {t: t if len(t) <= max(WHOLE_TAG_MAX, k + 1) else f"…{t[-k:]}" for t in unique}
 
 _icons: dict[bool, QIcon] = {}
 
@@ -168,6 +183,8 @@ class CaseMapModel(QAbstractTableModel):
         self._rows = 0
         self._cols = 0
         self._slots: list[tuple[int, int, str | None, str]] = []
+        self._planned: dict[int, str] = {}  # position → tag of the batch row going there
+        self._short: dict[str, str] = {}
         self.target: int | None = None  # Put-away / Move: where the next asset goes
         self._bold = QFont()
         self._bold.setBold(True)
@@ -182,12 +199,24 @@ class CaseMapModel(QAbstractTableModel):
                 self.dataChanged.emit(index, index)
 
     def set_case(
-        self, rows: int, cols: int, slots: Sequence[tuple[int, int, str | None, str]]
+        self,
+        rows: int,
+        cols: int,
+        slots: Sequence[tuple[int, int, str | None, str]],
+        planned: dict[int, str] | None = None,
     ) -> None:
+        """The case's slots, and the positions rows of the batch are going to (not empty)."""
         self.beginResetModel()
         self._rows, self._cols = rows, cols
         self._slots = sorted(slots, key=lambda s: s[1])
+        self._planned = dict(planned or {})
+        tags = [s[2] for s in self._slots if s[2]] + list(self._planned.values())
+        self._short = short_tags(tags)
         self.endResetModel()
+
+    def planned(self, position: int) -> str | None:
+        """The tag of the batch row going to ``position`` (None: no row is)."""
+        return self._planned.get(position)
 
     def slot_at(self, row: int, col: int) -> tuple[int, int, str | None, str] | None:
         i = row * self._cols + col
@@ -219,25 +248,34 @@ class CaseMapModel(QAbstractTableModel):
             return None
         _, position, tag, description = slot
         target = position == self.target
+        planned = None if tag else self._planned.get(position)
         if role == Qt.ItemDataRole.DisplayRole:
             head = f"▶ {position}" if target else str(position)
-            return f"{head}\n{tag}" if tag else f"{head}\nempty"
+            if tag:
+                return f"{head}\n{self._short.get(tag, tag)}"
+            if planned:  # "→" a row of the batch is going here (the tooltip says so)
+                return f"{head}\n→{self._short.get(planned, planned)}"
+            return f"{head}\nempty"
         if role == Qt.ItemDataRole.BackgroundRole:
             if target:
                 return QBrush(TARGET_BG)
+            if planned:
+                return QBrush(PLANNED_BG)
             return QBrush(FULL_BG if tag else EMPTY_BG)
         if role == Qt.ItemDataRole.FontRole and target:
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole:
+            if planned:
+                return QBrush(PLANNED_FG)
             return QBrush(QColor("#0d47a1") if tag else QColor("#757575"))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                f"slot {position}: {tag} {description}".strip()
-                if tag
-                else f"slot {position}: empty"
-            )
+            if tag:
+                return f"slot {position}: {tag} {description}".strip()
+            if planned:
+                return f"slot {position}: planned for {planned} (this batch, not committed yet)"
+            return f"slot {position}: empty"
         if role == SlotRole:
             return slot
         return None

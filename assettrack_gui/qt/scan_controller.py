@@ -20,12 +20,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
+from assettrack_gui.core import rules
 from assettrack_gui.core.errors import Refused, StoreError, UserError
 from assettrack_gui.core.model import MODE_TITLES, Mode, plural
 from assettrack_gui.core.pending import PendingBatch
-from assettrack_gui.core.session import Session
+from assettrack_gui.core.session import ScanOutcome, Session
 
-from .dialogs import confirm, message, run_modal
+from .dialogs import ask, confirm, message, run_modal
 from .scan_page import ScanPage, Slots, map_case
 
 __all__ = ["DB_POLL_MS", "ScanController"]
@@ -53,6 +54,7 @@ class ScanController(QObject):
         self.pending_offer_due = False
         self._held_scans: list[tuple[str, str]] = []
         self._in_commit = False
+        self._asking = False  # a question about a scan is open; later scans wait for it
         self._data_version = self._safe_data_version()
 
         page.scanEntered.connect(self.on_scan)
@@ -88,16 +90,16 @@ class ScanController(QObject):
     def _status(self, text: str, ok: bool) -> None:
         self.statusShown.emit(text, ok)
 
-    def _say(self, text: str, ok: bool) -> None:
+    def _say(self, text: str, ok: bool, warning: bool = False) -> None:
         """In the status bar and in large type under the scan field."""
         self._status(text, ok)
-        self.page.show_scan_feedback(text, ok)
+        self.page.show_scan_feedback(text, ok, warning)
 
     # -- scans --------------------------------------------------------------------------------
 
     def on_scan(self, text: str, source: str = "manual") -> None:
         """The one entry point for every scan (entry line, keyboard wedge, serial reader)."""
-        if self._in_commit:
+        if self._in_commit or self._asking:
             self._held_scans.append((text, source))
             return
         if not self.page.isVisibleTo(self.page.window()):
@@ -113,15 +115,46 @@ class ScanController(QObject):
             self._status(str(exc), ok=False)
             self.scanHandled.emit(False, str(exc))
             return
+        if outcome.switch_to is not None:
+            outcome = self._ask_to_switch_custodian(outcome)
         self.refresh_view()
         if outcome.lookup is not None:
             self.page.show_lookup(self.session.last_lookup)
         if outcome.row is not None:
             self.page.select_row(outcome.row)
-        self._say(outcome.message, ok=outcome.accepted)
+        self._say(outcome.message, ok=outcome.accepted, warning=outcome.warning)
         if outcome.added:
             self.page.batch_edited()
+            self.page.batch_started()
         self.scanHandled.emit(outcome.accepted, outcome.message)
+
+    def _ask_to_switch_custodian(self, outcome: ScanOutcome) -> ScanOutcome:
+        """A second badge while rows wait for the first custodian: Enter hands them over, Esc
+        keeps the first. Scans arriving meanwhile wait, and are taken after the answer."""
+        s = self.session
+        new, current = outcome.switch_to, s.custodian
+        assert new is not None and current is not None
+        self._asking = True
+        try:
+            yes = ask(
+                self._dialog_parent(),
+                "Another custodian?",
+                outcome.question,
+                f"Hand to {new.name}",
+                f"Keep {current.name}",
+                "Enter hands the batch over, Esc keeps it as it is.",
+            )
+        finally:
+            self._asking = False
+            self.page.refocus()
+            QTimer.singleShot(0, self._release_held_scans)
+        if not yes:
+            return ScanOutcome(False, rules.custodian_kept(current))
+        try:
+            s.set_custodian(new.id)
+        except StoreError as exc:
+            return ScanOutcome(False, str(exc))
+        return ScanOutcome(True, f"Custodian: {new.label}")
 
     # -- modes and choices ----------------------------------------------------------------------
 
@@ -162,7 +195,10 @@ class ScanController(QObject):
         self._session_call(self.session.set_place_operation, operation)
 
     def _position_chosen(self, value: int) -> None:
-        self.session.set_place_position(value or None)
+        try:
+            self.session.set_place_position(value or None)
+        except StoreError as exc:
+            self._status(str(exc), ok=False)
         self.page.case_map.select_position(value or None)
         self._warn_if_taken(value or None)
 
@@ -181,7 +217,9 @@ class ScanController(QObject):
     def _case_map_slot_chosen(self, position: int) -> None:
         """Enter or a click on a slot of the map: the next asset goes there, if it is empty."""
         s = self.session
-        if self.mode != Mode.PLACE or position == s.place_position or s.place_case is None:
+        if self.mode != Mode.PLACE or s.place_case is None:
+            return
+        if position == s.place_position and s.slot_refusal is None:
             return
         try:
             verdict = s.choose_position(s.place_case, position)
@@ -189,6 +227,7 @@ class ScanController(QObject):
             self._status(str(exc), ok=False)
             return
         if verdict is not None:
+            self.page.show_position(s.place_position)  # none: the next asset waits
             self._say(s.refusal_text(verdict), ok=False)
             return
         s.set_place_position(position)
@@ -382,7 +421,7 @@ class ScanController(QObject):
             return False
         parts = []
         if batch.stock_out:
-            who = f" for {batch.custodian}" if batch.custodian else ""
+            who = f" for {self._holder_label(batch.custodian)}" if batch.custodian else ""
             parts.append(f"Stock-Out: {plural(len(batch.stock_out), 'scan')}{who}")
         if batch.stock_in:
             parts.append(f"Stock-In: {plural(len(batch.stock_in), 'scan')}")
@@ -402,6 +441,14 @@ class ScanController(QObject):
         else:
             self.session.discard_pending()
         return restore
+
+    def _holder_label(self, badge: str) -> str:
+        """ "Dana Reyes (B-1001)" for a saved badge; the badge alone if it names nobody now."""
+        try:
+            holder = self.engine.holder(badge)
+        except (UserError, StoreError):
+            holder = None
+        return holder.label if holder is not None else badge
 
     def restore_pending(self, batch: PendingBatch) -> None:
         try:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -58,6 +59,9 @@ MODE_HINTS = {
 
 Slots = Sequence[tuple[int, int, str | None, str]]  # as Engine.case_slots returns them
 
+FEEDBACK_COLOURS = {"ok": "#1b5e20", "warning": "#e65100", "refused": "#b71c1c"}
+FEEDBACK_MARKS = {"ok": "✓", "warning": "⚠", "refused": "✗"}
+
 
 def map_case(session: Session) -> CaseInfo | None:
     """The case the map shows in the session's mode (None: no case, maybe no map)."""
@@ -87,6 +91,7 @@ class ScanPage(QWidget):
         super().__init__(parent)
         self.setObjectName("workArea")
         self._fitted_rows: list[tuple[str, str, int] | None] = []  # what each row's height fits
+        self._map_case: CaseInfo | None = None  # the case the map showed last
         self._build()
 
     # -- building -------------------------------------------------------------------------------
@@ -253,7 +258,7 @@ class ScanPage(QWidget):
         hheader = self.table.horizontalHeader()
         hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hheader.setStretchLastSection(True)
-        for col, width in enumerate((36, 120, 170, 140, 190)):
+        for col, width in enumerate((36, 175, 150, 130, 160)):  # tags run long
             self.table.setColumnWidth(col, width)
         hheader.sectionResized.connect(self._verdict_width_changed)
         self.table.selectionModel().currentRowChanged.connect(self._row_selected)
@@ -274,7 +279,16 @@ class ScanPage(QWidget):
         self.lookup_facts.setTextFormat(Qt.TextFormat.PlainText)
         self.lookup_facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.lookup_facts.setFont(self._big_font(1.1, bold=False))
-        layout.addWidget(self.lookup_facts)
+        self.lookup_facts.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # A case lists every slot (200 lines for a 20 × 10 case): the facts scroll inside the
+        # page instead of making the window that tall (and keeping it so in every mode).
+        self.lookup_scroll = QScrollArea()
+        self.lookup_scroll.setObjectName("lookupFactsScroll")
+        self.lookup_scroll.setWidgetResizable(True)
+        self.lookup_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.lookup_scroll.setWidget(self.lookup_facts)
+        self.lookup_scroll.setMinimumHeight(24)  # asks the window for no more than before
+        layout.addWidget(self.lookup_scroll, 2)
         layout.addWidget(QLabel("Last events (oldest first):"))
         self.events_model = EventsModel(self)
         self.events_view = QTableView()
@@ -283,7 +297,7 @@ class ScanPage(QWidget):
         self.events_view.verticalHeader().setVisible(False)
         self.events_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.events_view.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.events_view, 1)
+        layout.addWidget(self.events_view, 2)
         return page
 
     # -- what the clerk does ----------------------------------------------------------------------
@@ -319,6 +333,7 @@ class ScanPage(QWidget):
         mode = Mode(mode)
         self.mode_label.setText(MODE_TITLES[mode])
         self.mode_hint.setText(MODE_HINTS[mode])
+        self.clear_scan_feedback()  # the last scan was about another mode
         self.context_stack.setCurrentIndex(tuple(Mode).index(mode))
         if self.banner.mode != mode:  # the banner is about another mode's batch
             self.banner.hide()
@@ -449,17 +464,41 @@ class ScanPage(QWidget):
         self.case_map.setVisible(s.mode in (Mode.STOCK_IN, Mode.PLACE) or case is not None)
         if not self.case_map.isVisible():
             return
+        if case is not None and case != self._map_case:
+            self._make_room_for_map(case)
+        self._map_case = case
         self.case_map.choosing = s.mode == Mode.PLACE
-        self.case_map.show_case(case, slots)
+        planned = s.planned_positions(case) if s.mode == Mode.PLACE else {}
+        self.case_map.show_case(case, slots, planned)
         if s.mode == Mode.PLACE:
             self.case_map.select_position(s.place_position)
         else:
             self.case_map.model.set_target(None)
 
-    def show_position(self, position: int) -> None:
-        """``position`` chosen on the map: the spin box and the map agree, no signal sent."""
+    def _make_room_for_map(self, case: CaseInfo) -> None:
+        """A newly shown case gets the width its columns need, up to half the page; a big case
+        scrolls inside the map for the rest. The clerk's own splitter drag is kept otherwise."""
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total <= 0 or len(sizes) != 2:
+            return
+        view = self.case_map.view
+        need = (
+            view.verticalHeader().sizeHint().width()
+            + case.cols * CaseMapView.CELL_WIDTH
+            + view.verticalScrollBar().sizeHint().width()
+            + 2 * view.frameWidth()
+            + 4
+        )
+        want = min(need, total // 2)
+        if sizes[1] < want:
+            self.splitter.setSizes([total - want, want])
+
+    def show_position(self, position: int | None) -> None:
+        """``position`` chosen on the map (None: no target): the spin box and the map agree,
+        no signal sent."""
         self.position_spin.blockSignals(True)
-        self.position_spin.setValue(position)
+        self.position_spin.setValue(position or 0)
         self.position_spin.blockSignals(False)
         self.case_map.select_position(position)
 
@@ -477,12 +516,25 @@ class ScanPage(QWidget):
         self.events_model.set_events(result.events)
         self.events_view.resizeColumnsToContents()
 
-    def show_scan_feedback(self, text: str, ok: bool) -> None:
-        """The last scan's result in large type under the scan field, green ✓ or red ✗."""
-        self.scan_feedback.setText(f"✓  {text}" if ok else f"✗  {text}")
-        self.scan_feedback.setStyleSheet(f"color: {'#1b5e20' if ok else '#b71c1c'};")
+    def show_scan_feedback(self, text: str, ok: bool, warning: bool = False) -> None:
+        """The last scan's result in large type under the scan field: green ✓, red ✗, or
+        orange ⚠ for a scan that was taken but needs a look (the case is full, the next slot
+        is back at the start of the case)."""
+        tone = "refused" if not ok else "warning" if warning else "ok"
+        self.scan_feedback.setText(f"{FEEDBACK_MARKS[tone]}  {text}")
+        self.scan_feedback.setStyleSheet(f"color: {FEEDBACK_COLOURS[tone]};")
+
+    def clear_scan_feedback(self) -> None:
+        self.scan_feedback.setText(" ")
+        self.scan_feedback.setStyleSheet("")
 
     def batch_edited(self) -> None:
         """A "not committed" banner is about a batch that has changed since: take it away."""
         if self.banner.isVisible() and not self.banner.batch_id:
+            self.banner.hide()
+
+    def batch_started(self) -> None:
+        """A scan joined the batch: the last commit's success banner is history now (Ctrl+R
+        still opens its receipt)."""
+        if self.banner.isVisible() and self.banner.kind == "success":
             self.banner.hide()

@@ -292,13 +292,17 @@ class CaseChooser(QComboBox):
 
 
 class CaseMapView(QWidget):
-    """A case's slots as a grid: empty or occupied with the tag; the current slot is described.
+    """A case's slots as a grid: empty, planned by the batch or occupied; the current slot is
+    described with its whole tag.
 
     Moving around (arrows, Tab leaves the map) only shows what is in a slot; ``slotChosen`` is
-    emitted for a deliberate choice: Enter on a slot, or a click.
+    emitted for a deliberate choice: Enter on a slot, or a click. Cells keep a readable size:
+    a large case (20 × 10) scrolls inside the map instead of squeezing its cells or asking the
+    window for more room.
     """
 
     slotChosen = Signal(int)  # position
+    CELL_WIDTH, CELL_HEIGHT = 64, 40  # the smallest a cell gets: a position and "…0042"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -309,6 +313,7 @@ class CaseMapView(QWidget):
         font = QFont(self.title.font())
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self.model = CaseMapModel(self)
         self.view = QTableView(self)
@@ -316,8 +321,15 @@ class CaseMapView(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for header, least in (
+            (self.view.horizontalHeader(), self.CELL_WIDTH),
+            (self.view.verticalHeader(), self.CELL_HEIGHT),
+        ):
+            header.setMinimumSectionSize(least)
+            header.setDefaultSectionSize(least)
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setWordWrap(True)
         self.view.setTabKeyNavigation(False)  # Tab leaves the map; arrows move inside it
         self.view.activated.connect(self._chosen)
@@ -333,7 +345,10 @@ class CaseMapView(QWidget):
         self.choosing = False
 
     def show_case(
-        self, case: CaseInfo | None, slots: Sequence[tuple[int, int, str | None, str]]
+        self,
+        case: CaseInfo | None,
+        slots: Sequence[tuple[int, int, str | None, str]],
+        planned: dict[int, str] | None = None,
     ) -> None:
         self._case = case
         if case is None:
@@ -342,10 +357,12 @@ class CaseMapView(QWidget):
             self.detail.setText("")
             return
         used = sum(1 for s in slots if s[2])
+        more = f", {len(planned)} planned" if planned else ""
         self.title.setText(
-            f"Case map: {case.case_code} — {case.name} ({used} of {case.size} slots used)"
+            f"Case map: {case.case_code} — {case.name} ({used} of {case.size} slots used{more})"
         )
-        self.model.set_case(case.rows, case.cols, slots)
+        self.title.setToolTip(self.title.text())
+        self.model.set_case(case.rows, case.cols, slots, planned)
         self.detail.setText("Select a slot to see its asset.")
 
     def select_position(self, position: int | None) -> None:
@@ -362,8 +379,11 @@ class CaseMapView(QWidget):
             return
         _, position, tag, description = slot
         where = f"{self._case.case_code}/{position}"
+        planned = self.model.planned(position)
         if tag:
             text = f"{where}: {tag} — {description}"
+        elif planned:
+            text = f"{where}: planned for {planned} (this batch, not committed yet)"
         elif self.choosing and position != self.model.target:
             text = f"{where}: empty — Enter or click puts the next asset here"
         else:

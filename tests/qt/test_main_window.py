@@ -283,6 +283,7 @@ def test_custodian_change_re_evaluates_rows(qtbot, window: MainWindow, db: Path)
     assert scan(qtbot, window, "B-1001")[0]
     assert not scan(qtbot, window, "AT-SMOKE-0003")[0]
     assert verdicts(window) == ["Refused: in custody of Lee Park (B-1002) — return it first"]
+    answer_dialog(qtbot, Qt.Key.Key_Return)  # "Hand the 1 scanned asset to Lee Park …?"
     assert scan(qtbot, window, "B-1002")[0]
     assert verdicts(window) == ["Refused: already held by Lee Park (B-1002)"]
 
@@ -490,7 +491,7 @@ def test_put_away_then_move(qtbot, window: MainWindow, db: Path) -> None:
     assert scan(qtbot, window, "CART-A/7") == (True, "Slot CART-A/7")
     ok, msg = scan(qtbot, window, "AT-SMOKE-0005")
     assert ok and msg == "AT-SMOKE-0005: storage (no slot) → CART-A/7"
-    assert window.position_spin.value() == 5  # next free slot
+    assert window.position_spin.value() == 8  # the next free slot after 7, never back to 5
     seen = commit_with_enter(qtbot, window)
     qtbot.waitUntil(lambda: window.preview_model.rowCount() == 0, timeout=3000)
     assert seen == ["Put away 1 asset into CART-A?"]
@@ -499,7 +500,7 @@ def test_put_away_then_move(qtbot, window: MainWindow, db: Path) -> None:
     assert scan(qtbot, window, "SHELF-B")[0]
     assert scan(qtbot, window, "3") == (True, "Slot SHELF-B/3")
     ok, msg = scan(qtbot, window, "AT-SMOKE-0001")
-    assert ok and msg == "AT-SMOKE-0001: CART-A/1 → SHELF-B/3"
+    assert ok and msg.startswith("AT-SMOKE-0001: CART-A/1 → SHELF-B/3 — end of case SHELF-B")
     assert window.place_op_combo.currentData() == "MOVE"
     seen = commit_with_enter(qtbot, window)
     qtbot.waitUntil(lambda: window.preview_model.rowCount() == 0, timeout=3000)
@@ -529,12 +530,14 @@ def test_case_map_tab_leaves_and_only_enter_or_click_chooses_the_slot(
     qtbot.keyClick(view, Qt.Key.Key_Left)  # onto CART-A/4: shows what is there, chooses nothing
     assert window.case_map.detail.text() == "CART-A/4: AT-SMOKE-0004 — ThinkPad T14"
     assert window.session.place_position == 5 and window.position_spin.value() == 5
-    qtbot.keyClick(view, Qt.Key.Key_Return)  # an occupied slot cannot be the target
-    assert window.session.place_position == 5 and window.position_spin.value() == 5
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # an occupied slot cannot be the target …
     assert "slot CART-A/4 is taken by AT-SMOKE-0004" in window.scan_feedback.text()
+    # … and nothing is: the next asset waits for a valid choice, it does not go to 5.
+    assert window.session.place_position is None and window.position_spin.value() == 0
+    assert model.target is None
     qtbot.keyClick(view, Qt.Key.Key_Down)  # CART-A/9, empty
     assert "CART-A/9: empty" in window.case_map.detail.text()
-    assert window.session.place_position == 5
+    assert window.session.place_position is None
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert window.session.place_position == 9 and window.position_spin.value() == 9
     assert model.index(1, 3).data() == "▶ 9\nempty"
@@ -547,25 +550,33 @@ def test_case_map_tab_leaves_and_only_enter_or_click_chooses_the_slot(
 
 
 def test_first_asset_switches_to_move_even_when_the_slot_is_taken(
-    qtbot, window: MainWindow
+    qtbot, window: MainWindow, db: Path
 ) -> None:
     qtbot.keyClick(window.scan_entry, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert scan(qtbot, window, "CART-A")[0]
     window.position_spin.setValue(2)  # typed into the Position box: taken, and the clerk is told
     assert "Slot CART-A/2 is taken by AT-SMOKE-0002" in window.scan_feedback.text()
-    ok, msg = scan(qtbot, window, "AT-SMOKE-0001")  # slotted: Move, but its target is taken
+    ok, msg = scan(qtbot, window, "AT-SMOKE-0001")  # held: it would go nowhere
     assert not ok
-    assert msg == "AT-SMOKE-0001: slot CART-A/2 is taken by AT-SMOKE-0002"
-    assert window.place_op_combo.currentData() == "MOVE"
-    assert window.position_spin.value() == 2  # stays where the message says
-    # A slot label of an occupied slot does not become the target.
+    assert msg == "AT-SMOKE-0001: choose an empty slot first — CART-A/2 is taken by AT-SMOKE-0002"
+    assert window.preview_model.rowCount() == 0
+    # A slot label of an occupied slot does not become the target either.
     ok, msg = scan(qtbot, window, "CART-A/3")
-    assert not ok and msg == "slot CART-A/3 is taken by AT-SMOKE-0003: position stays CART-A/2"
-    assert window.position_spin.value() == 2
-    qtbot.keyClick(window.scan_entry, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not ok and msg == "slot CART-A/3 is taken by AT-SMOKE-0003: choose an empty slot"
     assert scan(qtbot, window, "CART-A/6") == (True, "Slot CART-A/6")
+    # Another station fills CART-A/6 before the asset is scanned: slotted, so Move, and its
+    # target is taken — that reason is the one the clerk reads.
+    with Store(db) as other:
+        Engine(other, "station-2").commit_put_away([Placement("AT-SMOKE-0005", "CART-A", 6)])
     ok, msg = scan(qtbot, window, "AT-SMOKE-0001")
-    assert ok and msg == "AT-SMOKE-0001: CART-A/1 → CART-A/6"
+    assert not ok
+    assert msg == "AT-SMOKE-0001: slot CART-A/6 is taken by AT-SMOKE-0005"
+    assert window.place_op_combo.currentData() == "MOVE"
+    assert window.position_spin.value() == 6  # stays where the message says
+    qtbot.keyClick(window.scan_entry, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert scan(qtbot, window, "CART-A/7") == (True, "Slot CART-A/7")
+    ok, msg = scan(qtbot, window, "AT-SMOKE-0001")
+    assert ok and msg == "AT-SMOKE-0001: CART-A/1 → CART-A/7"
     assert window.place_op_combo.currentData() == "MOVE"
 
 
@@ -584,7 +595,7 @@ def test_lookup_shows_where_and_history(qtbot, window: MainWindow) -> None:
     assert not window.case_map.isVisible()
     ok, _ = scan(qtbot, window, "CART-A")  # a case: its map is shown
     assert ok and window.case_map.isVisible()
-    assert window.case_map.model.index(0, 2).data() == "3\nAT-SMOKE-0003"
+    assert window.case_map.model.index(0, 2).data() == "3\n…0003"
     ok, _ = scan(qtbot, window, "NOPE")
     assert not ok and not window.case_map.isVisible()
 
