@@ -68,6 +68,7 @@ class ScanController(QObject):
         page.clearRequested.connect(self.clear_batch)
         page.commitRequested.connect(self.commit)
         page.receiptRequested.connect(self.open_receipt)
+        page.undoRequested.connect(self.undo_batch)
 
         # Another station's commit changes what this batch may do: look once a second.
         self.poll = QTimer(self)
@@ -332,6 +333,26 @@ class ScanController(QObject):
         held, self._held_scans = self._held_scans, []
         for text, source in held:
             self.on_scan(text, source)
+
+    def undo_batch(self, batch_id: str) -> None:
+        """Undo… on the success banner: void that batch (what goes back where is shown first)."""
+        from .void_dialog import undo_batch
+
+        result = undo_batch(self._dialog_parent(), self.engine, batch_id)
+        self.page.refocus()
+        if result is None:
+            return
+        self.page.banner.show_success(
+            f"Batch {batch_id} undone by batch {result.batch_id}: "
+            f"{plural(result.count, 'asset')} back where they were",
+            result.batch_id,
+            receipt=False,
+            mode=self.mode,
+            undo=False,  # an undo is not undone in turn
+        )
+        self._session_call(self.session.refresh)
+        self.reload_lists()
+        self.refresh_view()
 
     def open_receipt(self, batch_id: str) -> None:
         """Open the PDF receipt of a batch (hand-over or return)."""

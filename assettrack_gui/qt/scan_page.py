@@ -86,6 +86,7 @@ class ScanPage(QWidget):
     clearRequested = Signal()
     commitRequested = Signal()
     receiptRequested = Signal(str)  # batch id
+    undoRequested = Signal(str)  # batch id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +139,7 @@ class ScanPage(QWidget):
 
         self.banner = Banner()
         self.banner.receiptRequested.connect(self.receiptRequested)
+        self.banner.undoRequested.connect(self.undoRequested)
         self.banner.close_button.clicked.connect(self.refocus)
         layout.addWidget(self.banner)
 

@@ -39,7 +39,12 @@ def undo_batch(parent: QWidget, engine: Engine, batch_id: str) -> CommitResult |
     if not confirm(
         parent,
         "Undo batch",
-        f"Undo batch {batch_id}? {plural(len(lines), 'asset')} go back where they were before it.",
+        f"Undo batch {batch_id}? "
+        + (
+            "1 asset goes back where it was before it."
+            if len(lines) == 1
+            else f"{len(lines)} assets go back where they were before it."
+        ),
         "Undo batch",
         listing + "\n\nThe history keeps both batches: a new batch records the undo.",
     ):

@@ -397,9 +397,11 @@ class CaseMapView(QWidget):
 
 
 class Banner(QFrame):
-    """The result of the last commit, with a Receipt… button for stock-out/stock-in batches."""
+    """The result of the last commit, with a Receipt… button for stock-out/stock-in batches and
+    Undo… (a void of that batch, after showing what goes back where)."""
 
     receiptRequested = Signal(str)
+    undoRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -423,12 +425,22 @@ class Banner(QFrame):
         self.receipt_button.setObjectName("receiptButton")
         self.receipt_button.clicked.connect(lambda: self.receiptRequested.emit(self.batch_id))
         layout.addWidget(self.receipt_button)
+        self.undo_button = QPushButton("Undo…")
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setToolTip(
+            "Undo this commit: every asset goes back where it was before it (a new batch records "
+            "the undo; the history keeps both)"
+        )
+        self.undo_button.clicked.connect(lambda: self.undoRequested.emit(self.batch_id))
+        layout.addWidget(self.undo_button)
         self.close_button = QPushButton("Dismiss")
         self.close_button.clicked.connect(self.hide)
         layout.addWidget(self.close_button)
         self.hide()
 
-    def show_success(self, text: str, batch_id: str, receipt: bool, mode: str = "") -> None:
+    def show_success(
+        self, text: str, batch_id: str, receipt: bool, mode: str = "", undo: bool = True
+    ) -> None:
         self.batch_id = batch_id
         self.kind, self.mode = "success", mode
         self.setStyleSheet(
@@ -437,6 +449,7 @@ class Banner(QFrame):
         )
         self.label.setText(text)
         self.receipt_button.setVisible(receipt)
+        self.undo_button.setVisible(undo and bool(batch_id))
         self.show()
 
     def show_problem(self, text: str, kind: str = "error", mode: str = "") -> None:
@@ -448,6 +461,7 @@ class Banner(QFrame):
         )
         self.label.setText(text)
         self.receipt_button.hide()
+        self.undo_button.hide()
         self.show()
 
 

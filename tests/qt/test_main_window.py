@@ -940,3 +940,28 @@ def test_success_banner_goes_when_the_mode_changes(qtbot, window: MainWindow) ->
     assert window.mode == Mode.STOCK_IN
     assert not window.banner.isVisible()
     assert window.receipt_action.isEnabled()  # Ctrl+R still opens the receipt
+
+
+def test_undo_on_the_success_banner_puts_the_batch_back(qtbot, window: MainWindow, db: Path) -> None:
+    """A wrong hand-over noticed at once: Undo… on the banner shows what goes back where, and
+    Enter undoes it with a new batch; the history keeps both."""
+    scan(qtbot, window, "B-1001")
+    scan(qtbot, window, "AT-SMOKE-0001")
+    commit_with_enter(qtbot, window)
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=3000)
+    voided = window.banner.batch_id
+    assert window.banner.undo_button.isVisible()
+    seen: list[str] = []
+    answer_dialog(qtbot, Qt.Key.Key_Return, seen)  # "Undo batch …?" → Undo batch
+    QTimer.singleShot(300, lambda: answer_dialog(qtbot, Qt.Key.Key_Return))  # "… was undone"
+    qtbot.mouseClick(window.banner.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: where(db, "AT-SMOKE-0001") == ("STORAGE", None, "CART-A/1"), timeout=3000)
+    assert seen and seen[0].startswith(f"Undo batch {voided}? 1 asset goes back")
+    assert f"Batch {voided} undone by batch" in window.banner.label.text()
+    assert not window.banner.undo_button.isVisible()  # an undo is not undone in turn
+    conn = sqlite3.connect(db)
+    try:
+        notes = conn.execute("SELECT event_type, note FROM events WHERE note <> ''").fetchall()
+    finally:
+        conn.close()
+    assert notes == [("STOCK_IN", f"voids batch {voided}")]
