@@ -248,6 +248,7 @@ def after_first_screen(window: MainWindow) -> None:
     start_scanners(window)
     window.controller.reload_lists()
     window.controller.refresh_view()  # the chosen custodian and cases, now in the pickers
+    window.controller.check_database_state()  # damaged or rolled back: a banner that stays
     start_log_file()
     build_pages(window)
     start_daily_backup(window)
@@ -266,6 +267,8 @@ def start_daily_backup(window: MainWindow) -> None:
         if damaged and window.store.damaged is None:
             window.store.damaged = message
         window.show_status(message, ok=False)
+        if damaged:
+            window.controller.check_database_state()
 
     job.failed.connect(failed)
     job.finished.connect(

@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
             "Choose &custodian", self.focus_custodian, "Ctrl+K"
         )
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.restore_action = self._action("Restore from &backup…", c.restore_from_backup)
         self.operator_action = self._action("&Operator…", c.change_operator)
         self.scanner_settings_action = QAction("&Scanner settings…", self)
         self.scanner_settings_action.setObjectName("scannerSettingsAction")
@@ -212,6 +213,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.commit_action)
         file_menu.addAction(self.clear_action)
         file_menu.addAction(self.receipt_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -307,6 +310,20 @@ class MainWindow(QMainWindow):
         c.commandsChanged.connect(self._commands_changed)
         c.receiptChanged.connect(self._receipt_changed)
         c.operatorChanged.connect(self._show_operator)
+        c.restartWanted.connect(self.restart)
+
+    def restart(self) -> None:
+        """Open the database afresh after a restore: start a new AssetTrack on the same database
+        and operator, then close this window (its pending batch is saved and offered again)."""
+        import sys
+
+        from PySide6.QtCore import QProcess
+
+        args = ["-m", "assettrack_gui", "--db", str(self.store.path), "--operator", self.engine.operator]
+        if self.serial_port_override:
+            args += ["--serial", self.serial_port_override]
+        QProcess.startDetached(sys.executable, args)
+        self.close()
 
     def set_scanner_state(self, state: str, message: str = "") -> None:
         """Show the scanner's state: connected / disconnected / reconnecting / stopped / wedge."""

@@ -44,6 +44,7 @@ class ScanController(QObject):
     commandsChanged = Signal(bool, bool)  # can commit, the batch has rows
     receiptChanged = Signal(str)  # the batch whose receipt Ctrl+R opens ("" = none)
     operatorChanged = Signal(str)
+    restartWanted = Signal()  # a backup was restored: open the database afresh
 
     def __init__(self, session: Session, page: ScanPage, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +70,7 @@ class ScanController(QObject):
         page.commitRequested.connect(self.commit)
         page.receiptRequested.connect(self.open_receipt)
         page.undoRequested.connect(self.undo_batch)
+        page.restoreRequested.connect(self.restore_from_backup)
 
         # Another station's commit changes what this batch may do: look once a second.
         self.poll = QTimer(self)
@@ -307,6 +309,7 @@ class ScanController(QObject):
                 return
             except StoreError as exc:
                 banner.show_problem(f"Not committed: {exc} The batch is kept.", mode=s.mode)
+                self.check_database_state()
                 message(
                     parent,
                     "Could not save",
@@ -333,6 +336,74 @@ class ScanController(QObject):
         held, self._held_scans = self._held_scans, []
         for text, source in held:
             self.on_scan(text, source)
+
+    def check_database_state(self) -> bool:
+        """A damaged or rolled-back database gets a banner that stays (with Restore from
+        backup…): nothing more is saved to it, and the batch on screen is kept (it is saved in
+        the pending file after every change). True if the database is in such a state."""
+        store = self.engine.store
+        try:
+            rollback = store.rollback()
+        except StoreError:
+            rollback = None  # a damaged file: Store.damaged says so
+        if store.damaged is not None:
+            text, kind = store.damaged, "damaged"
+        elif rollback is not None:
+            text, kind = rollback.message, "rolled back"
+        else:
+            return False
+        self.page.banner.show_problem(
+            f"{text} The scans on screen are kept.", kind=kind, mode=str(self.mode)
+        )
+        self._status("The database cannot be changed: see the banner", ok=False)
+        return True
+
+    def restore_from_backup(self) -> None:
+        """File → Restore from backup…: choose a backup, say what happens, put it in place (the
+        current file is kept aside) and open the database afresh."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from assettrack_gui.core.backups import backup_dir, restore
+
+        from .dialogs import confirm
+
+        store = self.engine.store
+        start = backup_dir(store.path)
+        chosen, _ = QFileDialog.getOpenFileName(
+            self._dialog_parent(),
+            "Restore from backup",
+            str(start if start.is_dir() else store.path.parent),
+            "AssetTrack backups (*.db);;All files (*)",
+        )
+        self.page.refocus()
+        if not chosen:
+            return
+        if not confirm(
+            self._dialog_parent(),
+            "Restore from backup",
+            f"Put {chosen} in place of the database?",
+            "Restore",
+            f"The current file is kept aside beside {store.path.name} (nothing is deleted). "
+            "AssetTrack then opens the restored database; the scans on screen are kept.",
+        ):
+            return
+        try:
+            done = restore(store.path, chosen)
+        except UserError as exc:
+            message(self._dialog_parent(), "Restore from backup", str(exc))
+            return
+        lost = (
+            f" The replaced file had {plural(done.lost, 'event')} the backup does not."
+            if done.lost
+            else ""
+        )
+        message(
+            self._dialog_parent(),
+            "Restore from backup",
+            f"Restored from {done.backup}; the replaced file is kept at {done.kept_aside}.{lost}",
+            QMessageBox.Icon.Information,
+        )
+        self.restartWanted.emit()
 
     def undo_batch(self, batch_id: str) -> None:
         """Undo… on the success banner: void that batch (what goes back where is shown first)."""

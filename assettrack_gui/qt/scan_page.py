@@ -72,6 +72,10 @@ def map_case(session: Session) -> CaseInfo | None:
     }.get(session.mode)
 
 
+# A damaged or rolled-back database: its banner stays until a backup is restored.
+STUCK_BANNERS = ("damaged", "rolled back")
+
+
 class ScanPage(QWidget):
     """The Scan tab's widgets. Its signals say what the clerk chose; it changes nothing itself."""
 
@@ -87,6 +91,7 @@ class ScanPage(QWidget):
     commitRequested = Signal()
     receiptRequested = Signal(str)  # batch id
     undoRequested = Signal(str)  # batch id
+    restoreRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +145,7 @@ class ScanPage(QWidget):
         self.banner = Banner()
         self.banner.receiptRequested.connect(self.receiptRequested)
         self.banner.undoRequested.connect(self.undoRequested)
+        self.banner.restoreRequested.connect(self.restoreRequested)
         self.banner.close_button.clicked.connect(self.refocus)
         layout.addWidget(self.banner)
 
@@ -337,7 +343,9 @@ class ScanPage(QWidget):
         self.mode_hint.setText(MODE_HINTS[mode])
         self.clear_scan_feedback()  # the last scan was about another mode
         self.context_stack.setCurrentIndex(tuple(Mode).index(mode))
-        if self.banner.mode != mode:  # the banner is about another mode's batch
+        if self.banner.mode != mode and self.banner.kind not in STUCK_BANNERS:
+            # the banner is about another mode's batch (a damaged or rolled-back database
+            # concerns every mode: that banner stays)
             self.banner.hide()
         for i in range(self.context_stack.count()):  # the stack takes the current page's height
             page = self.context_stack.widget(i)
@@ -532,7 +540,11 @@ class ScanPage(QWidget):
 
     def batch_edited(self) -> None:
         """A "not committed" banner is about a batch that has changed since: take it away."""
-        if self.banner.isVisible() and not self.banner.batch_id:
+        if (
+            self.banner.isVisible()
+            and not self.banner.batch_id
+            and self.banner.kind not in STUCK_BANNERS
+        ):
             self.banner.hide()
 
     def batch_started(self) -> None:

@@ -402,6 +402,7 @@ class Banner(QFrame):
 
     receiptRequested = Signal(str)
     undoRequested = Signal(str)
+    restoreRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -433,6 +434,10 @@ class Banner(QFrame):
         )
         self.undo_button.clicked.connect(lambda: self.undoRequested.emit(self.batch_id))
         layout.addWidget(self.undo_button)
+        self.restore_button = QPushButton("Restore from backup…")
+        self.restore_button.setObjectName("restoreButton")
+        self.restore_button.clicked.connect(self.restoreRequested)
+        layout.addWidget(self.restore_button)
         self.close_button = QPushButton("Dismiss")
         self.close_button.clicked.connect(self.hide)
         layout.addWidget(self.close_button)
@@ -450,6 +455,8 @@ class Banner(QFrame):
         self.label.setText(text)
         self.receipt_button.setVisible(receipt)
         self.undo_button.setVisible(undo and bool(batch_id))
+        self.restore_button.hide()
+        self.close_button.show()
         self.show()
 
     def show_problem(self, text: str, kind: str = "error", mode: str = "") -> None:
@@ -462,6 +469,10 @@ class Banner(QFrame):
         self.label.setText(text)
         self.receipt_button.hide()
         self.undo_button.hide()
+        # A damaged or rolled-back database stays so until a backup is restored: no Dismiss.
+        stuck = kind in ("damaged", "rolled back")  # scan_page.STUCK_BANNERS
+        self.restore_button.setVisible(stuck)
+        self.close_button.setVisible(not stuck)
         self.show()
 
 
