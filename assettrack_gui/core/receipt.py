@@ -112,4 +112,5 @@ def write_receipt_pdf(receipt: Receipt, path: str | os.PathLike[str]) -> None:
     """Write an A4 receipt for ``receipt`` to ``path`` (replacing it only once complete)."""
     from .receipt_pdf import render_receipt_pdf  # fpdf2 loads here, when a receipt is made
 
-    atomic_write_bytes(path, render_receipt_pdf(receipt))
+    # Readable by its user only: a receipt names a person and what they hold.
+    atomic_write_bytes(path, render_receipt_pdf(receipt), mode=0o600)

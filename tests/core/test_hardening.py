@@ -215,3 +215,30 @@ def test_serials_and_descriptions_follow_the_name_rules(engine: Engine) -> None:
     assert [line.code for line in out.lines] == [Code.INVALID_NAME] * 4 + [None]
     assert out.lines[0].reason == "serial SN<LF>1 contains a control character (U+000A)"
     assert out.lines[2].reason.endswith("is longer than 100 characters")
+
+
+def test_a_full_backup_disk_is_named_and_leaves_no_partial_file(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite says "database or disk is full" while writing the *copy*: the message names the
+    destination's disk (not the database's), and the half-written copy is gone."""
+    from assettrack_gui.core.errors import DiskFull
+
+    class DestinationFillsUp:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self._conn = conn
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._conn, name)
+
+        def backup(self, target: sqlite3.Connection, **kwargs: object) -> None:
+            target.execute("CREATE TABLE half_written (x)")  # something reached the disk
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(engine.store, "conn", DestinationFillsUp(engine.store.conn))
+    dest_dir = tmp_path / "usb"
+    dest_dir.mkdir()
+    with pytest.raises(DiskFull) as exc:
+        engine.store.backup(dest_dir / "copy.db")
+    assert f"The disk holding {dest_dir} is full: no backup was made" in str(exc.value)
+    assert list(dest_dir.iterdir()) == []
