@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 
 from ..core.errors import Refused, UserError
-from ..core.store import user_errors
 from .context import Context
 from .output import warn
 from .parser import build_parser
@@ -28,7 +27,9 @@ def _tolerant_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # --help and usage errors end here, before any core
+    from ..core.store import user_errors
+
     ctx = Context(args)
     try:
         with user_errors(ctx.db_path):

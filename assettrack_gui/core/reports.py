@@ -117,6 +117,17 @@ def _aware(moment: datetime | None) -> datetime:
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
+def _readable_utc(stamp: object) -> datetime | None:
+    """A stored UTC time, or None when the row holds something else (shown as it is instead)."""
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    try:
+        moment = parse_utc(stamp)
+    except (ValueError, OverflowError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def is_overdue(since_utc: str, now: datetime, overdue_days: int) -> bool:
     """Held *longer* than ``overdue_days`` days: exactly N days is not overdue, N days + 1 s is."""
     return _aware(now) - parse_utc(since_utc) > timedelta(days=overdue_days)
@@ -211,8 +222,9 @@ def custody_report(
         for tag, serial, desc, name, badge, since in conn.execute(
             _CUSTODY_SQL.format(where=where), params
         ):
-            days = max(0, (current - parse_utc(since)).days) if since else 0
-            overdue = bool(since) and is_overdue(since, current, overdue_days)
+            when = _readable_utc(since)
+            days = max(0, (current - when).days) if when is not None else 0
+            overdue = when is not None and current - when > timedelta(days=overdue_days)
             if overdue_only and not overdue:
                 continue
             yield (tag, serial, desc, name, badge, since or "", local_display(since), days, overdue)

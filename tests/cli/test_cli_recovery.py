@@ -231,3 +231,32 @@ def test_init_and_writes_on_a_damaged_file_say_so_and_change_nothing(db: Path) -
         assert "damaged" in refused.stderr and "assettrack-admin restore" in refused.stderr
     # Only the 100-byte file header may differ (opening switched the journal mode to WAL).
     assert db.read_bytes()[100:] == before[100:]
+
+
+def test_reports_and_show_never_crash_on_a_forged_stored_value(db: Path) -> None:
+    """created_at 'yesterday' and an operator with a line break, written past the engine: every
+    report still runs, showing the values made visible, and verify names the events."""
+    assert run("stock-out", "AT-SMOKE-0001", "--holder", "B-1001", db=db).returncode == 0
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute(
+        "UPDATE events SET created_at = 'yesterday', operator = 'bob' || char(10) || "
+        "'2026-01-01 STOCK_IN fake' WHERE event_type = 'STOCK_OUT'"
+    )
+    conn.close()
+    for args in (
+        ("report", "events"),
+        ("report", "custody"),
+        ("report", "holder", "B-1001"),
+        ("report", "history", "AT-SMOKE-0001"),
+        ("show", "AT-SMOKE-0001"),
+    ):
+        proc = run(*args, db=db)  # run() fails on any traceback
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert "\nfake" not in proc.stdout and "2026-01-01 STOCK_IN fake" not in proc.stdout.splitlines()
+    shown = run("show", "AT-SMOKE-0001", db=db).stdout
+    assert "by bob<LF>2026-01-01 STOCK_IN fake" in shown
+    report = run("verify", db=db)
+    assert report.returncode == 1
+    assert "created_at 'yesterday' is not a UTC time" in report.stderr
+    assert "operator 'bob<LF>2026-01-01 STOCK_IN fake' contains U+000A" in report.stderr
