@@ -19,10 +19,9 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from . import anchor
-from .anchor import Rollback
-from .atomic import atomic_path
 from .errors import (
     CorruptDatabase,
     DatabaseBusy,
@@ -33,7 +32,10 @@ from .errors import (
     StoreError,
     UserError,
 )
-from .eventlog import LogHead
+
+if TYPE_CHECKING:
+    from .anchor import Rollback
+    from .eventlog import LogHead
 
 BUSY_TIMEOUT_MS = 5000
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")  # package data (wheel, PyInstaller)
@@ -171,6 +173,13 @@ def user_errors(path: Path | str = "") -> Iterator[None]:
         raise user from None
 
 
+def _anchor() -> ModuleType:
+    """core.anchor, loaded at the first write or check (not for every read-only command)."""
+    from . import anchor
+
+    return anchor
+
+
 def _create_private(path: Path) -> None:
     """A new, empty database file readable by its user only (custody data names people; SQLite
     gives the ``-wal`` and ``-shm`` files the same mode), in a folder made private if new."""
@@ -301,7 +310,7 @@ class Store:
             raise self._user_error(exc) or exc from None
         try:
             yield conn
-            head = anchor.fast_head(conn) if self.anchored else None
+            head = _anchor().fast_head(conn) if self.anchored else None
             conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback()
@@ -345,10 +354,10 @@ class Store:
             self._rolled_back = None
             if self.anchored:
                 try:
-                    self._rolled_back = anchor.check(self.conn, self.path)
+                    self._rolled_back = _anchor().check(self.conn, self.path)
                 except sqlite3.Error as exc:
                     raise self._user_error(exc) or exc from None
-        assert self._rolled_back is not True
+        assert self._rolled_back is not True and self._rolled_back is not False
         return self._rolled_back
 
     def accept_head(self) -> None:
@@ -356,11 +365,11 @@ class Store:
         rollback was accepted on the record)."""
         self._rolled_back = None
         if self.anchored:
-            self._record(anchor.fast_head(self.conn))
+            self._record(_anchor().fast_head(self.conn))
 
     def _record(self, head: LogHead) -> None:
         with contextlib.suppress(OSError):  # the commit stands; no anchor weakens the next check
-            anchor.write_anchor(self.path, head)
+            _anchor().write_anchor(self.path, head)
 
     def _user_error(self, exc: BaseException) -> StoreError | None:
         """The StoreError for ``exc``; a damaged file is remembered (no more writes here)."""
@@ -421,6 +430,8 @@ class Store:
                 "(assettrack-admin restore BACKUP)."
             )
         try:
+            from .atomic import atomic_path
+
             with atomic_path(dest, mode=0o600) as tmp:
                 try:
                     target = sqlite3.connect(str(tmp))
