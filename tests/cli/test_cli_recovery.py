@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from tests.damage import overwrite_root_page
+
 from .test_cli import db, run, template  # noqa: F401 - fixtures
 
 HEAD_LINES = ("events: ", "head_hash: ")
@@ -99,13 +101,7 @@ def test_restore_refuses_a_file_that_is_not_a_sound_backup(db: Path, tmp_path: P
 
 
 def test_backup_of_a_damaged_database_is_refused(db: Path, tmp_path: Path) -> None:
-    conn = sqlite3.connect(db)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'events'").fetchone()
-    conn.close()
-    data = bytearray(db.read_bytes())
-    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
-    db.write_bytes(bytes(data))
+    overwrite_root_page(db, "events")
     refused = run("backup", str(tmp_path / "copy.db"), db=db)
     assert refused.returncode == 1
     assert "damaged" in refused.stderr and "assettrack-admin restore" in refused.stderr
@@ -217,13 +213,7 @@ def test_an_immutable_open_reads_a_backup_as_it_is(db: Path) -> None:
 
 
 def test_init_and_writes_on_a_damaged_file_say_so_and_change_nothing(db: Path) -> None:
-    conn = sqlite3.connect(db)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'events'").fetchone()
-    conn.close()
-    data = bytearray(db.read_bytes())
-    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
-    db.write_bytes(bytes(data))
+    overwrite_root_page(db, "events")
     before = db.read_bytes()
     for args in (("init",), ("stock-out", "AT-SMOKE-0001", "--holder", "B-1001")):
         refused = run(*args, db=db)

@@ -22,6 +22,7 @@ from assettrack_gui.core.eventlog import log_head
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 from assettrack_gui.core.verify import verify
+from tests.damage import overwrite_root_page
 
 from .conftest import where
 
@@ -115,22 +116,11 @@ def test_accepting_the_current_head_lets_work_go_on(engine: Engine, db_path: Pat
         assert again.rollback() is None and verify(again).ok
 
 
-def damage(copy: Path, name: str) -> None:
-    """Overwrite the root page of table or index ``name`` with 0xFF bytes."""
-    conn = sqlite3.connect(copy)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (name,)).fetchone()
-    conn.close()
-    data = bytearray(copy.read_bytes())
-    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
-    copy.write_bytes(bytes(data))
-
-
 @pytest.fixture
 def damaged_events(engine: Engine, tmp_path: Path) -> Path:
     copy = tmp_path / "damaged.db"
     engine.store.backup(copy)
-    damage(copy, "events")
+    overwrite_root_page(copy, "events")
     return copy
 
 

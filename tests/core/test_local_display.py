@@ -3,30 +3,9 @@ raises (an unreadable stored value is shown as it is, invisible characters made 
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
-
 import pytest
 
 from assettrack_gui.core.reports import local_display
-
-CET = "CET-1CEST,M3.5.0,M10.5.0/3"
-
-
-@pytest.fixture
-def local_cet() -> Iterator[None]:
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = CET
-    time.tzset()
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
 
 
 def test_a_stored_utc_time_is_shown_in_local_time(local_cet: None) -> None:

@@ -18,11 +18,9 @@ Local-date tests run with TZ set to Central European time, so a local day differ
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import sqlite3
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -39,7 +37,6 @@ from assettrack_gui.core.receipt import write_receipt_pdf
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
-CET = "CET-1CEST,M3.5.0,M10.5.0/3"  # POSIX rule: works without tzdata
 NOW = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 PAYLOADS = ["=1+2", "+SUM(A1)", "-3", "@cmd", "\tx", "\rx", "\nx"]
@@ -52,21 +49,6 @@ def at(stamp: str) -> Iterator[None]:
         mp.setattr(eventlog, "utc_now", lambda: stamp)
         yield
 
-
-@pytest.fixture
-def local_cet() -> Iterator[None]:
-    """Local time is Central European time for this test (TZ and the C library's idea of it)."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = CET
-    time.tzset()
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
 
 
 # -- the known stockroom ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewHolder
 from assettrack_gui.core.store import Store
 from assettrack_gui.qt.backup_job import DailyBackup
+from tests.damage import overwrite_root_page
 
 
 def test_one_backup_a_day_with_its_head_beside_it(qtbot, tmp_path: Path) -> None:
@@ -32,19 +33,11 @@ def test_one_backup_a_day_with_its_head_beside_it(qtbot, tmp_path: Path) -> None
 
 
 def test_a_damaged_database_is_reported_as_damaged(qtbot, tmp_path: Path) -> None:
-    import sqlite3
-
     db = tmp_path / "stock.db"
     with Store(db) as store:
         Engine(store, "seed").add_holders([NewHolder("Dana Reyes", "B-1001")])
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn = sqlite3.connect(db)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'events'").fetchone()
-    conn.close()
-    data = bytearray(db.read_bytes())
-    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
-    db.write_bytes(bytes(data))
+    overwrite_root_page(db, "events")
     job = DailyBackup(db, keep=14)
     with qtbot.waitSignal(job.failed, timeout=20_000) as failed:
         job.start()

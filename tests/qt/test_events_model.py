@@ -3,33 +3,11 @@ value in the tooltip, and a row whose stored time cannot be read still shows."""
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 
 from assettrack_gui.core.model import EventRow
 from assettrack_gui.core.reports import local_display
 from assettrack_gui.qt.preview_model import EventsModel
-
-CET = "CET-1CEST,M3.5.0,M10.5.0/3"
-
-
-@pytest.fixture
-def local_cet() -> Iterator[None]:
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = CET
-    time.tzset()
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
 
 
 def event(created_at: str) -> EventRow:
