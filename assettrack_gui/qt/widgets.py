@@ -426,7 +426,7 @@ class Banner(QFrame):
         self.receipt_button.setObjectName("receiptButton")
         self.receipt_button.clicked.connect(lambda: self.receiptRequested.emit(self.batch_id))
         layout.addWidget(self.receipt_button)
-        self.undo_button = QPushButton("Undo…")
+        self.undo_button = QPushButton("Undo last commit…")
         self.undo_button.setObjectName("undoButton")
         self.undo_button.setToolTip(
             "Undo this commit: every asset goes back where it was before it (a new batch records "
