@@ -14,6 +14,7 @@ from .holders import register_holder_commands
 from .imports import register_import_commands
 from .init_db import register_init_command
 from .inspection import register_inspection_commands
+from .labels import register_label_commands
 from .options import EXIT_CODES, PROG, global_options
 from .recovery import register_recovery_commands
 from .reports import register_report_commands
@@ -34,6 +35,7 @@ COMMAND_GROUPS: list[CommandGroup] = [
     register_inspection_commands,
     register_recovery_commands,
     register_report_commands,
+    register_label_commands,
 ]
 
 

@@ -535,3 +535,22 @@ def asset_history(conn: Conn, asset_id: int, limit: int | None = None) -> list[E
 
 def holder_history(conn: Conn, holder_id: int, limit: int | None = None) -> list[EventRow]:
     return _history(conn, "e.holder_id = ?", holder_id, limit)
+
+
+# -- labels (core/labels.py) ------------------------------------------------------------------
+
+
+def asset_label_text(conn: Conn, asset_id: int) -> tuple[str, str]:
+    """(canonical tag, description) of one asset: what its label carries."""
+    r = conn.execute(
+        "SELECT asset_tag, description FROM assets WHERE id = ?", (asset_id,)
+    ).fetchone()
+    return r[0], r[1] or ""
+
+
+def all_asset_label_texts(conn: Conn) -> list[tuple[str, str]]:
+    """(tag, description) of every asset, by tag."""
+    return [
+        (r[0], r[1] or "")
+        for r in conn.execute("SELECT asset_tag, description FROM assets ORDER BY asset_tag")
+    ]

@@ -1,0 +1,114 @@
+"""core.labels: what goes on each label, and the PDF read back by a barcode decoder and pdftotext
+for every layout and symbology."""
+
+from __future__ import annotations
+
+import pytest
+
+from assettrack_gui.core.errors import Refused, UsageError
+from assettrack_gui.core.labels import (
+    LAYOUTS,
+    Label,
+    asset_labels,
+    badge_labels,
+    case_labels,
+    slot_labels,
+    write_labels_pdf,
+)
+from assettrack_gui.core.model import NewAsset
+
+from ..label_pages import needs_poppler, printed, read_labels
+
+AWKWARD = ["AT-SMOKE-0001", "007-x", "0042", "lower-case-9", "CART-A/10"]
+LABELS = [Label(code, f"second line {i}") for i, code in enumerate(AWKWARD)]
+
+
+@needs_poppler
+@pytest.mark.parametrize("symbology", ["code128", "qr"])
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_every_label_decodes_to_its_code_with_its_text(tmp_path, layout, symbology):
+    pdf = tmp_path / "labels.pdf"
+    pages = write_labels_pdf(LABELS, pdf, layout=layout, symbology=symbology)
+    read = read_labels(pdf, layout)
+    assert len(read) == pages
+    assert printed(read) == AWKWARD
+    if layout == "roll-62mm":
+        assert pages == len(LABELS)  # one label per page
+    cells = [cell for page in read for cell in page if cell[0]]
+    for label, (codes, text) in zip(LABELS, cells, strict=True):
+        assert codes == [label.code]
+        assert label.code in text and label.second_line in text
+
+
+@needs_poppler
+def test_start_leaves_the_first_positions_empty(tmp_path):
+    pdf = tmp_path / "labels.pdf"
+    write_labels_pdf(LABELS[:2], pdf, start=3)
+    (page,) = read_labels(pdf, "avery-l7651")
+    assert [codes for codes, _ in page[:4]] == [[], [], ["AT-SMOKE-0001"], ["007-x"]]
+    assert page[0][1] == page[1][1] == ""
+
+
+@needs_poppler
+def test_a_full_sheet_runs_onto_a_second_page(tmp_path):
+    labels = [Label(f"T-{n:03}", "") for n in range(40)]
+    pdf = tmp_path / "labels.pdf"
+    assert write_labels_pdf(labels, pdf, layout="avery-5160", start=25) == 3
+    assert printed(read_labels(pdf, "avery-5160")) == [lb.code for lb in labels]
+
+
+def test_start_beyond_the_sheet_and_unknown_layout_are_usage_errors(tmp_path):
+    with pytest.raises(UsageError, match="1..65"):
+        write_labels_pdf(LABELS, tmp_path / "x.pdf", start=66)
+    with pytest.raises(UsageError, match="1..1"):
+        write_labels_pdf(LABELS, tmp_path / "x.pdf", layout="roll-62mm", start=2)
+    with pytest.raises(UsageError, match="layout"):
+        write_labels_pdf(LABELS, tmp_path / "x.pdf", layout="avery-9999")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_layout_geometry_is_the_avery_template():
+    l7651, avery5160 = LAYOUTS["avery-l7651"], LAYOUTS["avery-5160"]
+    assert (l7651.columns, l7651.rows, l7651.position(0), l7651.position(6)) == (
+        5, 13, (4.75, 10.7), (4.75 + 40.6, 10.7 + 21.2)
+    )
+    last_x, last_y = l7651.position(64)
+    assert last_x + l7651.label_width <= l7651.page_width
+    assert last_y + l7651.label_height <= l7651.page_height
+    assert (avery5160.columns, avery5160.rows, avery5160.position(4)) == (
+        3, 10, (4.8 + 69.85, 12.7 + 25.4)
+    )
+
+
+def test_scans_match_like_the_app_and_labels_carry_the_canonical_tag(engine):
+    assert asset_labels(engine, ["ATSMOKE0001", "ZX9000"]) == [
+        Label("AT-SMOKE-0001", "ThinkPad"),
+        Label("ZX9000", "Zebra scanner"),
+    ]
+    by_case = asset_labels(engine, ["AT-SMOKE-0002"], case="SHELF-B")
+    assert [lb.code for lb in by_case] == ["AT-SMOKE-0002", "ZX9000"]
+    assert len(asset_labels(engine, everything=True)) == 8
+
+
+def test_unknown_codes_are_refused_naming_each(engine):
+    with pytest.raises(Refused) as refused:
+        asset_labels(engine, ["AT-SMOKE-0001", "NOPE-1", "B-1001"])
+    assert [r.split(":")[0] for r in refused.value.reasons] == ["NOPE-1", "B-1001"]
+    with pytest.raises(Refused, match="NOPE-C"):
+        case_labels(engine, ["CART-A", "NOPE-C"])
+    with pytest.raises(Refused, match="NOPE-C"):
+        slot_labels(engine, "NOPE-C")
+    with pytest.raises(Refused, match="AT-SMOKE-0001"):
+        badge_labels(engine, ["AT-SMOKE-0001"])
+
+
+def test_cases_slots_and_badges(engine):
+    assert case_labels(engine, ["CARTA"]) == [Label("CART-A", "Laptop cart A")]
+    assert [lb.code for lb in slot_labels(engine, "SHELF-B")] == ["SHELF-B/1", "SHELF-B/2", "SHELF-B/3"]
+    assert badge_labels(engine, ["B1002"]) == [Label("B-1002", "Lee Park")]
+    assert {lb.code for lb in badge_labels(engine, everything=True)} == {"B-1001", "B-1002"}
+
+
+def test_lowercase_and_leading_zero_tags_keep_their_spelling(engine):
+    engine.commit_register([NewAsset("007-abc", "S", "Pager")])
+    assert asset_labels(engine, ["007abc"]) == [Label("007-abc", "Pager")]
