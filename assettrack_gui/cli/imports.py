@@ -1,4 +1,7 @@
-"""``import holders|cases|assets FILE.csv``: one CSV file in, one all-or-nothing batch.
+"""``import holders|cases|assets FILE``: one CSV or .xlsx file in, one all-or-nothing batch.
+
+How the file was read (encoding, separator), which rows ``--skip-existing`` skipped and which
+serials are shared are decided in ``core.importer`` / ``core.ops.registry``; this only prints.
 
 The file is read and checked by ``core.importer`` before the database is opened, so a bad file
 is a usage error whether or not a database exists. A file that will be accepted is preceded by an
@@ -11,7 +14,7 @@ import argparse
 
 from .context import Context
 from .options import Handler, add_command, add_group
-from .output import plural, say
+from .output import plural, say, warn
 
 
 def _import(kind: str) -> Handler:
@@ -20,15 +23,26 @@ def _import(kind: str) -> Handler:
 
         file = importer.load_import(kind, args.file)  # a bad file is a usage error, db or not
         engine = ctx.engine()
+        skip = bool(args.skip_existing)
         made = None
-        if importer.preview_import(engine, file).ok:
+        preview = importer.preview_import(engine, file, skip_existing=skip)
+        if preview.ok and not all(line.skipped for line in preview.lines):
             # An import changes many records at once: keep the way back (core.backups).
             from ..core.backups import auto_backup
 
             made = auto_backup(ctx.store(), "import", ctx.settings().backups_keep)
-        result = importer.commit_import(engine, file)
+        result = importer.commit_import(engine, file, skip_existing=skip)
         noun = {"holders": "holder", "cases": "case", "assets": "asset"}[kind]
-        say(f"batch {result.batch_id}: imported {plural(result.count, noun)} from {file.path}")
+        if result.batch_id:
+            say(f"batch {result.batch_id}: imported {plural(result.count, noun)} from {file.path}")
+        else:
+            say(f"nothing imported from {file.path}: every row already exists as given")
+        say(file.how_read)
+        if result.skipped:
+            say(f"skipped {plural(result.skipped, noun)} identical to existing records")
+        for line in result.preview.lines:
+            if line.warning is not None and not line.skipped:
+                warn(f"warning: {line.name}: {line.warning.message}")
         if made is not None:
             say(f"(the database as it was before is backed up in {made.path})")
         return 0
@@ -44,9 +58,12 @@ def register_import_commands(
         common,
         "import",
         "import holders, cases or assets from a CSV file (one all-or-nothing batch)",
-        "The file is UTF-8 (a BOM is fine); line 1 is a header naming exactly the columns\n"
-        "below, in any order. Blank lines are skipped. Any bad row refuses the whole file:\n"
-        "nothing is imported and every bad row is listed as 'line N: reason'.",
+        "A CSV file (separated by ',', ';' or Tab; UTF-8 with or without BOM, UTF-16 with BOM\n"
+        "or Windows-1252, detected and stated) or an .xlsx workbook (first sheet). The first\n"
+        "non-empty line is a header naming exactly the columns below, in any order. Blank lines\n"
+        "are skipped. Any bad row refuses the whole file: nothing is imported and every bad row\n"
+        "is listed as 'line N: reason'. A serial already on another asset is imported with a\n"
+        "'warning: line N: …' on stderr.",
     )
     docs = {
         "holders": (
@@ -68,4 +85,10 @@ def register_import_commands(
     }
     for kind, (summary, description) in docs.items():
         parser = add_command(group, common, kind, _import(kind), summary, description)
-        parser.add_argument("file", metavar="FILE.csv", help="the CSV file to import")
+        parser.add_argument("file", metavar="FILE", help="the .csv or .xlsx file to import")
+        parser.add_argument(
+            "--skip-existing",
+            action="store_true",
+            help="skip (and count) rows identical to existing records; a row whose code exists "
+            "with other fields is still refused, naming the difference",
+        )

@@ -247,24 +247,33 @@ class Engine:
 
     # -- Register (RECEIVE) ------------------------------------------------------------------------
 
-    def preview_register(self, items: Sequence[NewAsset]) -> Preview:
+    def preview_register(
+        self, items: Sequence[NewAsset], *, skip_existing: bool = False
+    ) -> Preview:
         with self.store.read() as conn:
-            return registry.validate_assets(self, conn, items)
+            return registry.validate_assets(self, conn, items, skip_existing)
 
-    def commit_register(self, items: Sequence[NewAsset]) -> CommitResult:
+    def commit_register(
+        self, items: Sequence[NewAsset], *, skip_existing: bool = False
+    ) -> CommitResult:
         return self._commit(
-            lambda conn: registry.validate_assets(self, conn, items), registry.apply_assets
+            lambda conn: registry.validate_assets(self, conn, items, skip_existing),
+            registry.apply_assets,
         )
 
     # -- Holders -----------------------------------------------------------------------------------
 
-    def preview_add_holders(self, rows: Sequence[NewHolder]) -> Preview:
+    def preview_add_holders(
+        self, rows: Sequence[NewHolder], *, skip_existing: bool = False
+    ) -> Preview:
         with self.store.read() as conn:
-            return registry.validate_holders(self, conn, rows)
+            return registry.validate_holders(self, conn, rows, skip_existing)
 
-    def add_holders(self, rows: Sequence[NewHolder]) -> CommitResult:
+    def add_holders(
+        self, rows: Sequence[NewHolder], *, skip_existing: bool = False
+    ) -> CommitResult:
         return self._commit(
-            lambda conn: registry.validate_holders(self, conn, rows),
+            lambda conn: registry.validate_holders(self, conn, rows, skip_existing),
             lambda conn, events, preview: registry.apply_holders(conn, events, preview, rows),
         )
 
@@ -323,14 +332,18 @@ class Engine:
 
     # -- Cases -------------------------------------------------------------------------------------
 
-    def preview_create_cases(self, rows: Sequence[NewCase]) -> Preview:
+    def preview_create_cases(
+        self, rows: Sequence[NewCase], *, skip_existing: bool = False
+    ) -> Preview:
         with self.store.read() as conn:
-            return registry.validate_cases(self, conn, rows)
+            return registry.validate_cases(self, conn, rows, skip_existing)
 
-    def create_cases(self, rows: Sequence[NewCase]) -> CommitResult:
+    def create_cases(
+        self, rows: Sequence[NewCase], *, skip_existing: bool = False
+    ) -> CommitResult:
         return self._commit(
-            lambda conn: registry.validate_cases(self, conn, rows),
-            lambda conn, events, _preview: registry.apply_cases(conn, events, rows),
+            lambda conn: registry.validate_cases(self, conn, rows, skip_existing),
+            lambda conn, events, preview: registry.apply_cases(conn, events, preview, rows),
         )
 
     def create_case(self, case_code: str, name: str, rows: int, cols: int) -> CaseInfo:
@@ -351,10 +364,13 @@ class Engine:
             preview = validate(conn)
             if not preview.ok:
                 raise Refused(preview.reasons(), preview)
+            count = sum(1 for line in preview.lines if not line.skipped)
+            if count == 0:  # every import row already exists as given: nothing to write
+                return CommitResult("", 0, preview)
             events = EventBatch(conn, self.operator)
             apply(conn, events, preview)
             events.flush()
-            return CommitResult(events.batch_id, len(preview.lines), preview)
+            return CommitResult(events.batch_id, count, preview)
 
     # -- reads for the GUI and the CLI -------------------------------------------------------------
 

@@ -126,6 +126,10 @@ class Code(StrEnum):
     CODE_IN_USE = "CODE_IN_USE"  # used by another kind (a badge as an asset tag, …)
     NEAR_DUPLICATE = "NEAR_DUPLICATE"  # equal to an existing code without dashes and case
     BAD_ROW = "BAD_ROW"  # an import row that could not be read
+    EXISTS_DIFFERENT = "EXISTS_DIFFERENT"  # --skip-existing: same code, other fields
+    # imports: notes, never refusals
+    EXISTS_IDENTICAL = "EXISTS_IDENTICAL"  # --skip-existing: the row is skipped
+    SERIAL_SHARED = "SERIAL_SHARED"  # the serial is also on another asset (file or database)
     EMPTY_BATCH = "EMPTY_BATCH"
     # stock-in: a warning, never a refusal
     HOME_OF_ANOTHER = "HOME_OF_ANOTHER"  # the return slot is the home of an asset in custody

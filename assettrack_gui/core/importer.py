@@ -7,7 +7,13 @@ blank rows). Every row is labelled with its file line number — the header is l
 field that spans lines makes the next record start further down — so that a refusal says
 "line 7: …" and the clerk can find the row.
 
-Problems with the file itself (missing, unreadable, not UTF-8, malformed quoting, wrong header)
+The files people actually have are read: CSV separated by ``,``, ``;`` or Tab (the one that
+makes the header name the expected columns, else the most frequent in the header line), encoded
+UTF-8 (with or without BOM), UTF-16 with BOM (Excel "Unicode text") or, when the bytes are not
+UTF-8, Windows-1252; and ``.xlsx`` workbooks (first sheet, header = first non-empty row, cells
+as text the way Excel shows them in General format). ``ImportFile.how_read`` says which.
+
+Problems with the file itself (missing, unreadable, undecodable, malformed quoting, wrong header)
 raise ``UsageError``. Problems with rows come back as refused lines of a ``Preview``; committing
 raises ``Refused`` with one reason per bad row and changes nothing. The admin CLI and the GUI
 both call ``load_import`` (file problems), then ``preview_import`` / ``commit_import``.
@@ -16,8 +22,9 @@ both call ``load_import`` (file problems), then ``preview_import`` / ``commit_im
 from __future__ import annotations
 
 import csv
+import datetime
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,8 +62,36 @@ class CsvRecord:
         return f"line {self.line}"
 
 
+SEPARATORS = (",", ";", "\t")
+UTF8, UTF8_BOM, UTF16, CP1252, XLSX = (
+    "UTF-8",
+    "UTF-8 with BOM",
+    "UTF-16",
+    "Windows-1252",
+    "an Excel workbook (.xlsx)",
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The records of a file and how it was read: its encoding and separator ("" for .xlsx)."""
+
+    records: list[CsvRecord]
+    encoding: str = UTF8
+    separator: str = ","
+
+
+def separator_name(separator: str) -> str:
+    return "Tab" if separator == "\t" else repr(separator)
+
+
 def read_csv(path: Path | str, columns: Sequence[str]) -> list[CsvRecord]:
-    """Read a CSV file whose header names exactly ``columns`` (in any order)."""
+    """Read a CSV (or .xlsx) file whose header names exactly ``columns`` (in any order)."""
+    return read_table(path, columns).records
+
+
+def read_table(path: Path | str, columns: Sequence[str]) -> Table:
+    """Read ``path`` (CSV in any supported encoding and separator, or .xlsx); see the module."""
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -72,48 +107,150 @@ def read_csv(path: Path | str, columns: Sequence[str]) -> list[CsvRecord]:
             f"{path} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB: not an import list "
             "(or split it into several files). Nothing was read into the database."
         )
+    if path.suffix.lower() == ".xlsx" or data.startswith(b"PK\x03\x04"):
+        return Table(parse_xlsx(data, columns, source=str(path)), XLSX, "")
+    text, encoding = decode(data, str(path))
+    separator = detect_separator(text, columns)
+    return Table(parse_csv(text, columns, source=str(path), separator=separator), encoding, separator)
+
+
+def decode(data: bytes, source: str = "the CSV") -> tuple[str, str]:
+    """(text, encoding name): a BOM decides; else UTF-8; else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), UTF16
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"{source} starts like UTF-16 text but byte {exc.start} is not UTF-16. "
+                "Save it again as 'CSV UTF-8' and try again."
+            ) from None
+    encoding = UTF8_BOM if data.startswith(b"\xef\xbb\xbf") else UTF8
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        start = exc.start
+        try:
+            return data.decode("cp1252"), CP1252
+        except UnicodeDecodeError:
+            line = data[:start].count(b"\n") + 1
+            raise UsageError(
+                f"{source} is neither UTF-8 nor Windows-1252 text (byte 0x{data[start]:02X} on "
+                f"line {line}). Save it as 'CSV UTF-8' and try again."
+            ) from None
+    sample = data[:256]
+    if sample and sample.count(0) * 4 >= len(sample):  # a NUL every other byte: UTF-16
         raise UsageError(
-            f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}). "
-            "Save it as 'CSV UTF-8' and try again."
-        ) from None
-    return parse_csv(text, columns, source=str(path))
+            f"{source} looks like UTF-16 text without a BOM (NUL bytes). Save it as 'CSV UTF-8' "
+            "or Excel 'Unicode text' and try again."
+        )
+    return text, encoding
 
 
-def parse_csv(text: str, columns: Sequence[str], source: str = "the CSV") -> list[CsvRecord]:
-    """Parse CSV text (already decoded); see ``read_csv``."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[CsvRecord] = []
-    header: list[str] | None = None
+def detect_separator(text: str, columns: Sequence[str]) -> str:
+    """The separator that makes the first non-blank line name exactly ``columns``; else the one
+    most frequent in that line (``,`` on a tie), whose header check then says what is wrong."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    wanted = sorted(columns)
+    for separator in SEPARATORS:
+        try:
+            row = next(csv.reader([first], delimiter=separator), [])
+        except csv.Error:
+            continue
+        if sorted(field.strip().lower() for field in row) == wanted:
+            return separator
+    return max(SEPARATORS, key=first.count)  # max keeps the first (",") on a tie
+
+
+def _cell_text(value: object) -> str:
+    """A cell as Excel shows it in General format: 7 not 7.0; text (leading zeros) as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def parse_xlsx(data: bytes, columns: Sequence[str], source: str = "the workbook") -> list[CsvRecord]:
+    """The first sheet of an .xlsx workbook as records; the line is the sheet's row number."""
+    import openpyxl  # lazily: it costs start-up time and only imports need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a readable workbook
+        raise UsageError(f"{source} is not a readable .xlsx workbook ({exc})") from None
+    try:
+        if not book.worksheets:
+            raise UsageError(f"{source} has no sheet")
+        sheet = book.worksheets[0]
+        rows = [
+            (number, [_cell_text(value) for value in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        book.close()
+    return _records(rows, columns, source, trim=True)
+
+
+def _csv_rows(text: str, separator: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     start = 1
     try:
         for row in reader:
             line, start = start, reader.line_num + 1
-            if not any(field.strip() for field in row):
-                continue  # blank lines, and the ",,,," rows spreadsheets leave behind
-            if header is None:
-                header = _check_header(row, columns, source)
-                continue
-            if len(row) != len(header):
-                records.append(
-                    CsvRecord(
-                        line,
-                        {},
-                        f"expected {len(header)} fields ({','.join(header)}), found {len(row)}",
-                    )
-                )
-                continue
-            values = {
-                name: value.strip() if name in _STRIPPED else value
-                for name, value in zip(header, row, strict=True)
-            }
-            records.append(CsvRecord(line, values))
+            yield line, row
     except csv.Error as exc:
         why = "a quoted field is never closed" if "end of data" in str(exc) else str(exc)
         raise UsageError(f"{source}, line {start}: malformed CSV ({why})") from None
+
+
+def parse_csv(
+    text: str, columns: Sequence[str], source: str = "the CSV", separator: str = ","
+) -> list[CsvRecord]:
+    """Parse CSV text (already decoded); see ``read_csv``."""
+    return _records(_csv_rows(text, separator, source), columns, source)
+
+
+def _records(
+    rows: Iterable[tuple[int, list[str]]], columns: Sequence[str], source: str, trim: bool = False
+) -> list[CsvRecord]:
+    """Header check and one record per non-blank row. ``trim`` (a sheet): empty cells past the
+    header's width are dropped and missing trailing cells are empty, as a sheet has no field
+    count of its own."""
+    records: list[CsvRecord] = []
+    header: list[str] | None = None
+    for line, row in rows:
+        if not any(field.strip() for field in row):
+            continue  # blank lines, and the ",,,," rows spreadsheets leave behind
+        if header is None:
+            if trim:
+                while row and not row[-1].strip():
+                    row = row[:-1]
+            header = _check_header(row, columns, source)
+            continue
+        if trim:
+            extra = row[len(header) :]
+            if not any(field.strip() for field in extra):
+                row = row[: len(header)] + [""] * (len(header) - len(row))
+        if len(row) != len(header):
+            records.append(
+                CsvRecord(
+                    line,
+                    {},
+                    f"expected {len(header)} fields ({','.join(header)}), found {len(row)}",
+                )
+            )
+            continue
+        values = {
+            name: value.strip() if name in _STRIPPED else value
+            for name, value in zip(header, row, strict=True)
+        }
+        records.append(CsvRecord(line, values))
     if header is None:
         raise UsageError(f"{source} is empty: expected a header line {','.join(columns)}")
     return records
@@ -183,13 +320,15 @@ def _kind_columns(kind: str) -> tuple[str, ...]:
         raise UsageError(f"cannot import {kind!r}: choose one of {', '.join(COLUMNS)}") from None
 
 
-def _engine_preview(engine: Engine, kind: str, records: Sequence[CsvRecord]) -> Preview:
+def _engine_preview(
+    engine: Engine, kind: str, records: Sequence[CsvRecord], skip_existing: bool
+) -> Preview:
     """Verdicts for well-formed records, without changing anything."""
     if kind == ASSETS:
-        return engine.preview_register(_asset_items(records))
+        return engine.preview_register(_asset_items(records), skip_existing=skip_existing)
     if kind == HOLDERS:
-        return engine.preview_add_holders(_holder_rows(records))
-    return engine.preview_create_cases(_case_rows(records))
+        return engine.preview_add_holders(_holder_rows(records), skip_existing=skip_existing)
+    return engine.preview_create_cases(_case_rows(records), skip_existing=skip_existing)
 
 
 def _merge(preview: Preview, broken: Sequence[CsvRecord], good: Sequence[CsvRecord]) -> Preview:
@@ -215,6 +354,15 @@ class ImportFile:
     kind: str
     path: Path
     records: list[CsvRecord]
+    encoding: str = UTF8
+    separator: str = ","
+
+    @property
+    def how_read(self) -> str:
+        """What was detected, for the output: "read assets.csv as Windows-1252, separator ';'"."""
+        if self.encoding == XLSX:
+            return f"read {self.path} as {XLSX}, first sheet"
+        return f"read {self.path} as {self.encoding}, separator {separator_name(self.separator)}"
 
     @property
     def broken(self) -> list[CsvRecord]:
@@ -227,27 +375,35 @@ class ImportFile:
 
 def load_import(kind: str, path: Path | str) -> ImportFile:
     """Read ``path`` as ``kind`` (holders, cases or assets); a bad file raises ``UsageError``."""
-    return ImportFile(kind, Path(path), read_csv(path, _kind_columns(kind)))
+    columns = _kind_columns(kind)
+    table = read_table(path, columns)
+    return ImportFile(kind, Path(path), table.records, table.encoding, table.separator)
 
 
-def preview_import(engine: Engine, file: ImportFile) -> Preview:
-    """Every row's verdict, in file order, without changing anything."""
+def preview_import(engine: Engine, file: ImportFile, *, skip_existing: bool = False) -> Preview:
+    """Every row's verdict, in file order, without changing anything. With ``skip_existing``
+    a row equal to the existing record with its code is accepted as ``skipped`` and one that
+    differs is refused naming the differences (``Code.EXISTS_DIFFERENT``)."""
     good = file.readable
-    return _merge(_engine_preview(engine, file.kind, good), file.broken, good)
+    return _merge(_engine_preview(engine, file.kind, good, skip_existing), file.broken, good)
 
 
-def commit_import(engine: Engine, file: ImportFile) -> CommitResult:
-    """Import the whole file as one batch, or raise ``Refused`` naming every bad line."""
+def commit_import(
+    engine: Engine, file: ImportFile, *, skip_existing: bool = False
+) -> CommitResult:
+    """Import the whole file as one batch, or raise ``Refused`` naming every bad line. Lines
+    that carry a ``warning`` (a shared serial, a skipped row) are imported (or skipped) all the
+    same; ``result.batch_id`` is "" when every row was skipped."""
     if not file.records:
         raise Refused([f"{file.path}: no rows after the header — nothing to import"])
     if file.broken:
-        preview = preview_import(engine, file)
+        preview = preview_import(engine, file, skip_existing=skip_existing)
         raise Refused(preview.reasons(), preview)
     if file.kind == HOLDERS:
-        return engine.add_holders(_holder_rows(file.records))
+        return engine.add_holders(_holder_rows(file.records), skip_existing=skip_existing)
     if file.kind == CASES:
-        return engine.create_cases(_case_rows(file.records))
-    return engine.commit_register(_asset_items(file.records))
+        return engine.create_cases(_case_rows(file.records), skip_existing=skip_existing)
+    return engine.commit_register(_asset_items(file.records), skip_existing=skip_existing)
 
 
 __all__ = [
@@ -257,9 +413,11 @@ __all__ = [
     "HOLDERS",
     "CsvRecord",
     "ImportFile",
+    "Table",
     "commit_import",
     "load_import",
     "parse_csv",
     "preview_import",
     "read_csv",
+    "read_table",
 ]

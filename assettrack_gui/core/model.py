@@ -127,6 +127,9 @@ class Line:
     # A note that does not refuse the line (stock-in into another asset's home slot); ``to``
     # already says it in words, this is for callers that branch or colour.
     warning: Verdict | None = None
+    # An import row equal to the existing record with its code (``--skip-existing``): accepted,
+    # changes nothing; ``warning`` holds the EXISTS_IDENTICAL note.
+    skipped: bool = False
 
     def refuse(self, verdict: Verdict | Code, reason: str = "") -> Line:
         if isinstance(verdict, Verdict):
@@ -184,9 +187,13 @@ class Preview:
 
 @dataclass(frozen=True)
 class CommitResult:
-    batch_id: str
+    batch_id: str  # "" when every line was skipped and nothing was written
     count: int
     preview: Preview
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for line in self.preview.lines if line.skipped)
 
 
 class NewAsset(NamedTuple):

@@ -118,6 +118,22 @@ def asset_state(conn: Conn, asset_id: int) -> AssetState:
     return AssetState(r[0], r[1], r[2], r[3], r[4], r[5], r[6], slot_label, holder_label)
 
 
+def asset_id_by_tag(conn: Conn, tag: str) -> int | None:
+    r = conn.execute("SELECT id FROM assets WHERE asset_tag = ?", (tag,)).fetchone()
+    return r[0] if r else None
+
+
+def serial_owners(conn: Conn) -> dict[str, list[str]]:
+    """serial -> the asset tags that carry it (non-empty serials only): read once per import,
+    not once per row (serial has no index)."""
+    owners: dict[str, list[str]] = {}
+    for serial, tag in conn.execute(
+        "SELECT serial, asset_tag FROM assets WHERE serial <> '' ORDER BY asset_tag"
+    ):
+        owners.setdefault(serial, []).append(tag)
+    return owners
+
+
 def asset_tag_exists(conn: Conn, tag: str) -> bool:
     return conn.execute("SELECT 1 FROM assets WHERE asset_tag = ?", (tag,)).fetchone() is not None
 
@@ -345,6 +361,13 @@ def _holder(r: Sequence[Any]) -> HolderInfo:
 
 def holder_by_id(conn: Conn, holder_id: int) -> HolderInfo | None:
     r = conn.execute(f"SELECT {_HOLDER_COLUMNS} FROM holders WHERE id = ?", (holder_id,)).fetchone()
+    return _holder(r) if r else None
+
+
+def holder_by_badge(conn: Conn, badge_code: str) -> HolderInfo | None:
+    r = conn.execute(
+        f"SELECT {_HOLDER_COLUMNS} FROM holders WHERE badge_code = ?", (badge_code,)
+    ).fetchone()
     return _holder(r) if r else None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Sequence
 
 from . import matching
 from .errors import UsageError
@@ -369,3 +370,21 @@ def check_operator(name: str) -> str:
     if not name.strip():
         raise UsageError("The operator name is empty or blank.")
     return name.strip()
+
+
+def exists_identical(what: str, code: str) -> Verdict:
+    """--skip-existing: the row equals the existing record with its code; it is skipped."""
+    return Verdict(Code.EXISTS_IDENTICAL, f"{what} {code} already exists as given: skipped")
+
+
+def exists_different(what: str, code: str, diffs: Sequence[tuple[str, str, str]]) -> Verdict:
+    """--skip-existing: the row's code exists with other fields ((field, existing, given) each);
+    the row is refused, naming every difference."""
+    words = " and ".join(f"{name} {existing!r}, not {given!r}" for name, existing, given in diffs)
+    return Verdict(Code.EXISTS_DIFFERENT, f"{what} {code} exists with {words}")
+
+
+def serial_shared(serial: str, others: Sequence[str]) -> Verdict:
+    """A serial already on other assets (of the database or earlier rows): some vendors reuse
+    them, so the line is accepted with this note."""
+    return Verdict(Code.SERIAL_SHARED, f"serial {serial} is also on {', '.join(others)}")

@@ -229,10 +229,10 @@ ASSET_HEADER = "asset_tag,serial,description,case_code,position\n"
         ),
         pytest.param(
             "holders",
-            "name,badge_code\nJosé,B-2001\n".encode("cp1252"),
+            b"name,badge_code\nJos\x81,B-2001\n",  # 0x81: neither UTF-8 nor Windows-1252
             2,
-            ["is not UTF-8 text (byte 0xE9 on line 2)"],
-            id="not-utf8",
+            ["is neither UTF-8 nor Windows-1252 text (byte 0x81 on line 2)"],
+            id="not-utf8-nor-cp1252",
         ),
         pytest.param("holders", None, 2, ["No such file"], id="missing-file"),
     ],
@@ -248,6 +248,87 @@ def test_bad_imports_change_nothing(db, tmp_path, kind, data, code, expected):
         assert all(line.startswith("line ") for line in proc.stderr.splitlines())
     assert proc.stdout == ""
     assert dump(db) == before
+
+
+HOLDERS_CSV = "name,badge_code\r\nJosé Müller,B-2001\r\nRenée € desk,B-2002\r\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (HOLDERS_CSV.encode("utf-8"), "as UTF-8, separator ','"),
+        (HOLDERS_CSV.encode("utf-8-sig"), "as UTF-8 with BOM, separator ','"),
+        (b"\xff\xfe" + HOLDERS_CSV.replace(",", "\t").encode("utf-16-le"), "as UTF-16, separator Tab"),
+        (HOLDERS_CSV.replace(",", ";").encode("cp1252"), "as Windows-1252, separator ';'"),
+        (HOLDERS_CSV.replace(",", "\t").encode("cp1252"), "as Windows-1252, separator Tab"),
+    ],
+    ids=["utf8", "utf8-bom", "utf16-tab", "cp1252-semicolon", "cp1252-tab"],
+)
+def test_import_says_how_the_file_was_read(db, tmp_path, data, said):
+    file = write(tmp_path, "holders.csv", data)
+    proc = run("import", "holders", str(file), db=db)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("batch ") and "imported 2 holders" in lines[0]
+    assert lines[1] == f"read {file} {said}"
+    assert query(db, "SELECT name FROM holders WHERE badge_code LIKE 'B-200%' ORDER BY 1") == [
+        ("José Müller",),
+        ("Renée € desk",),
+    ]
+
+
+def test_import_xlsx(db, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["asset_tag", "serial", "description", "case_code", "position"])
+    sheet.append(["AT-X1", 4711, "00042", "CART-A", 5])
+    sheet.append(["AT-X2", "0099", None, None, None])
+    path = tmp_path / "assets.xlsx"
+    book.save(path)
+    proc = run("import", "assets", str(path), db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1] == f"read {path} as an Excel workbook (.xlsx), first sheet"
+    assert query(
+        db,
+        "SELECT a.asset_tag, a.serial, a.description, s.position FROM assets a "
+        "LEFT JOIN slots s ON s.asset_id = a.id WHERE asset_tag LIKE 'AT-X%' ORDER BY 1",
+    ) == [("AT-X1", "4711", "00042", 5), ("AT-X2", "0099", "", None)]
+
+
+def test_import_skip_existing(db, tmp_path):
+    same = write(tmp_path, "h.csv", "name,badge_code\nDana Reyes,B-1001\nAna,B-2001\n")
+    refused = run("import", "holders", str(same), db=db)
+    assert refused.returncode == 1 and "line 2: badge B-1001 is already used" in refused.stderr
+    proc = run("import", "holders", "--skip-existing", str(same), db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("batch ") and "imported 1 holder from" in proc.stdout
+    assert "skipped 1 holder identical to existing records" in proc.stdout
+    again = run("import", "holders", "--skip-existing", str(same), db=db)
+    assert again.returncode == 0 and "nothing imported" in again.stdout
+    assert "skipped 2 holders" in again.stdout
+    before = dump(db)
+    differ = write(tmp_path, "d.csv", "name,badge_code\nBen,B-2002\n\nDana R.,B-1001\n")
+    proc = run("import", "holders", "--skip-existing", str(differ), db=db)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "line 4: holder B-1001 exists with name 'Dana Reyes', not 'Dana R.'"
+    assert dump(db) == before
+
+
+def test_import_warns_about_shared_serials(db, tmp_path):
+    file = write(
+        tmp_path,
+        "a.csv",
+        ASSET_HEADER + "AT-9,SN1,x,,\nAT-10,Q7,y,,\nAT-11,Q7,z,,\n",
+    )
+    proc = run("import", "assets", str(file), db=db)
+    assert proc.returncode == 0
+    assert "imported 3 assets" in proc.stdout.splitlines()[0]
+    assert proc.stderr.splitlines() == [
+        "warning: line 2: serial SN1 is also on AT-SMOKE-0001",
+        "warning: line 4: serial Q7 is also on AT-10 (line 3)",
+    ]
 
 
 # -- custody --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from assettrack_gui.core import importer
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused, UsageError
-from assettrack_gui.core.model import NewCase, NewHolder
+from assettrack_gui.core.model import Code, NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
@@ -15,6 +15,7 @@ from .conftest import dump
 
 HOLDER_COLS = importer.COLUMNS[importer.HOLDERS]
 ASSET_COLS = importer.COLUMNS[importer.ASSETS]
+ASSET_HEADER_LINE = ",".join(ASSET_COLS) + "\n"
 
 
 @pytest.fixture
@@ -119,9 +120,13 @@ def test_read_csv_refuses_files_it_cannot_read(tmp_path):
         importer.read_csv(tmp_path / "missing.csv", HOLDER_COLS)
     with pytest.raises(UsageError, match="is a folder"):
         importer.read_csv(tmp_path, HOLDER_COLS)
-    latin1 = write(tmp_path, "name,badge_code\nDana,B-1\nJosé,B-2\n".encode("latin-1"))
-    with pytest.raises(UsageError, match=r"not UTF-8 text \(byte 0xE9 on line 3\)"):
-        importer.read_csv(latin1, HOLDER_COLS)
+    garbled = write(tmp_path, b"name,badge_code\nDana,B-1\nJos\x81,B-2\n")
+    with pytest.raises(
+        UsageError, match=r"neither UTF-8 nor Windows-1252 text \(byte 0x81 on line 3\)"
+    ):
+        importer.read_csv(garbled, HOLDER_COLS)
+    with pytest.raises(UsageError, match="UTF-16 text without a BOM"):
+        importer.read_csv(write(tmp_path, "name,badge_code\n".encode("utf-16-le")), HOLDER_COLS)
 
 
 def test_unknown_kind_is_a_usage_error(tmp_path):
@@ -242,3 +247,193 @@ def test_an_endless_or_huge_file_is_refused_before_memory_runs_out(tmp_path, mon
     big.write_text("name,badge_code\n" + "Someone,B-1\n" * 100_000)
     with pytest.raises(UsageError, match="larger than 1 MiB"):
         importer.load_import("holders", big)
+
+
+# -- the files people actually have: encodings, separators, .xlsx ----------------------------------
+
+HOLDERS_TEXT = "name,badge_code\r\nJosé Müller,B-2001\r\nRenée (€ desk),B-2002\r\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (HOLDERS_TEXT.encode("utf-8"), "UTF-8"),
+        (HOLDERS_TEXT.encode("utf-8-sig"), "UTF-8 with BOM"),
+        (b"\xff\xfe" + HOLDERS_TEXT.replace(",", "\t").encode("utf-16-le"), "UTF-16"),
+        (HOLDERS_TEXT.encode("cp1252"), "Windows-1252"),
+    ],
+    ids=["utf8", "utf8-bom", "utf16le-bom-tab", "cp1252"],
+)
+def test_each_encoding_is_detected_and_said(engine, tmp_path, data, encoding):
+    path = write(tmp_path, data)
+    file = importer.load_import(importer.HOLDERS, path)
+    assert file.encoding == encoding
+    assert file.how_read.startswith(f"read {path} as {encoding}, separator ")
+    result = importer.commit_import(engine, file)
+    assert result.count == 2
+    names = {h.badge_code: h.name for h in engine.all_holders()}
+    assert names["B-2001"] == "José Müller" and names["B-2002"] == "Renée (€ desk)"
+
+
+@pytest.mark.parametrize(("separator", "said"), [(",", "','"), (";", "';'"), ("\t", "Tab")])
+def test_each_separator_is_detected_and_said(engine, tmp_path, separator, said):
+    rows = [
+        ["asset_tag", "serial", "description", "case_code", "position"],
+        ["AT-1", "S1", '"Dell, 14; dock"', "CART-A", "1"],
+        ["AT-2", "S2", "spare", "", ""],
+    ]
+    path = write(tmp_path, "".join(separator.join(row) + "\r\n" for row in rows))
+    file = importer.load_import(importer.ASSETS, path)
+    assert file.separator == separator
+    assert file.how_read == f"read {path} as UTF-8, separator {said}"
+    assert [r.values["description"] for r in file.records] == ["Dell, 14; dock", "spare"]
+    assert importer.commit_import(engine, file).count == 2
+
+
+def test_a_header_no_separator_explains_is_still_refused_by_the_header_rule():
+    with pytest.raises(UsageError, match="unknown column"):
+        importer.parse_csv("name;badge_code;email\n", HOLDER_COLS, separator=";")
+    text = "name;badge;x\nDana;B-1;y\n"
+    assert importer.detect_separator(text, HOLDER_COLS) == ";"  # the most frequent
+
+
+def make_xlsx(path, rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                sheet.cell(row=r, column=c, value=value)
+    book.create_sheet("ignored").cell(row=1, column=1, value="not read")
+    book.save(path)
+    return path
+
+
+def test_xlsx_first_sheet_cells_as_shown(engine, tmp_path):
+    path = make_xlsx(
+        tmp_path / "assets.xlsx",
+        [
+            [],  # row 1 empty: the header is the first non-empty row
+            ["Asset_Tag", "serial", "description", "case_code", "position", None],
+            ["AT-1", 5012345, "00042", "CART-A", 3],  # a number, text with leading zeros
+            ["AT-2", 7.0, 2.5, None, None],  # a float shown as 7; empty cells
+            [None, None, None, None, None],  # an empty row is skipped
+            ["AT-3", "S3", None, "CART-A", 4.0],
+        ],
+    )
+    file = importer.load_import(importer.ASSETS, path)
+    assert (file.encoding, file.separator) == (importer.XLSX, "")
+    assert file.how_read == f"read {path} as an Excel workbook (.xlsx), first sheet"
+    assert [(r.line, r.values) for r in file.records] == [
+        (3, {"asset_tag": "AT-1", "serial": "5012345", "description": "00042",
+             "case_code": "CART-A", "position": "3"}),
+        (4, {"asset_tag": "AT-2", "serial": "7", "description": "2.5",
+             "case_code": "", "position": ""}),
+        (6, {"asset_tag": "AT-3", "serial": "S3", "description": "",
+             "case_code": "CART-A", "position": "4"}),
+    ]  # fmt: skip
+    result = importer.commit_import(engine, file)
+    assert [(line.name, line.to) for line in result.preview.lines] == [
+        ("line 3", "CART-A/3"),
+        ("line 4", "storage (no slot)"),
+        ("line 6", "CART-A/4"),
+    ]
+
+
+def test_xlsx_problems(tmp_path):
+    path = make_xlsx(tmp_path / "h.xlsx", [["name", "badge_code"], ["Dana", "B-1", "extra"]])
+    file = importer.load_import(importer.HOLDERS, path)
+    assert file.records[0].problem == "expected 2 fields (name,badge_code), found 3"
+    with pytest.raises(UsageError, match="not a readable .xlsx workbook"):
+        importer.load_import(importer.HOLDERS, write(tmp_path, b"PK\x03\x04junk", "x.xlsx"))
+
+
+# -- --skip-existing ------------------------------------------------------------------------------
+
+
+def test_skip_existing_skips_identical_rows_and_names_differences(engine, tmp_path):
+    same = write(tmp_path, "name,badge_code\nDana Reyes,B-1001\nLee Park,B-1002\n")
+    file = importer.load_import(importer.HOLDERS, same)
+    with pytest.raises(Refused, match="B-1001 is already used"):
+        importer.commit_import(engine, file)  # without the option: refused as always
+    result = importer.commit_import(engine, file, skip_existing=True)
+    assert (result.count, result.skipped) == (1, 1)
+    line = result.preview.lines[0]
+    assert line.skipped and line.warning is not None
+    assert line.warning.code == Code.EXISTS_IDENTICAL
+    # All rows identical now: nothing is written, no batch.
+    again = importer.commit_import(engine, file, skip_existing=True)
+    assert (again.batch_id, again.count, again.skipped) == ("", 0, 2)
+
+    other = write(tmp_path, "name,badge_code\nSam,B-1003\nDana R.,B-1001\n")
+    before = dump(engine.store.conn)
+    with pytest.raises(Refused) as err:
+        importer.commit_import(
+            engine, importer.load_import(importer.HOLDERS, other), skip_existing=True
+        )
+    assert err.value.reasons == ["line 3: holder B-1001 exists with name 'Dana Reyes', not 'Dana R.'"]
+    assert err.value.result is not None
+    assert err.value.result.lines[1].code == Code.EXISTS_DIFFERENT
+    assert dump(engine.store.conn) == before
+
+
+def test_skip_existing_cases_and_assets(engine, tmp_path):
+    engine.commit_register([NewAsset("AT-1", "S1", "ThinkPad", "CART-A", 1, label="seed")])
+    cases = write(tmp_path, "case_code,name,rows,cols\nCART-A,Laptop cart A,2,5\nBIN,Bin,1,2\n")
+    result = importer.commit_import(
+        engine, importer.load_import(importer.CASES, cases), skip_existing=True
+    )
+    assert (result.count, result.skipped) == (1, 1)
+    cases = write(tmp_path, "case_code,name,rows,cols\nCART-A,Cart,2,4\n")
+    with pytest.raises(Refused) as err:
+        importer.commit_import(engine, importer.load_import(importer.CASES, cases), skip_existing=True)
+    assert err.value.reasons == [
+        "line 2: case CART-A exists with name 'Laptop cart A', not 'Cart' and cols '5', not '4'"
+    ]
+    assets = write(
+        tmp_path,
+        ASSET_HEADER_LINE + "AT-1,S1,ThinkPad,CART-A,1\nAT-1X,S9,new,,\nAT-1,S1,ThinkPad,,\n",
+    )
+    with pytest.raises(Refused, match="appears twice"):
+        importer.commit_import(engine, importer.load_import(importer.ASSETS, assets), skip_existing=True)
+    assets = write(tmp_path, ASSET_HEADER_LINE + "AT-1,S1,ThinkPad,CART-A,1\nAT-9,S9,new,,\n")
+    result = importer.commit_import(
+        engine, importer.load_import(importer.ASSETS, assets), skip_existing=True
+    )
+    assert (result.count, result.skipped) == (1, 1)
+    assets = write(tmp_path, ASSET_HEADER_LINE + "AT-1,S1,ThinkPad 14,CART-A,2\n")
+    with pytest.raises(Refused) as err:
+        importer.commit_import(engine, importer.load_import(importer.ASSETS, assets), skip_existing=True)
+    assert err.value.reasons == [
+        "line 2: asset AT-1 exists with description 'ThinkPad', not 'ThinkPad 14' "
+        "and slot 'CART-A/1', not 'CART-A/2'"
+    ]
+
+
+# -- duplicate serials: accepted, with a warning -------------------------------------------------
+
+
+def test_shared_serials_are_warned_not_refused(engine, tmp_path):
+    engine.commit_register([NewAsset("AT-OLD", "5CG1", "old", label="seed")])
+    path = write(
+        tmp_path,
+        ASSET_HEADER_LINE
+        + "AT-1,5CG1,ThinkPad,,\n"  # line 2: serial of AT-OLD
+        + "AT-2,X9,Dell,,\n"
+        + "AT-3,X9,Dell,,\n"  # line 4: serial of line 3
+        + "AT-4,,no serial,,\n"
+        + "AT-5,,no serial,,\n",  # empty serials are never shared
+    )
+    result = importer.commit_import(engine, importer.load_import(importer.ASSETS, path))
+    assert result.count == 5
+    warnings = [
+        (line.name, line.warning.code, line.warning.message)
+        for line in result.preview.lines
+        if line.warning is not None
+    ]
+    assert warnings == [
+        ("line 2", Code.SERIAL_SHARED, "serial 5CG1 is also on AT-OLD"),
+        ("line 4", Code.SERIAL_SHARED, "serial X9 is also on AT-2 (line 3)"),
+    ]

@@ -49,12 +49,44 @@ class _Alike:
         return None
 
 
+def _skip(line: Line, verdict: Verdict) -> None:
+    """``--skip-existing``: the row equals the existing record; accepted, changes nothing."""
+    line.accept()
+    line.skipped, line.warning, line.now, line.to = True, verdict, "exists", "unchanged"
+
+
 # -- assets -----------------------------------------------------------------------------------
 
 
-def validate_assets(engine: Engine, conn: Conn, items: Sequence[NewAsset]) -> Preview:
+def _asset_differences(conn: Conn, item: NewAsset, asset_id: int) -> list[tuple[str, str, str]]:
+    """(field, existing, given) for every field of the row unlike the asset's record; the slot
+    is compared only when the row names one (an asset put away since is not a difference)."""
+    state = queries.asset_state(conn, asset_id)
+    diffs = [
+        (name, old, new)
+        for name, old, new in (
+            ("serial", state.serial, item.serial),
+            ("description", state.description, item.description),
+        )
+        if old != new
+    ]
+    case = item.case_code.strip()
+    pos = "" if item.position is None else str(item.position).strip()
+    if case or pos:
+        number = rules.parse_position(pos)
+        given = f"{case}/{number if number is not None else pos}"
+        if state.slot_label != given:
+            diffs.append(("slot", state.slot_label or "none", given))
+    return diffs
+
+
+def validate_assets(
+    engine: Engine, conn: Conn, items: Sequence[NewAsset], skip_existing: bool = False
+) -> Preview:
     preview = Preview(Operation.REGISTER, [])
     seen: dict[str, int] = {}
+    owners: dict[str, list[str]] | None = None  # serial -> tags in the database, read once
+    file_serials: dict[str, list[str]] = {}  # serial -> "AT-1 (line 2)" of earlier rows
     alike = _Alike("asset tag")
     batch = BatchState()
     for index, item in enumerate(items):
@@ -76,7 +108,13 @@ def validate_assets(engine: Engine, conn: Conn, items: Sequence[NewAsset]) -> Pr
         seen[tag] = index
         users = queries.code_users(conn, tag)
         if any(kind == "asset" for kind, _ in users):
-            line.refuse(Code.CODE_EXISTS, f"asset tag {tag} already exists")
+            asset_id = queries.asset_id_by_tag(conn, tag)
+            if not skip_existing or asset_id is None:
+                line.refuse(Code.CODE_EXISTS, f"asset tag {tag} already exists")
+            elif diffs := _asset_differences(conn, item, asset_id):
+                line.refuse(rules.exists_different("asset", tag, diffs))
+            else:
+                _skip(line, rules.exists_identical("asset", tag))
             continue
         if users:
             kind = "badge" if users[0][0] == "holder" else "case"
@@ -86,6 +124,14 @@ def validate_assets(engine: Engine, conn: Conn, items: Sequence[NewAsset]) -> Pr
             line.refuse(verdict)
             continue
         line.accept()
+        if item.serial.strip():
+            # Some vendors reuse serials: a note on the line, never a refusal.
+            if owners is None:
+                owners = queries.serial_owners(conn)
+            others = owners.get(item.serial, []) + file_serials.get(item.serial, [])
+            if others:
+                line.warning = rules.serial_shared(item.serial, others)
+            file_serials.setdefault(item.serial, []).append(f"{tag} ({line.ref})")
         has_case = bool(item.case_code.strip())
         has_pos = item.position not in (None, "")
         if has_case != has_pos:
@@ -99,6 +145,8 @@ def validate_assets(engine: Engine, conn: Conn, items: Sequence[NewAsset]) -> Pr
 
 def apply_assets(conn: Conn, events: EventBatch, preview: Preview) -> None:
     for line in preview.lines:
+        if line.skipped:
+            continue
         assert line.asset_tag is not None
         line.asset_id = queries.insert_asset(conn, line.asset_tag, line.serial, line.description)
         if line.to_slot_id is not None:
@@ -118,7 +166,9 @@ def apply_assets(conn: Conn, events: EventBatch, preview: Preview) -> None:
 # -- holders ----------------------------------------------------------------------------------
 
 
-def validate_holders(engine: Engine, conn: Conn, rows: Sequence[NewHolder]) -> Preview:
+def validate_holders(
+    engine: Engine, conn: Conn, rows: Sequence[NewHolder], skip_existing: bool = False
+) -> Preview:
     preview = Preview(Operation.HOLDER_ADD, [])
     seen: dict[str, int] = {}
     alike = _Alike("badge")
@@ -136,6 +186,14 @@ def validate_holders(engine: Engine, conn: Conn, rows: Sequence[NewHolder]) -> P
         if verdict is None and badge in seen:
             verdict = rules.repeated("badge", badge, preview.lines[seen[badge]].ref)
         if verdict is None and (users := queries.code_users(conn, badge)):
+            kind, used_by = users[0]
+            if skip_existing and kind == "holder":
+                if used_by == name.strip():
+                    _skip(line, rules.exists_identical("holder", badge))
+                    seen.setdefault(badge, index)
+                    continue
+                verdict = rules.exists_different("holder", badge, [("name", used_by, name)])
+        if verdict is None and users:
             kind, used_by = users[0]
             verdict = Verdict(
                 Code.CODE_EXISTS if kind == "holder" else Code.CODE_IN_USE,
@@ -155,6 +213,8 @@ def apply_holders(
     conn: Conn, events: EventBatch, preview: Preview, rows: Sequence[NewHolder]
 ) -> None:
     for row, line in zip(rows, preview.lines, strict=True):
+        if line.skipped:
+            continue
         name = row.name.strip()
         line.holder_id = queries.insert_holder(conn, name, row.badge_code)
         events.add(
@@ -167,7 +227,9 @@ def apply_holders(
 # -- cases ------------------------------------------------------------------------------------
 
 
-def validate_cases(engine: Engine, conn: Conn, rows: Sequence[NewCase]) -> Preview:
+def validate_cases(
+    engine: Engine, conn: Conn, rows: Sequence[NewCase], skip_existing: bool = False
+) -> Preview:
     preview = Preview(Operation.CASE_CREATE, [])
     seen: dict[str, int] = {}
     alike = _Alike("case code")
@@ -183,6 +245,25 @@ def validate_cases(engine: Engine, conn: Conn, rows: Sequence[NewCase]) -> Previ
             verdict = rules.repeated("case", code, preview.lines[seen[code]].ref)
         if verdict is None:
             verdict = rules.case_size(r, c, (row.rows, row.cols))
+        if (
+            verdict is None
+            and skip_existing
+            and (case := queries.case_by_code(conn, code)) is not None
+        ):
+            diffs = [
+                (field, str(old), str(new))
+                for field, old, new in (
+                    ("name", case.name, name.strip()),
+                    ("rows", case.rows, r),
+                    ("cols", case.cols, c),
+                )
+                if old != new
+            ]
+            if not diffs:
+                _skip(line, rules.exists_identical("case", code))
+                seen.setdefault(code, index)
+                continue
+            verdict = rules.exists_different("case", code, diffs)
         if verdict is None and (users := queries.code_users(conn, code)):
             kind = users[0][0]
             verdict = Verdict(
@@ -201,8 +282,12 @@ def validate_cases(engine: Engine, conn: Conn, rows: Sequence[NewCase]) -> Previ
     return preview
 
 
-def apply_cases(conn: Conn, events: EventBatch, rows: Sequence[NewCase]) -> None:
-    for row in rows:
+def apply_cases(
+    conn: Conn, events: EventBatch, preview: Preview, rows: Sequence[NewCase]
+) -> None:
+    for row, line in zip(rows, preview.lines, strict=True):
+        if line.skipped:
+            continue
         r, c = rules.parse_position(row.rows), rules.parse_position(row.cols)
         assert r is not None and c is not None
         name = row.name.strip()
