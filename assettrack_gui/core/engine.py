@@ -374,6 +374,11 @@ class Engine:
 
     # -- reads for the GUI and the CLI -------------------------------------------------------------
 
+    def held_by(self, holder_id: int) -> list[str]:
+        """The tags of everything a holder has now, by tag."""
+        with self.store.read() as conn:
+            return [tag for tag, _ in queries.assets_held_by(conn, holder_id)]
+
     def active_holders(self) -> list[HolderInfo]:
         with self.store.read() as conn:
             return queries.holders(conn, active_only=True)

@@ -235,6 +235,15 @@ def wrapped_to(case: CaseInfo, position: int) -> str:
     return f"end of case {case.case_code} reached: next free slot is back at slot {position}"
 
 
+def return_everything(count: int, holder: HolderInfo) -> str:
+    """Stock-In: a holder's badge offers to add everything they hold to the return."""
+    return f"Add the {plural(count, 'asset')} {holder.label} holds to this return?"
+
+
+def holds_nothing(holder: HolderInfo) -> str:
+    return f"{holder.label} holds nothing to return"
+
+
 def hand_over_instead(count: int, new: HolderInfo, current: HolderInfo) -> str:
     """A second badge while rows wait for the first custodian: ask, never switch silently."""
     assets = plural(count, "scanned asset")

@@ -59,6 +59,9 @@ class ScanOutcome:
     # the page asks ``question`` and calls ``Session.set_custodian(switch_to.id)`` on yes.
     switch_to: HolderInfo | None = None
     question: str = ""
+    # Stock-In: a holder's badge. Nothing changed; the page asks ``question`` and calls
+    # ``Session.return_everything(return_all_of.id)`` on yes.
+    return_all_of: HolderInfo | None = None
 
 
 @dataclass
@@ -273,6 +276,12 @@ class Session:
         assert m.id is not None
         holder = self.engine.holder(m.id)
         assert holder is not None
+        if self.mode == Mode.STOCK_IN:
+            held = self.engine.held_by(holder.id)
+            if not held:
+                return ScanOutcome(False, rules.holds_nothing(holder))
+            question = rules.return_everything(len(held), holder)
+            return ScanOutcome(False, question, return_all_of=holder, question=question)
         if self.mode != Mode.STOCK_OUT:
             return ScanOutcome(
                 False, f"badge of {holder.label}: not an asset (custodians are for Stock-Out)"
@@ -285,6 +294,20 @@ class Session:
             return ScanOutcome(False, question, switch_to=holder, question=question)
         self.set_custodian(holder.id)
         return ScanOutcome(True, f"Custodian: {holder.label}")
+
+    def return_everything(self, holder_id: int) -> ScanOutcome:
+        """Stock-In: add every asset the holder has now to the batch, each checked like a scan
+        (one already in the batch is not added twice)."""
+        holder = self.engine.holder(holder_id)
+        assert holder is not None
+        added = 0
+        for tag in self.engine.held_by(holder_id):
+            if self.scan(tag).added:
+                added += 1
+        if not added:
+            return ScanOutcome(False, f"Everything {holder.label} holds is in the batch already")
+        text = f"Added {plural(added, 'asset')} held by {holder.label}"
+        return ScanOutcome(True, text, row=len(self.rows) - 1, added=True)
 
     def _case_scan(self, m: matching.Match) -> ScanOutcome:
         assert m.id is not None

@@ -120,6 +120,8 @@ class ScanController(QObject):
             return
         if outcome.switch_to is not None:
             outcome = self._ask_to_switch_custodian(outcome)
+        elif outcome.return_all_of is not None:
+            outcome = self._ask_to_return_everything(outcome)
         self.refresh_view()
         if outcome.lookup is not None:
             self.page.show_lookup(self.session.last_lookup)
@@ -158,6 +160,32 @@ class ScanController(QObject):
         except StoreError as exc:
             return ScanOutcome(False, str(exc))
         return ScanOutcome(True, f"Custodian: {new.label}")
+
+    def _ask_to_return_everything(self, outcome: ScanOutcome) -> ScanOutcome:
+        """Stock-In, a holder's badge: Enter adds all they hold to the return, Esc adds nothing.
+        Scans arriving meanwhile wait, and are taken after the answer."""
+        holder = outcome.return_all_of
+        assert holder is not None
+        self._asking = True
+        try:
+            yes = ask(
+                self._dialog_parent(),
+                "Return everything?",
+                outcome.question,
+                "Add them",
+                "Not now",
+                "Enter adds every asset they hold to this return, Esc adds nothing.",
+            )
+        finally:
+            self._asking = False
+            self.page.refocus()
+            QTimer.singleShot(0, self._release_held_scans)
+        if not yes:
+            return ScanOutcome(False, f"Nothing added for {holder.label}")
+        try:
+            return self.session.return_everything(holder.id)
+        except StoreError as exc:
+            return ScanOutcome(False, str(exc))
 
     # -- modes and choices ----------------------------------------------------------------------
 

@@ -113,3 +113,21 @@ def test_restore_put_away_keeps_the_case(store: Store) -> None:
     assert second.mode == Mode.PLACE and second.place_case is not None
     assert second.place_position == 5  # 4 is taken by the restored row
     assert second.preview is not None and second.preview.ok
+
+
+def test_a_badge_in_stock_in_offers_everything_its_holder_has(store: Store) -> None:
+    Engine(store, "seed").commit_stock_out(["AT-1", "AT-2"], "B-1001")
+    session = Session(Engine(store, "clerk"))
+    session.set_mode(Mode.STOCK_IN)
+    nobody = session.scan("B-1002")
+    assert not nobody.accepted and nobody.message == "Lee Park (B-1002) holds nothing to return"
+    assert nobody.return_all_of is None
+    offer = session.scan("B-1001")
+    assert offer.return_all_of is not None and not offer.added
+    assert offer.question == "Add the 2 assets Dana Reyes (B-1001) holds to this return?"
+    assert session.rows == []  # nothing happens until the clerk says yes
+    session.scan("AT-2")  # one of them is already scanned
+    done = session.return_everything(offer.return_all_of.id)
+    assert done.accepted and done.message == "Added 1 asset held by Dana Reyes (B-1001)"
+    assert sorted(r.scan for r in session.rows) == ["AT-1", "AT-2"]
+    assert session.can_commit

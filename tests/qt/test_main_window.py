@@ -965,3 +965,21 @@ def test_undo_on_the_success_banner_puts_the_batch_back(qtbot, window: MainWindo
     finally:
         conn.close()
     assert notes == [("STOCK_IN", f"voids batch {voided}")]
+
+
+def test_a_badge_in_stock_in_offers_to_return_everything_its_holder_has(
+    qtbot, window: MainWindow, db: Path
+) -> None:
+    """Enter on the question adds all the holder's assets; Esc adds nothing."""
+    with Store(db) as other_station:
+        Engine(other_station, "clerk-2").commit_stock_out(["AT-SMOKE-0001"], "B-1001")
+    window.set_mode(Mode.STOCK_IN)
+    seen: list[str] = []
+    answer_dialog(qtbot, Qt.Key.Key_Escape, seen)
+    scan(qtbot, window, "B-1001")
+    assert seen == ["Add the 1 asset Dana Reyes (B-1001) holds to this return?"]
+    assert window.preview_model.rowCount() == 0
+    answer_dialog(qtbot, Qt.Key.Key_Return)
+    ok, message = scan(qtbot, window, "B-1001")
+    assert ok and message == "Added 1 asset held by Dana Reyes (B-1001)"
+    assert window.preview_model.rowCount() == 1
