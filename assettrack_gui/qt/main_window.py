@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.restore_action = self._action("Restore from &backup…", c.restore_from_backup)
         self.operator_action = self._action("&Operator…", c.change_operator)
+        self.report_settings_action = self._action("&Reports and backups…", self.edit_settings)
         self.scanner_settings_action = QAction("&Scanner settings…", self)
         self.scanner_settings_action.setObjectName("scannerSettingsAction")
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
         self.settings_menu = bar.addMenu("Se&ttings")  # Alt+S is the Scan field
         self.settings_menu.addAction(self.operator_action)
         self.settings_menu.addAction(self.scanner_settings_action)
+        self.settings_menu.addAction(self.report_settings_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
@@ -311,6 +313,16 @@ class MainWindow(QMainWindow):
         c.receiptChanged.connect(self._receipt_changed)
         c.operatorChanged.connect(self._show_operator)
         c.restartWanted.connect(self.restart)
+
+    def edit_settings(self) -> None:
+        """Settings → Reports and backups…: saved through the one settings owner."""
+        from .dialogs import run_modal
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.config, self)
+        run_modal(dialog)
+        dialog.deleteLater()
+        self.controller.page.refocus()
 
     def restart(self) -> None:
         """Open the database afresh after a restore: start a new AssetTrack on the same database
