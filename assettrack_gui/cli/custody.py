@@ -63,7 +63,9 @@ def register_custody_commands(
         cmd_stock_in,
         "take assets back from their holders into slots (all or nothing)",
         "Each asset goes back to the slot it last left if that slot is still empty,\n"
-        "otherwise to the lowest free slot of --case. Without --case such a line is refused.",
+        "otherwise to the lowest free slot of --case that is not the home (last slot) of\n"
+        "an asset still out, and only if there is none to such a home, saying whose.\n"
+        "Without --case such a line is refused.",
     )
     parser.add_argument(
         "--case",

@@ -434,7 +434,7 @@ class ScanController(QObject):
         self.restartWanted.emit()
 
     def undo_batch(self, batch_id: str) -> None:
-        """Undo… on the success banner: void that batch (what goes back where is shown first)."""
+        """Undo last commit… on the success banner: void that batch (what goes back where is shown first)."""
         from .void_dialog import undo_batch
 
         result = undo_batch(self._dialog_parent(), self.engine, batch_id)

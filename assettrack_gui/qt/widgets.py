@@ -398,7 +398,7 @@ class CaseMapView(QWidget):
 
 class Banner(QFrame):
     """The result of the last commit, with a Receipt… button for stock-out/stock-in batches and
-    Undo… (a void of that batch, after showing what goes back where)."""
+    Undo last commit… (a void of that batch, after showing what goes back where)."""
 
     receiptRequested = Signal(str)
     undoRequested = Signal(str)

@@ -250,3 +250,23 @@ def test_reports_and_show_never_crash_on_a_forged_stored_value(db: Path) -> None
     assert report.returncode == 1
     assert "created_at 'yesterday' is not a UTC time" in report.stderr
     assert "operator 'bob<LF>2026-01-01 STOCK_IN fake' contains U+000A" in report.stderr
+
+
+def test_an_accepted_import_is_preceded_by_a_checked_backup_a_refused_one_is_not(
+    db: Path, tmp_path: Path
+) -> None:
+    from assettrack_gui.core.backups import SIDECAR_SUFFIX, automatic_backups
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,badge_code\nDana again,B-1001\n", encoding="utf-8")
+    assert run("import", "holders", str(bad), db=db).returncode == 1
+    assert automatic_backups(db) == []  # nothing was going to change: no backup
+    good = tmp_path / "good.csv"
+    good.write_text("name,badge_code\nSam Quinn,B-3001\n", encoding="utf-8")
+    done = run("import", "holders", str(good), db=db)
+    assert done.returncode == 0, done.stderr
+    (made,) = automatic_backups(db)
+    assert f"backed up in {made}" in done.stdout
+    assert made.with_name(made.name + SIDECAR_SUFFIX).exists()
+    holders = sqlite3.connect(made).execute("SELECT count(*) FROM holders").fetchone()[0]
+    assert holders == 3  # the database as it was before the import

@@ -39,10 +39,8 @@ def start(engine: Engine, conn: Conn, return_case: str | int | None) -> Preview:
     return preview
 
 
-def _home(conn: Conn, line: Line, batch: BatchState) -> str | None:
-    """Claim the slot the asset left, if it is free and unclaimed; else say why not."""
-    assert line.asset_id is not None
-    home = queries.last_stock_out_slot(conn, line.asset_id)
+def _home(conn: Conn, line: Line, home: int | None, batch: BatchState) -> str | None:
+    """Claim ``home``, the slot the asset left, if it is free and unclaimed; else say why not."""
     if home is not None and home not in batch.claimed:
         occupant = queries.slot_occupant(conn, home)
         if occupant is None:
@@ -58,14 +56,17 @@ def _home(conn: Conn, line: Line, batch: BatchState) -> str | None:
 
 def _first_pass(
     conn: Conn, engine: Engine, raw: str, batch: BatchState
-) -> tuple[Line, str | None]:
+) -> tuple[Line, str | None, int | None]:
+    """The line, why its own slot is not available (None: it got it, or it is refused) and
+    that slot (the asset's home)."""
     line, state = asset_line(engine, conn, raw, batch)
     if state is None:
-        return line, None
+        return line, None, None
     if (verdict := rules.stock_in(state)) is not None:
-        return line.refuse(verdict), None
+        return line.refuse(verdict), None, None
     line.holder_id = state.holder_id
-    return line, _home(conn, line, batch)
+    home = queries.last_stock_out_slot(conn, state.id)
+    return line, _home(conn, line, home, batch), home
 
 
 def _place_in_case(
@@ -102,11 +103,9 @@ def check_line(
 ) -> Line | None:
     """The new line, or None when adding it changes earlier lines' slots (its own slot went to
     an earlier line that only borrowed it): then the whole batch must be re-checked."""
-    line, why = _first_pass(conn, engine, raw, batch)
+    line, why, home = _first_pass(conn, engine, raw, batch)
     if why is None:
         return line
-    assert line.asset_id is not None
-    home = queries.last_stock_out_slot(conn, line.asset_id)
     home_taken_by_borrower = home is not None and any(
         other.to_slot_id == home and not other.home_slot for other in preview.lines
     )
@@ -123,7 +122,7 @@ def validate(
     batch = BatchState()
     pending: list[tuple[Line, str]] = []
     for raw in scans:
-        line, why = _first_pass(conn, engine, raw, batch)
+        line, why, _ = _first_pass(conn, engine, raw, batch)
         preview.lines.append(line)
         if why is not None:
             pending.append((line, why))
