@@ -55,6 +55,13 @@ class EventType(StrEnum):
     CASE_CREATE = "CASE_CREATE"
     SLOT_UNASSIGN = "SLOT_UNASSIGN"  # schema v2: an asset leaves its slot for unslotted storage
     ROLLBACK_ACCEPTED = "ROLLBACK_ACCEPTED"  # schema v2: a lost stretch of log accepted on record
+    ASSET_EDIT = "ASSET_EDIT"  # schema v3: serial or description changed (old and new in details)
+    RETIRE = "RETIRE"  # schema v3: lost, broken or disposed; leaves its slot
+    REINSTATE = "REINSTATE"  # schema v3: a retired asset back in unslotted storage
+    HOLDER_REBADGE = "HOLDER_REBADGE"  # schema v3: a holder's badge code changed
+    CASE_RENAME = "CASE_RENAME"  # schema v3: a case's name changed
+    CASE_RESIZE = "CASE_RESIZE"  # schema v3: a case's rows × cols changed
+    AUDIT = "AUDIT"  # schema v3: a stocktake of one case; changes no asset
 
 
 EVENT_TYPES: tuple[EventType, ...] = tuple(EventType)
@@ -79,6 +86,15 @@ VOIDABLE_EVENTS = (
 class LocationType(StrEnum):
     STORAGE = "STORAGE"
     IN_CUSTODY = "IN_CUSTODY"
+    RETIRED = "RETIRED"  # schema v3: lost, broken or disposed (kind in assets.retirement)
+
+
+class Retirement(StrEnum):
+    """Why an asset was retired (assets.retirement; the free-text reason is the event's note)."""
+
+    LOST = "LOST"
+    BROKEN = "BROKEN"
+    DISPOSED = "DISPOSED"
 
 
 class Code(StrEnum):

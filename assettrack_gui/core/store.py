@@ -121,8 +121,149 @@ def _schema_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Schema v3: retirement (a third location type, RETIRED, with the kind of retirement on the
+# asset), event types for editing assets, retiring and reinstating them, renaming, re-badging
+# and resizing cases and holders, and stocktakes (AUDIT); a case may be resized as long as no
+# occupied slot falls outside it (slots outside the size that no event names are deleted;
+# named ones stay as history and can hold nothing). The assets table is rebuilt to change its
+# CHECK (foreign keys are off for this migration: Store.migrate), every row copied unchanged.
+_ASSETS_V3 = """
+CREATE TABLE assets_v3 (
+    id                 INTEGER PRIMARY KEY,
+    asset_tag          TEXT NOT NULL UNIQUE CHECK (length(asset_tag) > 0),
+    serial             TEXT NOT NULL DEFAULT '',
+    description        TEXT NOT NULL DEFAULT '',
+    location_type      TEXT NOT NULL DEFAULT 'STORAGE'
+                       CHECK (location_type IN ('STORAGE', 'IN_CUSTODY', 'RETIRED')),
+    current_holder_id  INTEGER REFERENCES holders(id),
+    retirement         TEXT CHECK (retirement IN ('LOST', 'BROKEN', 'DISPOSED')),
+    CHECK ((location_type = 'IN_CUSTODY') = (current_holder_id IS NOT NULL)),
+    CHECK ((location_type = 'RETIRED') = (retirement IS NOT NULL))
+)
+"""
+_EVENT_TYPES_V3 = (
+    "'RECEIVE', 'SLOT_ASSIGN', 'SLOT_MOVE', 'STOCK_OUT', 'STOCK_IN', 'HOLDER_ADD', "
+    "'HOLDER_RENAME', 'HOLDER_DEACTIVATE', 'HOLDER_REACTIVATE', 'CASE_CREATE', 'SLOT_UNASSIGN', "
+    "'ROLLBACK_ACCEPTED', 'ASSET_EDIT', 'RETIRE', 'REINSTATE', 'HOLDER_REBADGE', 'CASE_RENAME', "
+    "'CASE_RESIZE', 'AUDIT'"
+)
+_NO_ASSET_V3 = (
+    "'HOLDER_ADD', 'HOLDER_RENAME', 'HOLDER_DEACTIVATE', 'HOLDER_REACTIVATE', 'CASE_CREATE', "
+    "'ROLLBACK_ACCEPTED', 'HOLDER_REBADGE', 'CASE_RENAME', 'CASE_RESIZE', 'AUDIT'"
+)
+_EVENTS_V3 = (
+    "CREATE TABLE events (\n"
+    + """    id          INTEGER PRIMARY KEY,
+    batch_id    TEXT NOT NULL,
+    event_type  TEXT NOT NULL CHECK (event_type IN ({types})),
+    asset_id    INTEGER REFERENCES assets(id),
+    holder_id   INTEGER REFERENCES holders(id),
+    slot_id     INTEGER REFERENCES slots(id),
+    operator    TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    details     TEXT NOT NULL DEFAULT '{{}}',
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL UNIQUE,
+    CHECK (asset_id IS NOT NULL OR event_type IN ({no_asset})),
+    CHECK (event_type NOT IN ('STOCK_OUT', 'STOCK_IN')
+           OR (holder_id IS NOT NULL AND slot_id IS NOT NULL)),
+    CHECK (event_type <> 'SLOT_UNASSIGN' OR slot_id IS NOT NULL),
+    CHECK (event_type NOT IN ('RETIRE', 'REINSTATE', 'ASSET_EDIT') OR asset_id IS NOT NULL),
+    CHECK (event_type NOT IN ('HOLDER_REBADGE') OR holder_id IS NOT NULL)
+)
+""".format(types=_EVENT_TYPES_V3, no_asset=_NO_ASSET_V3)
+)
+_V3_STATEMENTS = [
+    # triggers that name assets go first (they are created again below)
+    "DROP TRIGGER slots_no_custody_asset_insert",
+    "DROP TRIGGER slots_no_custody_asset_update",
+    "DROP TRIGGER cases_fixed_size",
+    "DROP TRIGGER slots_no_delete",
+    _ASSETS_V3,
+    "INSERT INTO assets_v3 (id, asset_tag, serial, description, location_type,"
+    " current_holder_id, retirement) SELECT id, asset_tag, serial, description, location_type,"
+    " current_holder_id, NULL FROM assets ORDER BY id",
+    "DROP TABLE assets",
+    "ALTER TABLE assets_v3 RENAME TO assets",
+    "CREATE INDEX assets_tag_nodash ON assets (replace(asset_tag, '-', ''))",
+    "CREATE INDEX assets_tag_nodash_nocase ON assets (replace(asset_tag, '-', '') COLLATE NOCASE)",
+    "CREATE INDEX assets_holder ON assets (current_holder_id) WHERE current_holder_id IS NOT NULL",
+    "CREATE INDEX assets_serial ON assets (serial) WHERE serial <> ''",
+    "CREATE TRIGGER assets_no_delete BEFORE DELETE ON assets\n"
+    "BEGIN SELECT RAISE(ABORT, 'assets cannot be deleted'); END",
+    "CREATE TRIGGER assets_custody_not_slotted BEFORE UPDATE OF location_type ON assets\n"
+    "WHEN NEW.location_type = 'IN_CUSTODY'\n"
+    " AND EXISTS (SELECT 1 FROM slots WHERE asset_id = NEW.id)\n"
+    "BEGIN SELECT RAISE(ABORT, 'vacate the slot before an asset goes into custody'); END",
+    "CREATE TRIGGER assets_custody_active_holder BEFORE UPDATE OF current_holder_id ON assets\n"
+    "WHEN NEW.current_holder_id IS NOT NULL\n"
+    " AND NEW.current_holder_id IS NOT OLD.current_holder_id\n"
+    " AND (SELECT active FROM holders WHERE id = NEW.current_holder_id) = 0\n"
+    "BEGIN SELECT RAISE(ABORT, 'an inactive holder cannot receive custody'); END",
+    "CREATE TRIGGER assets_retired_not_slotted BEFORE UPDATE OF location_type ON assets\n"
+    "WHEN NEW.location_type = 'RETIRED'\n"
+    " AND EXISTS (SELECT 1 FROM slots WHERE asset_id = NEW.id)\n"
+    "BEGIN SELECT RAISE(ABORT, 'vacate the slot before an asset is retired'); END",
+    "CREATE TRIGGER assets_retired_back_to_storage BEFORE UPDATE OF location_type ON assets\n"
+    "WHEN OLD.location_type = 'RETIRED' AND NEW.location_type = 'IN_CUSTODY'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a retired asset must be reinstated before custody'); END",
+    "CREATE TRIGGER slots_no_custody_asset_insert BEFORE INSERT ON slots\n"
+    "WHEN NEW.asset_id IS NOT NULL\n"
+    " AND (SELECT location_type FROM assets WHERE id = NEW.asset_id) = 'IN_CUSTODY'\n"
+    "BEGIN SELECT RAISE(ABORT, 'an asset in custody cannot be put in a slot'); END",
+    "CREATE TRIGGER slots_no_custody_asset_update BEFORE UPDATE OF asset_id ON slots\n"
+    "WHEN NEW.asset_id IS NOT NULL\n"
+    " AND (SELECT location_type FROM assets WHERE id = NEW.asset_id) = 'IN_CUSTODY'\n"
+    "BEGIN SELECT RAISE(ABORT, 'an asset in custody cannot be put in a slot'); END",
+    "CREATE TRIGGER slots_no_retired_asset_insert BEFORE INSERT ON slots\n"
+    "WHEN NEW.asset_id IS NOT NULL\n"
+    " AND (SELECT location_type FROM assets WHERE id = NEW.asset_id) = 'RETIRED'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a retired asset cannot be put in a slot'); END",
+    "CREATE TRIGGER slots_no_retired_asset_update BEFORE UPDATE OF asset_id ON slots\n"
+    "WHEN NEW.asset_id IS NOT NULL\n"
+    " AND (SELECT location_type FROM assets WHERE id = NEW.asset_id) = 'RETIRED'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a retired asset cannot be put in a slot'); END",
+    # resizing: allowed while no occupied slot falls outside the new size
+    "CREATE TRIGGER cases_resize_keeps_occupied BEFORE UPDATE OF rows, cols ON cases\n"
+    "WHEN EXISTS (SELECT 1 FROM slots WHERE case_id = NEW.id AND asset_id IS NOT NULL\n"
+    "             AND position > NEW.rows * NEW.cols)\n"
+    "BEGIN SELECT RAISE(ABORT, 'a case cannot shrink past an occupied slot'); END",
+    "CREATE TRIGGER slots_asset_inside_case BEFORE UPDATE OF asset_id ON slots\n"
+    "WHEN NEW.asset_id IS NOT NULL\n"
+    " AND NEW.position > (SELECT rows * cols FROM cases WHERE id = NEW.case_id)\n"
+    "BEGIN SELECT RAISE(ABORT, 'slot position outside its case'); END",
+    # the events table, for the new event types (rebuilt as in v2)
+    "ALTER TABLE events RENAME TO events_v1",
+]
+
+# After the events table is rebuilt (a trigger naming events would follow the rename).
+_V3_AFTER_EVENTS = [
+    "CREATE INDEX events_slot ON events (slot_id) WHERE slot_id IS NOT NULL",
+    # a slot is deleted only when its case shrank past it and no event names it
+    "CREATE TRIGGER slots_no_delete BEFORE DELETE ON slots\n"
+    "WHEN OLD.position <= (SELECT rows * cols FROM cases WHERE id = OLD.case_id)\n"
+    " OR OLD.asset_id IS NOT NULL\n"
+    " OR EXISTS (SELECT 1 FROM events WHERE slot_id = OLD.id)\n"
+    "BEGIN SELECT RAISE(ABORT, 'slots cannot be deleted'); END",
+]
+
+
+def _schema_v3(conn: sqlite3.Connection) -> None:
+    for statement in _V3_STATEMENTS:
+        conn.execute(statement)
+    conn.execute(_EVENTS_V3)
+    for statement in _EVENTS_V2_AFTER:
+        conn.execute(statement)
+    for statement in _V3_AFTER_EVENTS:
+        conn.execute(statement)
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise StoreError(f"The schema upgrade found broken references: {problems[:5]}")
+
+
 # Migrations run in order, each inside the same BEGIN IMMEDIATE; user_version records the last one.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2, _schema_v3]
 
 
 def latest_version() -> int:
@@ -282,13 +423,19 @@ class Store:
                 f"{self.path} is not an AssetTrack database: it already holds another program's "
                 "tables. Nothing was changed; choose another file."
             )
-        with self.write() as conn:
-            current = self.user_version()  # re-read under the write lock
-            if current > latest_version():
-                raise NewerSchema(f"Schema {current} is newer than this AssetTrack.")
-            for version in range(current, latest_version()):
-                MIGRATIONS[version](conn)
-            conn.execute(f"PRAGMA user_version = {latest_version()}")
+        # A table rebuild (v3) needs foreign keys off; the pragma is a no-op inside a
+        # transaction, so it is switched here and the migration checks the references itself.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.write() as conn:
+                current = self.user_version()  # re-read under the write lock
+                if current > latest_version():
+                    raise NewerSchema(f"Schema {current} is newer than this AssetTrack.")
+                for version in range(current, latest_version()):
+                    MIGRATIONS[version](conn)
+                conn.execute(f"PRAGMA user_version = {latest_version()}")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     # -- transactions ----------------------------------------------------------------------
 

@@ -97,7 +97,7 @@ def test_an_empty_database_verifies(empty_engine: Engine) -> None:
         ("DELETE FROM holders WHERE badge_code = 'B-0999'", "deactivate them"),
         ("DELETE FROM slots", "slots cannot be deleted"),
         ("DELETE FROM cases", "cases cannot be deleted"),
-        ("UPDATE cases SET rows = 1", "a case cannot be resized"),
+        ("UPDATE cases SET rows = 1, cols = 1", "a case cannot shrink past an occupied slot"),
         ("UPDATE slots SET position = 99 WHERE id = 1", "a slot cannot change case or position"),
     ],
 )
