@@ -153,9 +153,9 @@ _NO_ASSET_V3 = (
 )
 _EVENTS_V3 = (
     "CREATE TABLE events (\n"
-    + """    id          INTEGER PRIMARY KEY,
+    + f"""    id          INTEGER PRIMARY KEY,
     batch_id    TEXT NOT NULL,
-    event_type  TEXT NOT NULL CHECK (event_type IN ({types})),
+    event_type  TEXT NOT NULL CHECK (event_type IN ({_EVENT_TYPES_V3})),
     asset_id    INTEGER REFERENCES assets(id),
     holder_id   INTEGER REFERENCES holders(id),
     slot_id     INTEGER REFERENCES slots(id),
@@ -165,14 +165,14 @@ _EVENTS_V3 = (
     details     TEXT NOT NULL DEFAULT '{{}}',
     prev_hash   TEXT NOT NULL,
     hash        TEXT NOT NULL UNIQUE,
-    CHECK (asset_id IS NOT NULL OR event_type IN ({no_asset})),
+    CHECK (asset_id IS NOT NULL OR event_type IN ({_NO_ASSET_V3})),
     CHECK (event_type NOT IN ('STOCK_OUT', 'STOCK_IN')
            OR (holder_id IS NOT NULL AND slot_id IS NOT NULL)),
     CHECK (event_type <> 'SLOT_UNASSIGN' OR slot_id IS NOT NULL),
     CHECK (event_type NOT IN ('RETIRE', 'REINSTATE', 'ASSET_EDIT') OR asset_id IS NOT NULL),
     CHECK (event_type NOT IN ('HOLDER_REBADGE') OR holder_id IS NOT NULL)
 )
-""".format(types=_EVENT_TYPES_V3, no_asset=_NO_ASSET_V3)
+"""
 )
 _V3_STATEMENTS = [
     # triggers that name assets go first (they are created again below)
