@@ -245,6 +245,7 @@ def start_scanners(window: MainWindow) -> None:
 def after_first_screen(window: MainWindow) -> None:
     """What waits until the clerk sees the window: the scanners, the pickers' lists, the log file
     (an error before this opens it itself) and the pages left for later."""
+    window.keyboard_home.install()  # an app-wide filter: its first events cost ~20 ms (dialogs.py)
     start_scanners(window)
     window.controller.reload_lists()
     window.controller.refresh_view()  # the chosen custodian and cases, now in the pickers

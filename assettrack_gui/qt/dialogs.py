@@ -58,14 +58,26 @@ class KeyboardHome(QObject):
     without one (a kiosk, the end-to-end tests) nobody else does it, and keys would go nowhere
     until someone clicked. If another modal dialog is still open, that one gets the keyboard.
     Installed on the QApplication; it only reacts to Hide events of dialog windows.
+
+    ``install=False`` waits for :meth:`install`: the app installs it right after its first paint,
+    because an application-wide Python event filter makes PySide6 build the Python types of
+    every object an event reaches (over a hundred classes and their enums, ~20 ms) and no dialog
+    can have closed before the window is on screen.
     """
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, *, install: bool = True) -> None:
         super().__init__(window)
         self.window = window
+        self.installed = False
+        if install:
+            self.install()
+
+    def install(self) -> None:
+        """Start watching the application's dialogs (once; later calls do nothing)."""
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not self.installed:
             app.installEventFilter(self)
+            self.installed = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if (

@@ -119,7 +119,8 @@ class MainWindow(QMainWindow):
         load_lists: bool = True,
     ) -> None:
         """``load_lists=False`` leaves the custodian and case pickers empty until
-        ``controller.reload_lists()`` (the app fills them right after the first paint)."""
+        ``controller.reload_lists()`` and the keyboard-home filter uninstalled until
+        ``keyboard_home.install()`` (the app does both right after the first paint)."""
         super().__init__()
         self.store = store
         # The one settings owner of this window: the engine, the scanners and the Reports page
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
 
         # Whatever dialog closes (ours, a file dialog, a progress dialog), the keyboard comes
         # back here, also on an X server without a window manager.
-        self.keyboard_home = KeyboardHome(self)
+        self.keyboard_home = KeyboardHome(self, install=load_lists)
 
         geometry = self.qsettings.value("window/geometry")
         restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(geometry)

@@ -1,5 +1,6 @@
 """The window shows its first screen before the Reports page is built; the page is there when
-asked for (Ctrl+5) or once the window is up."""
+asked for (Ctrl+5) or once the window is up. What else waits for the first paint (scanners,
+pickers' lists, the keyboard-home filter, the log file) is pinned here too."""
 
 from __future__ import annotations
 
@@ -113,7 +114,9 @@ def test_scanners_and_pickers_come_right_after_the_first_screen(
 
     assert lazy_window.scanner_hub is None
     assert lazy_window.custodian_picker.holder_ids() == []
+    assert not lazy_window.keyboard_home.installed  # an app-wide Python event filter
     after_first_screen(lazy_window)
     assert lazy_window.scanner_hub is not None
+    assert lazy_window.keyboard_home.installed
     assert len(lazy_window.custodian_picker.holder_ids()) == 1
     assert reports_page(lazy_window).content is not None
