@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..core import paths
 from ..core.errors import ReadOnlyDatabase, StoreError, UsageError
 from .options import PROG
 from .output import warn
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from ..core.engine import Engine
     from ..core.settings import Settings, SettingsOwner
     from ..core.store import Store
+
 
 
 class Context:

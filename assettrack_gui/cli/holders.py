@@ -7,14 +7,14 @@ recording an event.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
 from .context import Context
-
-if TYPE_CHECKING:
-    from ..core.model import HolderInfo
 from .options import Handler, add_command, add_group
 from .output import say
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from ..core.model import HolderInfo
 
 
 def _find_holder(ctx: Context, ref: str) -> HolderInfo | None:

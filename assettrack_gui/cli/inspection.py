@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..core.errors import Refused, UsageError
 from ..core.text import visible
 from .context import Context
-
-if TYPE_CHECKING:
-    from ..core.eventlog import LogHead
 from .options import add_command, expected_head
 from .output import flat, plural, say, warn
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from ..core.eventlog import LogHead
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:

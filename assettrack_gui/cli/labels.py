@@ -9,15 +9,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
 from .context import Context
 from .options import add_command, add_group, given
 from .output import plural, say
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from ..core.labels import Label
+
 
 # Kept here (not imported from core.labels) so --help needs no core module; core checks them again.
 LAYOUT_NAMES = ("avery-l7651", "avery-5160", "roll-62mm")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from ..core.text import visible
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from ..core.model import CommitResult
+
 
 # A text cell wider than this is cut with "…" in the printed table (never in CSV).
 TABLE_CELL_MAX = 48

@@ -1,45 +1,154 @@
 """The whole ``assettrack-admin`` parser, assembled from the command families in ``--help`` order.
 
-``iter_commands`` walks it, so the README test can insist that every command is documented.
+Start-up matters here (a script may run ``show`` hundreds of times), so the parser is lazy:
+``build_parser(lazy=True)`` (what ``main`` uses) knows every command's name from
+:data:`COMMAND_FAMILIES` and imports and builds only the family of the command being run. The
+one-line summaries of ``--help`` are collected only when a help text or a choice is shown, by
+running every family's register function against stand-in parsers that drop options
+(:class:`LazyCommands`). ``build_parser()`` builds everything (tests, ``iter_commands``).
+
+Adding a command family (e.g. ``audit …``): write ``cli/audit.py`` with
+``register_audit_commands(commands, common)`` using ``options.add_group`` / ``add_command``,
+and add its one line to :data:`COMMAND_FAMILIES`. ``tests/cli/test_lazy_parser.py`` checks that
+every line names what its module registers; ``tests/test_readme.py`` that it is documented.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from importlib import import_module
 
-from .cases import register_case_commands
-from .custody import register_custody_commands
-from .holders import register_holder_commands
-from .imports import register_import_commands
-from .init_db import register_init_command
-from .inspection import register_inspection_commands
-from .labels import register_label_commands
 from .options import EXIT_CODES, PROG, global_options
-from .recovery import register_recovery_commands
-from .reports import register_report_commands
-from .slots import register_slot_commands
 
 CommandGroup = Callable[
     ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
 ]
 
-# Order here is the order in --help. New command families append their register function.
-COMMAND_GROUPS: list[CommandGroup] = [
-    register_init_command,
-    register_import_commands,
-    register_slot_commands,
-    register_custody_commands,
-    register_holder_commands,
-    register_case_commands,
-    register_inspection_commands,
-    register_recovery_commands,
-    register_report_commands,
-    register_label_commands,
-]
+# "module:register function" in this package → the top-level commands it adds, in --help order.
+COMMAND_FAMILIES: dict[str, tuple[str, ...]] = {
+    "init_db:register_init_command": ("init",),
+    "imports:register_import_commands": ("import",),
+    "slots:register_slot_commands": ("slot", "move"),
+    "custody:register_custody_commands": ("stock-out", "stock-in", "void"),
+    "holders:register_holder_commands": ("holder",),
+    "cases:register_case_commands": ("case",),
+    "inspection:register_inspection_commands": ("show", "verify", "backup"),
+    "recovery:register_recovery_commands": ("restore", "accept-rollback"),
+    "reports:register_report_commands": ("report",),
+    "labels:register_label_commands": ("labels",),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def family_register(family: str) -> CommandGroup:
+    """The register function a :data:`COMMAND_FAMILIES` key names (importing its module)."""
+    module, _, function = family.partition(":")
+    register: CommandGroup = getattr(import_module(f"{__package__}.{module}"), function)
+    return register
+
+
+class _Unbuilt:
+    """Stands in for the parser of a command that is not being run: what a register function
+    adds to it (options, defaults, sub-commands) is dropped, only the summaries are kept."""
+
+    def add_argument(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def set_defaults(self, **kwargs: object) -> None:
+        pass
+
+    def add_subparsers(self, **kwargs: object) -> _Unbuilt:
+        return self
+
+    def add_parser(self, name: str, **kwargs: object) -> _Unbuilt:
+        return self
+
+    def add_argument_group(self, *args: object, **kwargs: object) -> _Unbuilt:
+        return self
+
+    def add_mutually_exclusive_group(self, **kwargs: object) -> _Unbuilt:
+        return self
+
+
+_UNBUILT = _Unbuilt()
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    _SubParsers = argparse._SubParsersAction  # not subscriptable at run time
+
+
+class LazyCommands(_SubParsers):
+    """The top level's commands: every name is a valid choice from the start, a command's family
+    is imported and built when argparse reaches it, the summaries are listed when a help text
+    needs them."""
+
+    _common: argparse.ArgumentParser
+    _family_of: dict[str, str]
+    _listing = False  # running register functions only for their summaries
+    _listed = False
+
+    def declare(self, families: dict[str, tuple[str, ...]], common: argparse.ArgumentParser) -> None:
+        """Make every command of ``families`` a choice, to be built when it is parsed."""
+        self._common = common
+        self._family_of = {}
+        for family, names in families.items():
+            for name in names:
+                self._family_of[name] = family
+                self._name_parser_map[name] = _UNBUILT  # type: ignore[assignment]
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        if self._listing:  # only the summary line is wanted
+            if "help" in kwargs:
+                help_line = kwargs["help"]
+                aliases = kwargs.get("aliases", ())
+                self._choices_actions.append(
+                    self._ChoicesPseudoAction(name, aliases, help_line)  # type: ignore[arg-type]
+                )
+            return _UNBUILT  # type: ignore[return-value]
+        if self._name_parser_map.get(name) is _UNBUILT:  # a listed command, built now
+            del self._name_parser_map[name]
+            kwargs.pop("help", None)  # its summary comes from the listing
+        return super().add_parser(name, **kwargs)  # type: ignore[arg-type]
+
+    def build(self, name: str) -> argparse.ArgumentParser:
+        """The real parser of command ``name``, its family built first if need be."""
+        if self._name_parser_map.get(name) is _UNBUILT:
+            family_register(self._family_of[name])(self, self._common)
+        return self._name_parser_map[name]
+
+    def build_all(self) -> None:
+        for name in list(self._family_of):
+            self.build(name)
+        self._get_subactions()
+
+    def _get_subactions(self) -> list[argparse.Action]:
+        """The summary lines of --help: every family lists its commands the first time."""
+        if not self._listed:
+            self._listed, self._listing = True, True
+            try:
+                for family in dict.fromkeys(self._family_of.values()):
+                    family_register(family)(self, self._common)
+            finally:
+                self._listing = False
+        return super()._get_subactions()
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        assert isinstance(values, list) and values
+        if values[0] in self._family_of:
+            self.build(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
+def build_parser(*, lazy: bool = False) -> argparse.ArgumentParser:
+    """The admin parser; ``lazy`` builds a command's options only when that command is parsed."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Administer an AssetTrack stockroom database: set it up, import lists,\n"
@@ -52,10 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     global_options(common, after_command=True)
     commands = parser.add_subparsers(
-        title="commands", dest="command", metavar="COMMAND", required=True
+        title="commands", dest="command", metavar="COMMAND", required=True, action=LazyCommands
     )
-    for register in COMMAND_GROUPS:
-        register(commands, common)
+    assert isinstance(commands, LazyCommands)
+    commands.declare(COMMAND_FAMILIES, common)
+    if not lazy:
+        commands.build_all()
     return parser
 
 
@@ -66,6 +177,8 @@ def iter_commands(
     parser = parser or build_parser()
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
+            if isinstance(action, LazyCommands):
+                action.build_all()
             for name, sub in action.choices.items():
                 full = f"{prefix} {name}".strip()
                 yield full, sub

@@ -12,15 +12,14 @@ import argparse
 import os
 import textwrap
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..core.enums import EventType
 from .context import Context
 from .options import add_command, add_group, given, overdue_days
 from .output import plural, print_table, say, warn
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from ..core.report_requests import ReportRequest
     from ..core.reports import Report
@@ -56,6 +55,8 @@ def _local_zone() -> str:
             link = ""
         if "zoneinfo/" in link:
             return link.split("zoneinfo/", 1)[1]
+    from datetime import datetime
+
     return datetime.now().astimezone().tzname() or "local time"
 
 

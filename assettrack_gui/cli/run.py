@@ -27,7 +27,9 @@ def _tolerant_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
-    args = build_parser().parse_args(argv)  # --help and usage errors end here, before any core
+    # Lazy: only the command being run is imported and built (parser.py). --help and usage
+    # errors end here, before any core module is imported.
+    args = build_parser(lazy=True).parse_args(argv)
     from ..core.store import user_errors
 
     ctx = Context(args)
