@@ -16,8 +16,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
-
 from . import paths
 from .atomic import atomic_write_text
 from .eventlog import GENESIS, LogHead, utc_now
@@ -70,7 +68,7 @@ class Rollback:
 
 
 def anchor_dir() -> Path:
-    return Path(platformdirs.user_state_dir(paths.APP_DIR_NAME, appauthor=False)) / "anchors"
+    return paths.state_dir() / "anchors"
 
 
 def anchor_path(db_path: Path | str) -> Path:

@@ -6,7 +6,9 @@ dialog and the CLI prints on stderr without a traceback.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class UserError(Exception):

@@ -13,8 +13,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from . import paths
 from .atomic import atomic_write_text
 from .eventlog import utc_now
@@ -48,7 +46,7 @@ class PendingBatch:
 
 
 def pending_dir() -> Path:
-    return Path(platformdirs.user_state_dir(paths.APP_DIR_NAME, appauthor=False)) / "pending"
+    return paths.state_dir() / "pending"
 
 
 def pending_path(db_path: Path | str) -> Path:

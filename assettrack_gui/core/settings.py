@@ -7,14 +7,15 @@ Window geometry and the last mode are per-machine UI state and stay in QSettings
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
 
 from . import paths
-from .atomic import atomic_write_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 TERMINATORS = ("enter", "tab", "crlf")  # what ends a keyboard-wedge scan (core.wedge)
 SERIAL_TERMINATORS = ("CR", "LF", "CRLF", "auto")  # auto: any of CR, LF, CRLF
@@ -88,6 +89,8 @@ def load_settings_checked(path: Path | None = None) -> tuple[Settings, list[str]
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         return Settings(), [f"{path}: cannot read the settings ({reason}); using the defaults"]
+    import json  # only when there is a file: start-up without one skips the module
+
     try:
         raw = json.loads(text)
     except ValueError as exc:
@@ -127,6 +130,10 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a settings file."""
     path = path or paths.settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    import json
+
+    from .atomic import atomic_write_text
+
     atomic_write_text(path, json.dumps(asdict(settings), indent=2, sort_keys=True))
 
 

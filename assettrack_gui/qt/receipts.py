@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -41,7 +40,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def receipt_cache_path(batch_id: str) -> Path:
     """Where :func:`open_receipt` writes a batch's PDF (a cache: safe to delete any time)."""
-    cache = Path(platformdirs.user_cache_dir(paths.APP_DIR_NAME, appauthor=False))
+    cache = paths.cache_dir()
     name = _UNSAFE.sub("_", batch_id.strip()).strip(".") or "batch"
     return cache / "receipts" / f"{name}.pdf"
 
