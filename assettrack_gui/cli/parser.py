@@ -19,7 +19,7 @@ import argparse
 from collections.abc import Callable, Iterator, Sequence
 from importlib import import_module
 
-from .options import EXIT_CODES, PROG, global_options
+from .options import EXIT_CODES, PROG, HelpFormatter, global_options
 
 CommandGroup = Callable[
     ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
@@ -88,6 +88,7 @@ class LazyCommands(_SubParsers):
     _family_of: dict[str, str]
     _listing = False  # running register functions only for their summaries
     _listed = False
+    _building: str | None = None  # the command whose family's register function is running
 
     def declare(self, families: dict[str, tuple[str, ...]], common: argparse.ArgumentParser) -> None:
         """Make every command of ``families`` a choice, to be built when it is parsed."""
@@ -107,15 +108,21 @@ class LazyCommands(_SubParsers):
                     self._ChoicesPseudoAction(name, aliases, help_line)  # type: ignore[arg-type]
                 )
             return _UNBUILT  # type: ignore[return-value]
-        if self._name_parser_map.get(name) is _UNBUILT:  # a listed command, built now
+        if self._building not in (None, name) and name in self._family_of:
+            return _UNBUILT  # type: ignore[return-value]  # another command of the family
+        if self._name_parser_map.get(name) is _UNBUILT:  # a declared command, built now
             del self._name_parser_map[name]
             kwargs.pop("help", None)  # its summary comes from the listing
         return super().add_parser(name, **kwargs)  # type: ignore[arg-type]
 
     def build(self, name: str) -> argparse.ArgumentParser:
-        """The real parser of command ``name``, its family built first if need be."""
+        """The real parser of command ``name`` (built now if it is not yet)."""
         if self._name_parser_map.get(name) is _UNBUILT:
-            family_register(self._family_of[name])(self, self._common)
+            self._building = name
+            try:
+                family_register(self._family_of[name])(self, self._common)
+            finally:
+                self._building = None
         return self._name_parser_map[name]
 
     def build_all(self) -> None:
@@ -155,13 +162,19 @@ def build_parser(*, lazy: bool = False) -> argparse.ArgumentParser:
         "move custody from scripts, inspect, verify and back up.\n\n"
         "Run 'assettrack-admin COMMAND --help' for each command's details.",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     global_options(parser, after_command=False)
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=HelpFormatter)
     global_options(common, after_command=True)
+    # prog given: argparse would otherwise format a usage line (and import shutil) to find it.
     commands = parser.add_subparsers(
-        title="commands", dest="command", metavar="COMMAND", required=True, action=LazyCommands
+        title="commands",
+        dest="command",
+        metavar="COMMAND",
+        required=True,
+        action=LazyCommands,
+        prog=PROG,
     )
     assert isinstance(commands, LazyCommands)
     commands.declare(COMMAND_FAMILIES, common)

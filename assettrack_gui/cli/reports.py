@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.enums import EventType
 from .context import Context
-from .options import add_command, add_group, given, overdue_days
+from .options import HelpFormatter, add_command, add_group, given, overdue_days
 from .output import plural, print_table, say, warn
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -264,7 +264,7 @@ def register_report_commands(
 
     # Not the shared parent: here --operator filters events instead of naming who records them
     # (a report records nothing), so it must not also be set by the global --operator.
-    db_only = argparse.ArgumentParser(add_help=False)
+    db_only = argparse.ArgumentParser(add_help=False, formatter_class=HelpFormatter)
     db_only.add_argument(
         "--db",
         type=given,

@@ -98,6 +98,7 @@ def test_help_imports_no_database_code() -> None:
     assert result["code"] == 0 and isinstance(modules, list)
     assert "sqlite3" not in modules and "assettrack_gui.core.store" not in modules
     assert "typing" not in modules  # TYPE_CHECKING = False in the modules on this path
+    assert "shutil" not in modules  # options.HelpFormatter knows the terminal width
 
 
 def test_show_builds_only_its_own_family_and_not_the_engine(tmp_path) -> None:
@@ -112,3 +113,17 @@ def test_show_builds_only_its_own_family_and_not_the_engine(tmp_path) -> None:
     assert families & set(modules) == {"assettrack_gui.cli.inspection"}
     assert "assettrack_gui.core.engine" not in modules
     assert "assettrack_gui.core.rules" not in modules
+    assert "shutil" not in modules
+
+
+@pytest.mark.parametrize("columns", [None, "", "abc", "0", "-3", "40", "200"])
+def test_help_is_as_wide_as_argparse_would_make_it(monkeypatch, columns) -> None:
+    import shutil
+
+    from assettrack_gui.cli.options import terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns
