@@ -206,7 +206,7 @@ def exit_when_shown(app: QApplication, window: MainWindow) -> None:
 
     def report() -> None:
         print(f"shown_ms={_ms_since_process_start():.1f}", flush=True)
-        after_first_screen(window)
+        first_screen_shown(window)
         print(f"ready_ms={_ms_since_process_start():.1f}", flush=True)
         app.quit()
 
@@ -253,6 +253,14 @@ def after_first_screen(window: MainWindow) -> None:
     start_log_file()
     build_pages(window)
     start_daily_backup(window)
+
+
+def first_screen_shown(window: MainWindow) -> None:
+    """What ``main`` does once the window is painted: :func:`after_first_screen`, then ask about
+    a batch left from last time (over the painted window; reading the pending file loads
+    hashlib, so not before the first paint)."""
+    after_first_screen(window)
+    window.offer_pending_batch_when_active()
 
 
 def start_daily_backup(window: MainWindow) -> None:
@@ -326,9 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         exit_when_shown(app, window)
     else:
-        when_first_painted(window, lambda: after_first_screen(window))
+        when_first_painted(window, lambda: first_screen_shown(window))
     window.activateWindow()
-    window.offer_pending_batch_when_active()
     try:
         return app.exec()
     finally:
