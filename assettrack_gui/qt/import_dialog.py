@@ -284,7 +284,9 @@ class ImportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
-        form.addRow("&File:", row)
+        file_label = QLabel("&File:", self)
+        file_label.setBuddy(self.path_edit)  # Alt+F: the file name
+        form.addRow(file_label, row)
         self.columns_label = QLabel(self)
         self.columns_label.setObjectName("importColumns")
         self.columns_label.setWordWrap(True)

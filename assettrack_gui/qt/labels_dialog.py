@@ -133,7 +133,7 @@ class LabelsDialog(QDialog):
         self.codes_edit.setProperty(SCAN_AS_TEXT, True)  # a scan stays text, its Enter a new line
         self.codes_edit.setTabChangesFocus(True)
         self.codes_edit.setFixedHeight(self.fontMetrics().height() * 6)
-        form.addRow("C&odes:", self.codes_edit)
+        form.addRow("Co&des:", self.codes_edit)
         self.layout_combo = QComboBox(self)
         self.layout_combo.setObjectName("labelsLayout")
         for name, stock in core_labels.LAYOUTS.items():
@@ -159,7 +159,9 @@ class LabelsDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.choose_button)
-        form.addRow("&PDF file:", row)
+        path_label = QLabel("&PDF file:", self)
+        path_label.setBuddy(self.path_edit)  # Alt+P: the file name
+        form.addRow(path_label, row)
         layout.addLayout(form)
 
         self.message_label = QLabel(self)

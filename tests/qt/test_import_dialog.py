@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel
 
 from assettrack_gui.core.backups import automatic_backups
 from assettrack_gui.core.engine import Engine
@@ -264,6 +264,32 @@ def test_a_file_that_cannot_be_read_is_a_message(
     assert "missing column(s) badge_code" in dialog.message_label.text()
     assert dialog.model.rowCount() == 0 and not dialog.import_button.isEnabled()
     assert dialog.isVisible()
+
+    # Fixed in the spreadsheet: F5 reads it again.
+    path.write_text("name;badge_code\nDana Q;B-2001\n", encoding="utf-8")
+    with qtbot.waitSignal(dialog.worker.finished, timeout=20000):
+        qtbot.keyClick(dialog.path_edit, Qt.Key.Key_F5)
+    assert table(dialog) == [(2, "OK", "")] and dialog.import_button.isEnabled()
+    assert dialog.message_label.text().startswith("Import writes every row above in one batch")
+
+
+def mnemonics(widget) -> list[str]:
+    """The Alt+letter of every label and button of a dialog."""
+    texts = [w.text() for w in widget.findChildren(QLabel)]
+    texts += [w.text() for w in widget.findChildren(QAbstractButton)]
+    return [t[t.index("&") + 1].lower() for t in texts if "&" in t and not t.startswith("&&")]
+
+
+def test_every_control_has_its_own_alt_key(qtbot, window: MainWindow) -> None:  # noqa: F811
+    from assettrack_gui.qt.labels_dialog import LabelsDialog
+
+    for dialog in (ImportDialog(window.engine, window), LabelsDialog(window.engine, window)):
+        qtbot.addWidget(dialog)
+        keys = mnemonics(dialog)
+        assert len(keys) >= 6 and len(keys) == len(set(keys)), keys
+        for label in dialog.findChildren(QLabel):
+            if "&" in label.text():
+                assert label.buddy() is not None, label.text()
 
 
 def test_ten_thousand_rows_preview_while_the_window_keeps_running(
