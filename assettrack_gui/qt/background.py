@@ -5,9 +5,10 @@ labels takes seconds; run on the GUI thread it would freeze the window. The call
 Python thread and must not touch a widget; a database it needs it opens itself (an SQLite
 connection belongs to the thread that opened it). Its answer arrives on the thread that owns this
 object (the GUI thread) as ``finished(job, result)`` or ``failed(job, error)``. A ``UserError``
-is a message a person must see (:func:`failure_text` gives it); any other exception is a bug: it
-is reported by ``failed`` too (so the caller can stop waiting) and then raised again on the GUI
-thread, where the app's excepthook logs it with its traceback.
+or an ``OSError`` (a path or a disk) is a message a person must see (:func:`failure_text` gives
+it); any other exception is a bug: it is reported by ``failed`` too (so the caller can stop
+waiting) and then raised again on the GUI thread, where the app's excepthook logs it with its
+traceback.
 
 Job ids let the caller ignore the answer of a job it has since replaced. :meth:`Background.wait`
 must be called before the owner goes away (a dialog's ``done``), so no thread ever signals a
@@ -23,14 +24,23 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from assettrack_gui.core.errors import UserError
 
-__all__ = ["Background", "failure_text"]
+__all__ = ["Background", "expected", "failure_text"]
+
+
+def expected(exc: BaseException) -> bool:
+    """A failure a person can act on (as the CLI sees it): a ``UserError``, or an ``OSError``
+    for a path they gave or a disk (permissions, read-only media, disk full)."""
+    return isinstance(exc, UserError | OSError)
 
 
 def failure_text(exc: BaseException) -> str:
-    """What to tell the person about a failed call: a ``UserError``'s message, else that it is
-    a bug and logged."""
+    """What to tell the person about a failed call: its message, or for a bug that it is
+    logged."""
     if isinstance(exc, UserError):
         return str(exc)
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
     return (
         f"An unexpected error stopped this ({type(exc).__name__}: {exc}); it is recorded in "
         "the log file."
@@ -93,5 +103,5 @@ class Background(QObject):
             return
         assert isinstance(answer, Exception)
         self.failed.emit(job, answer)
-        if not isinstance(answer, UserError):
+        if not expected(answer):
             raise answer  # a bug: the excepthook logs it with its traceback

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from assettrack_gui.core import importer
 from assettrack_gui.core.engine import Engine
-from assettrack_gui.core.errors import CorruptDatabase, Refused
+from assettrack_gui.core.errors import CorruptDatabase, Refused, UserError
 from assettrack_gui.core.importer import CsvRecord, ImportFile
 from assettrack_gui.core.model import CommitResult, Line, Preview, plural
 from assettrack_gui.core.text import visible
@@ -241,7 +241,13 @@ def import_file(
         made = None
         preview = importer.preview_import(engine, file, skip_existing=skip)
         if preview.ok and not all(line.skipped for line in preview.lines):
-            made = auto_backup(store, "import", engine.settings.backups_keep)
+            try:
+                made = auto_backup(store, "import", engine.settings.backups_keep)
+            except OSError as exc:
+                raise UserError(
+                    f"the automatic backup before the import could not be made "
+                    f"({failure_text(exc)})"
+                ) from None
         result = importer.commit_import(engine, file, skip_existing=skip)
     return Imported(result, made)
 
