@@ -326,3 +326,17 @@ def test_every_kind_can_be_preset(qtbot, window: MainWindow) -> None:  # noqa: F
         assert dialog.kind == kind and dialog.columns_label.text().startswith(columns)
     with pytest.raises(ValueError, match="choose one of holders, cases, assets"):
         ImportDialog(window.engine, window, "people")
+
+    kinds: list[str] = []
+
+    def close() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ImportDialog):
+            QTimer.singleShot(20, close)
+            return
+        kinds.append(dialog.kind)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, close)
+    window.open_import_dialog("cases")  # what the first-run panel calls
+    assert kinds == ["cases"] and QApplication.activeModalWidget() is None

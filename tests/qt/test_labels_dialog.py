@@ -214,3 +214,18 @@ def test_file_menu_print_labels_opens_the_dialog(qtbot, window: MainWindow) -> N
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)
     assert titles == ["Print labels — AssetTrack"]
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.scan_entry, timeout=3000)
+
+
+def test_pages_open_it_preset(qtbot, window: MainWindow) -> None:  # noqa: F811
+    in_case = opened(qtbot, window, kind="assets", case="SHELF-B")
+    assert (in_case.which, in_case.case_chooser.currentText()[:7]) == ("case", "SHELF-B")
+    assert not in_case.codes_edit.isEnabled() and in_case.case_chooser.isEnabled()
+    a_case = opened(qtbot, window, kind="cases", case="CART-A")
+    assert (a_case.which, a_case.codes_edit.toPlainText()) == ("codes", "CART-A")
+    badges = opened(qtbot, window, kind="badges", codes=["B-1001", "B-1002"])
+    assert badges.codes_edit.toPlainText() == "B-1001\nB-1002"
+    assert not badges.case_chooser.isEnabled()
+    unknown = opened(qtbot, window, kind="slots", case="NOPE-C")
+    assert unknown.message_label.text() == "No case NOPE-C."
+    with pytest.raises(ValueError, match="choose one of assets, cases, slots, badges"):
+        LabelsDialog(window.engine, window, kind="people")
