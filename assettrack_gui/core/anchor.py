@@ -75,9 +75,9 @@ def anchor_dir() -> Path:
 
 def _key(db_path: object) -> str:
     """A file by its resolved path; a server database (``backend.ServerDatabase``) by its URI."""
-    if isinstance(db_path, Path | str):
-        return str(Path(db_path).expanduser().resolve())
-    return str(db_path)
+    from .backend import storage_key
+
+    return storage_key(db_path)
 
 
 def anchor_path(db_path: object) -> Path:

@@ -70,6 +70,14 @@ def is_server(target: object) -> bool:
     return isinstance(target, ServerDatabase)
 
 
+def storage_key(where: object) -> str:
+    """How files kept per database (anchor, pending batch) name it: a file by its resolved
+    path, a server database by its URI."""
+    if isinstance(where, ServerDatabase):
+        return where.uri
+    return str(Path(str(where)).expanduser().resolve())
+
+
 def looks_like_url(value: str) -> bool:
     return _URL_LIKE.match(value.strip()) is not None
 

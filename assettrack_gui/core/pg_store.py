@@ -351,13 +351,10 @@ class PgStore(Store):
         self._ensure_connected()
         if (rollback := self.rollback()) is not None and not accepting_rollback:
             raise RolledBack(rollback.message)
+        self._begin(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ; LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
+        )
         raw = self.raw
-        try:
-            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-            raw.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
-        except psycopg.Error as exc:
-            self._rollback()
-            raise self.user_error(exc) or exc from None
         committing = False
         head: LogHead | None = None
         try:
@@ -384,6 +381,21 @@ class PgStore(Store):
         if head is not None and self.anchored:
             self._record(head)
 
+    def _begin(self, sql: str) -> None:
+        """Start a transaction; a connection found dead here (the server restarted since the
+        last command) is made again once, as nothing has been done on it yet."""
+        for attempt in (1, 2):
+            self._ensure_connected()
+            try:
+                self.raw.execute(sql)
+                return
+            except psycopg.Error as exc:
+                self._rollback()
+                if attempt == 1 and _gone(exc, self.raw):
+                    self.raw.close()
+                    continue
+                raise self.user_error(exc) or exc from None
+
     def _committed(self, head: LogHead) -> bool:
         """After a lost answer to COMMIT: reconnect and look for the head that was committed."""
         if not self.reconnect():
@@ -399,11 +411,7 @@ class PgStore(Store):
         if self.pg.in_transaction:
             yield self.pg
             return
-        self._ensure_connected()
-        try:
-            self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        except psycopg.Error as exc:
-            raise self.user_error(exc) or exc from None
+        self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
             yield self.pg
         except psycopg.Error as exc:

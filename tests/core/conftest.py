@@ -27,7 +27,6 @@ from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
-
 TABLES = ("holders", "cases", "assets", "slots", "events")
 
 
