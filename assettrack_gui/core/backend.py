@@ -101,9 +101,13 @@ def parse(value: str | Path) -> Target:
             f"{value!r} is not a PostgreSQL address: write it as postgresql://user@host:port/dbname "
             "(or postgresql://user@/dbname?host=/socket/dir for a local socket)."
         )
-    parts = urlsplit(text)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    if parts.password is not None or any(k.lower() == "password" for k, _ in query):
+    try:
+        parts = urlsplit(text)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        password = parts.password
+    except ValueError:  # e.g. an unclosed [IPv6] host: libpq's words follow
+        query, password = [], None
+    if password is not None or any(k.lower() == "password" for k, _ in query):
         raise UsageError(f"The database address contains a password. {PASSWORD_HELP}")
     try:
         from psycopg import conninfo
