@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,25 @@ def new_pg_database(cluster: Cluster, template: str = PG_TEMPLATE) -> ServerData
 
 def drop_pg_database(cluster: Cluster, db: ServerDatabase) -> None:
     pg_admin(cluster, f"DROP DATABASE IF EXISTS {db.name} WITH (FORCE)")
+
+
+@contextmanager
+def store_on(
+    backend: str, request: pytest.FixtureRequest, folder: Path, name: str = "assettrack.db"
+) -> Iterator[Store]:
+    """A new database on ``backend`` for a module-scoped fixture (``params=BACKENDS``): a file in
+    ``folder``, or a new database in the session's PostgreSQL cluster; closed (dropped) after."""
+    if backend != "postgres":
+        with open_store(folder / name) as store:
+            yield store
+        return
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    db = new_pg_database(cluster)
+    try:
+        with open_store(db) as store:
+            yield store
+    finally:
+        drop_pg_database(cluster, db)
 
 
 @pytest.fixture
