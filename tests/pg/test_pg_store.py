@@ -244,3 +244,21 @@ def test_a_user_who_may_only_read_is_refused_in_words(
     finally:
         psql.execute(f"DROP OWNED BY {role}".encode())
         psql.execute(f"DROP ROLE {role}".encode())
+
+
+def test_backup_of_a_server_database_is_a_pg_dump(
+    engine: Engine, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
+        pytest.skip("pg_dump/pg_restore are not on PATH")
+    dest = tmp_path / "stockroom.dump"
+    server = engine.store.path
+    assert cli.main(["--db", str(server), "backup", str(dest)]) == 0
+    assert "pg_dump custom format" in capsys.readouterr().out
+    listing = subprocess.run(["pg_restore", "--list", str(dest)], capture_output=True, text=True)
+    assert listing.returncode == 0 and "TABLE DATA public events" in listing.stdout
+    assert dest.stat().st_mode & 0o077 == 0  # readable by its user only
+    assert cli.main(["--db", str(server), "backup", str(dest)]) == 2  # no silent overwrite
