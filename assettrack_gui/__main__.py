@@ -261,6 +261,8 @@ def start_daily_backup(window: MainWindow) -> None:
 
     if str(window.store.path) == ":memory:" or os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         return
+    if getattr(window.store, "backend", "sqlite") == "postgresql":
+        return  # a server's backups are its administrator's (README: PostgreSQL)
     job = DailyBackup(window.store.path, window.config.current.backups_keep, window)
 
     def failed(message: str, damaged: bool) -> None:
