@@ -545,7 +545,8 @@ def case_history(conn: Conn, case_id: int, limit: int | None = None) -> list[Eve
     return _history(
         conn,
         "(e.slot_id IN (SELECT id FROM slots WHERE case_id = ?) OR "
-        "(e.event_type = 'CASE_CREATE' AND json_extract(e.details, '$.case_id') = ?))",
+        "(e.event_type = 'CASE_CREATE' "
+        "AND CAST(json_extract(e.details, '$.case_id') AS INTEGER) = ?))",
         (case_id, case_id),
         limit,
     )
