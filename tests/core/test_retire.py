@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import invariant, precondition, rule
 
 from assettrack_gui.core import queries, reports
 from assettrack_gui.core.engine import Engine
@@ -34,6 +37,7 @@ from assettrack_gui.core.session import Session
 from assettrack_gui.core.verify import verify
 
 from .conftest import asset_id, dump, events, holder_id, slot_id, where
+from .test_stateful import Scan, Slot, Stockroom, draw_batch, stray
 
 RETIRED_WORDS = re.compile(r"^retired \(lost\) on \d{4}-\d{2}-\d{2} — reinstate it first$")
 
@@ -508,3 +512,99 @@ def test_stock_in_refuses_when_only_slots_past_the_case_are_free(engine: Engine)
     assert refused.code == Code.NO_FREE_SLOT
     assert refused.reason.endswith("case SHELF-B has no free slot left")
     assert_verifies(engine)
+
+
+# -- random days with retirements ----------------------------------------------------------------
+
+
+class RetiringStockroom(Stockroom):
+    """``test_stateful``'s random stockroom, where assets are also retired (from a slot, from
+    storage, from a holder), reinstated and edited: the model predicts every verdict, the tables
+    match it and ``verify``'s replay passes after every step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.retired: dict[str, str] = {}  # tag -> kind
+        self.serials: dict[str, str] = {}  # tag -> serial, when edited
+
+    def place(self, items: list[tuple[Scan, Slot]], move: bool) -> None:
+        if any(scan.tag in self.retired for scan, _ in items):
+            batch = [Placement(scan.raw, slot[0], slot[1]) for scan, slot in items]
+            commit = self.engine.commit_move if move else self.engine.commit_put_away
+            preview = self.elsewhere.preview_move if move else self.elsewhere.preview_put_away
+            self.try_commit(False, lambda: commit(batch), lambda: preview(batch))
+            return
+        super().place(items, move)
+
+    @rule(data=st.data())
+    def retire(self, data: st.DataObject) -> None:
+        self.take_turn(data)
+        pool = [t for t in self.assets if t not in self.retired or stray(data)]
+        batch = draw_batch(data, pool)
+        kind = data.draw(st.sampled_from(list(Retirement)), label="kind")
+        reason = data.draw(st.sampled_from(["lost", " dropped ", "" if stray(data) else "gone"]))
+        tags = self.resolve(batch)
+        valid = bool(reason.strip()) and tags is not None and not any(
+            t in self.retired for t in tags
+        )
+        raws = [s.raw for s in batch]
+        if self.try_commit(
+            valid,
+            lambda: self.engine.commit_retire(raws, kind, reason),
+            lambda: self.elsewhere.preview_retire(raws, kind, reason),
+        ):
+            assert tags is not None
+            for t in tags:
+                self.assets[t].slot, self.assets[t].holder = None, None
+                self.retired[t] = kind.value
+                event("retired")
+
+    @precondition(lambda self: bool(self.retired))
+    @rule(data=st.data())
+    def reinstate(self, data: st.DataObject) -> None:
+        self.take_turn(data)
+        pool = list(self.retired) if not stray(data) else list(self.assets)
+        batch = draw_batch(data, pool)
+        tags = self.resolve(batch)
+        valid = tags is not None and all(t in self.retired for t in tags)
+        raws = [s.raw for s in batch]
+        if self.try_commit(
+            valid,
+            lambda: self.engine.commit_reinstate(raws, "found"),
+            lambda: self.elsewhere.preview_reinstate(raws, "found"),
+        ):
+            assert tags is not None
+            for t in tags:
+                del self.retired[t]
+
+    @precondition(lambda self: bool(self.assets))
+    @rule(data=st.data())
+    def edit(self, data: st.DataObject) -> None:
+        self.take_turn(data)
+        tag = data.draw(st.sampled_from(sorted(self.assets)), label="tag")
+        serial = data.draw(st.sampled_from(["SN-X", f"SN-{tag}", "SN-AT-001"]), label="serial")
+        info = self.engine.edit_asset(tag, serial=serial)
+        changed = serial != self.serials.get(tag, f"SN-{tag}")
+        assert bool(info.batch_id) == changed and info.serial == serial
+        self.serials[tag] = serial
+        self.events += int(changed)
+
+    @invariant()
+    def tables_match_the_model(self) -> None:
+        rows = self.conn.execute(
+            "SELECT a.asset_tag, a.location_type, h.badge_code, c.case_code || '/' || s.position,"
+            " a.retirement FROM assets a LEFT JOIN holders h ON h.id = a.current_holder_id "
+            "LEFT JOIN slots s ON s.asset_id = a.id LEFT JOIN cases c ON c.id = s.case_id"
+        ).fetchall()
+        expected = {
+            t: (("RETIRED", None, None, self.retired[t]) if t in self.retired else (*a.state, None))
+            for t, a in self.assets.items()
+        }
+        assert {r[0]: tuple(r[1:]) for r in rows} == expected
+        assert self.conn.execute("SELECT count(*) FROM events").fetchone() == (self.events,)
+
+
+RetiringStockroom.TestCase.settings = settings(
+    max_examples=60, stateful_step_count=30, deadline=None
+)
+test_a_stockroom_with_retirements = RetiringStockroom.TestCase
