@@ -428,7 +428,8 @@ OCCUPANCY_HEADER = [
 def occupancy_report(
     conn: sqlite3.Connection, *, case: str | None = None, settings: Settings | None = None
 ) -> Report:
-    """Per case: slots used / free, and each slot's asset (one row per slot)."""
+    """Per case: slots used / free, and each slot's asset (one row per slot within the case's
+    size: the slots a case made smaller keeps past it are history, not places)."""
     where = ""
     params: tuple[int, ...] = ()
     title = "Occupancy of all cases"
@@ -444,7 +445,7 @@ def occupancy_report(
           FROM cases c
           JOIN (SELECT case_id, count(asset_id) AS used FROM slots GROUP BY case_id) u
             ON u.case_id = c.id
-          JOIN slots s ON s.case_id = c.id
+          JOIN slots s ON s.case_id = c.id AND s.position <= c.rows * c.cols
           LEFT JOIN assets a ON a.id = s.asset_id
           {where}
          ORDER BY c.case_code, s.position

@@ -473,6 +473,9 @@ def test_no_free_slot_search_offers_a_slot_past_a_shrunk_case(engine: Engine) ->
     assert case is not None
     assert [s.position for s in engine.case_slots(case.id)] == [1, 2, 3, 4, 5, 6]
     assert [p for _, p in queries.free_slots(conn, case.id)] == [5, 6]
+    occupancy = list(reports.occupancy_report(conn, case="CART-A").rows())
+    assert [row[5] for row in occupancy] == [1, 2, 3, 4, 5, 6]
+    assert occupancy[0][2:5] == (6, 4, 2)  # slots, used, free
 
     # put-away and registration: position 7 is not in the case any more
     engine.commit_register([NewAsset("AT-NEW-2")])
