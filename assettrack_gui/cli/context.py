@@ -17,22 +17,49 @@ from .output import warn
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
+    from ..core import backend
     from ..core.engine import Engine
     from ..core.settings import Settings, SettingsOwner
     from ..core.store import Store
-
 
 
 class Context:
     """Opens the database (and the engine over it) only when a command needs it."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        db = getattr(args, "db", None)
-        self.db_path = Path(db).expanduser() if db else paths.default_db_path()
+        self._db: str | None = getattr(args, "db", None)
+        self._target: backend.Target | None = None
         self._operator: str | None = getattr(args, "operator", None)
         self._store: Store | None = None
         self._engine: Engine | None = None
         self._settings_owner: SettingsOwner | None = None
+
+    @property
+    def target(self) -> backend.Target:
+        """The database --db (or $ASSETTRACK_DB) names: a file, or a PostgreSQL server's
+        database. A URL that cannot be used is a usage error (exit 2)."""
+        if self._target is None:
+            from ..core import backend  # not for --help and usage errors
+
+            self._target = backend.target(self._db)
+        return self._target
+
+    @property
+    def on_server(self) -> bool:
+        from ..core import backend
+
+        return backend.is_server(self.target)
+
+    @property
+    def db_path(self) -> Path:
+        """The database file; a usage error for commands that need one on a server database."""
+        where = self.target
+        if not isinstance(where, Path):
+            raise UsageError(
+                f"This command works on a database file; {where} is a PostgreSQL database "
+                "(see README: PostgreSQL)."
+            )
+        return where
 
     @property
     def operator(self) -> str:
@@ -60,6 +87,8 @@ class Context:
 
     def store(self) -> Store:
         """The existing AssetTrack database; never creates one (that is ``init``'s job)."""
+        if self._store is None and self.on_server:
+            self._store = self._server_store()
         if self._store is None:
             from ..core.store import Store
 
@@ -94,6 +123,26 @@ class Context:
                 raise
             self._store = store
         return self._store
+
+    def _server_store(self) -> Store:
+        from ..core.backend import ServerDatabase
+        from ..core.pg_store import PgStore
+
+        assert isinstance(self.target, ServerDatabase)
+        store = PgStore(self.target, migrate=False)
+        try:
+            if store.user_version() == 0:
+                if store.has_tables():
+                    raise UsageError(f"{self.target} is not an AssetTrack database.")
+                raise UsageError(
+                    f"No AssetTrack database at {self.target} (it holds no tables); "
+                    f"run {PROG} init to create it."
+                )
+            store.migrate()  # refuses a database from a newer AssetTrack
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     @staticmethod
     def _read_only(path: Path, why: StoreError) -> Store:

@@ -33,6 +33,7 @@ COMMAND_FAMILIES: dict[str, tuple[str, ...]] = {
     "custody:register_custody_commands": ("stock-out", "stock-in", "void"),
     "holders:register_holder_commands": ("holder",),
     "cases:register_case_commands": ("case",),
+    "assets:register_asset_commands": ("asset",),
     "inspection:register_inspection_commands": ("show", "verify", "backup"),
     "recovery:register_recovery_commands": ("restore", "accept-rollback"),
     "reports:register_report_commands": ("report",),
