@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import paths
@@ -46,8 +45,7 @@ INSTALL_HELP = (
 )
 
 
-@dataclass(frozen=True)
-class ServerDatabase:
+class ServerDatabase(NamedTuple):
     """A PostgreSQL database, named by a libpq URI that holds no password."""
 
     uri: str

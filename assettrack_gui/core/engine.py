@@ -13,7 +13,6 @@ tests all call these methods; the rules themselves are in ``rules``, the lines' 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from . import matching, queries, rules
@@ -407,7 +406,7 @@ class Engine:
                 events.flush()
             assert line.asset_id is not None
             info = queries.asset_info(conn, line.asset_id)
-        return replace(info, warning=line.warning, batch_id=batch_id)
+        return info._replace(warning=line.warning, batch_id=batch_id)
 
     def asset(self, scan: str) -> AssetInfo | None:
         """The asset a scan names (matched like any scan), or None if it names none."""

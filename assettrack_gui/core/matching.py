@@ -10,7 +10,7 @@ padding or fuzzy matching: a match that differs only in letter case is reported 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import queries
 from .model import Code
@@ -38,8 +38,7 @@ def normalize_scan(raw: str, settings: Settings | None = None) -> str:
     return strip_edges(text)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """What a scan is. ``kind`` is asset/holder/case, or unknown/ambiguous/empty/too_long."""
 
     scan: str
@@ -48,7 +47,7 @@ class Match:
     canonical: str | None = None
     via: str = ""  # "exact" or "dashless"
     message: str = ""  # why it is not a match (unknown/ambiguous/...), with any hint
-    candidates: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    candidates: tuple[tuple[str, str], ...] = ()
     hint: str = ""  # "case EMP exists — is Caps Lock on?" (code CAPS_LOCK_HINT)
 
     @property

@@ -2,12 +2,14 @@
 verdicts, holders, cases, slots, lines, previews, commit results, new records, history rows.
 
 Nothing here touches the database. The enumerations (modes, operations, event types, verdict
-codes) live in ``core.enums`` and are re-exported here.
+codes) live in ``core.enums`` and are re-exported here, and so are a batch's ``Line``,
+``Preview`` and ``CommitResult`` from ``core.lines`` (on first use: the read-only path of
+``assettrack-admin show`` imports this module but needs neither them nor ``dataclasses``).
+Everything defined here is an immutable named tuple.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from .enums import (
@@ -26,6 +28,7 @@ from .enums import (
 )
 
 if TYPE_CHECKING:
+    from .lines import CommitResult, Line, Preview
     from .matching import Match
 
 __all__ = [
@@ -105,8 +108,7 @@ class SlotInfo(NamedTuple):
         return self.asset_tag is None
 
 
-@dataclass(frozen=True)
-class AssetInfo:
+class AssetInfo(NamedTuple):
     """One asset as the Devices page and ``asset list`` show it; ``Engine.edit_asset`` returns
     it with the batch it wrote ("" when nothing changed) and a note that refuses nothing
     (``Code.SERIAL_SHARED``: the new serial is also on other assets)."""
@@ -126,100 +128,6 @@ class AssetInfo:
     @property
     def retired(self) -> bool:
         return self.location_type == LocationType.RETIRED
-
-
-@dataclass
-class Line:
-    """One scanned (or imported) line and its verdict."""
-
-    index: int
-    scan: str
-    ok: bool = False
-    reason: str = ""
-    code: Code | None = None  # why it is refused (None when ok)
-    asset_id: int | None = None
-    asset_tag: str | None = None  # the database's canonical value
-    serial: str = ""
-    description: str = ""
-    now: str = ""  # where it is now: "CART-A/3", "Dana Reyes (B-1001)", "new"
-    to: str = ""  # where it will go
-    from_slot_id: int | None = None
-    to_slot_id: int | None = None
-    holder_id: int | None = None
-    via: str = ""  # "exact" / "dashless"
-    label: str = ""  # how to name this line in messages (scan, or "line 7")
-    duplicate_of: int | None = None  # index of the earlier line with the same asset
-    home_slot: bool = False  # stock-in: the slot is the one the asset left
-    # A note that does not refuse the line (stock-in into another asset's home slot); ``to``
-    # already says it in words, this is for callers that branch or colour.
-    warning: Verdict | None = None
-    # An import row equal to the existing record with its code (``--skip-existing``): accepted,
-    # changes nothing; ``warning`` holds the EXISTS_IDENTICAL note.
-    skipped: bool = False
-
-    def refuse(self, verdict: Verdict | Code, reason: str = "") -> Line:
-        if isinstance(verdict, Verdict):
-            code, reason = verdict.code, verdict.message
-        else:
-            code = verdict
-        self.ok, self.code, self.reason = False, code, reason
-        return self
-
-    def accept(self) -> Line:
-        self.ok, self.code, self.reason = True, None, ""
-        return self
-
-    @property
-    def name(self) -> str:
-        """How a refusal names this line: its label, else the scan, else its place (empty scan)."""
-        from .text import visible
-
-        return self.label or visible(self.scan) or f"scan {self.index + 1}"
-
-    @property
-    def ref(self) -> str:
-        """How another line's message points here: its label ("line 7" of a CSV) or its place
-        among the scans ("scan 2"); "line" is kept for CSV files, which have lines."""
-        return self.label or f"scan {self.index + 1}"
-
-
-@dataclass
-class Preview:
-    operation: Operation
-    lines: list[Line]
-    problems: list[Verdict] = field(default_factory=list)  # batch-level: custodian, return case
-    holder: HolderInfo | None = None
-    return_case: CaseInfo | None = None
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.lines) and not self.problems and all(line.ok for line in self.lines)
-
-    def has_problem(self, code: Code) -> bool:
-        return any(p.code == code for p in self.problems)
-
-    def reasons(self) -> list[str]:
-        out = [p.message for p in self.problems]
-        if not self.lines and not (self.operation == Operation.VOID and self.problems):
-            out.append("nothing to commit: the batch is empty")
-        if len(self.lines) == 1 and not self.lines[0].label and not self.lines[0].scan:
-            # One item (holder add, slot, …) with nothing to name it by: the reason alone,
-            # not a "scan 1:" that points at nothing.
-            out += [line.reason for line in self.lines if not line.ok]
-            return out
-        out += [f"{line.name}: {line.reason}" for line in self.lines if not line.ok]
-        return out
-
-
-@dataclass(frozen=True)
-class CommitResult:
-    batch_id: str  # "" when every line was skipped and nothing was written
-    count: int
-    preview: Preview
-
-    @property
-    def skipped(self) -> int:
-        return sum(1 for line in self.preview.lines if line.skipped)
 
 
 class NewAsset(NamedTuple):
@@ -253,8 +161,9 @@ class Placement(NamedTuple):
     position: int | str | None
 
 
-@dataclass
-class EventRow:
+class EventRow(NamedTuple):
+    """One event as a history lists it (names as they were at the event)."""
+
     id: int
     batch_id: str
     event_type: str
@@ -266,13 +175,27 @@ class EventRow:
     note: str
 
 
-@dataclass
-class Lookup:
+class Lookup(NamedTuple):
+    """What a scan is (``match``), said in words (``title``, ``facts``), and its history."""
+
     match: Match
-    title: str = ""
-    facts: list[tuple[str, str]] = field(default_factory=list)
-    events: list[EventRow] = field(default_factory=list)
+    title: str
+    facts: list[tuple[str, str]]
+    events: list[EventRow]
 
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+_LINES = ("CommitResult", "Line", "Preview")
+
+
+def __getattr__(name: str) -> object:
+    """``Line``, ``Preview`` and ``CommitResult`` live in ``core.lines`` (dataclasses: loaded when
+    first asked for, not by every import of this module)."""
+    if name in _LINES:
+        from . import lines
+
+        return getattr(lines, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

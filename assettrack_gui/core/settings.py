@@ -8,14 +8,10 @@ Window geometry and the last mode are per-machine UI state and stay in QSettings
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from . import paths
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
-if TYPE_CHECKING:
-    from typing import Any
 
 TERMINATORS = ("enter", "tab", "crlf")  # what ends a keyboard-wedge scan (core.wedge)
 SERIAL_TERMINATORS = ("CR", "LF", "CRLF", "auto")  # auto: any of CR, LF, CRLF
@@ -37,8 +33,11 @@ def clamp(name: str, value: int) -> int:
     return max(low, min(int(value), high))
 
 
-@dataclass
-class Settings:
+class Settings(NamedTuple):
+    """One value of every setting. Immutable: ``settings._replace(prefix="X")`` makes a changed
+    copy, and ``SettingsOwner.update`` makes it current. A named tuple, not a dataclass, so that
+    reading the settings does not load the ``dataclasses`` module (start-up time of the CLI)."""
+
     # Scan normalisation (core.matching.normalize_scan)
     strip_aim: bool = True
     prefix: str = ""
@@ -59,14 +58,14 @@ class Settings:
     backups_keep: int = 14
 
     def validated(self) -> Settings:
-        """Clamp values a hand-edited file may have broken, so a bad file never stops scanning."""
+        """These settings with what a hand-edited file may have broken clamped or reset, so a
+        bad file never stops scanning."""
+        fixed: dict[str, Any] = {name: clamp(name, getattr(self, name)) for name in RANGES}
         if self.wedge_terminator not in TERMINATORS:
-            self.wedge_terminator = "enter"
+            fixed["wedge_terminator"] = "enter"
         if self.serial_terminator not in SERIAL_TERMINATORS:
-            self.serial_terminator = "CR"
-        for name in RANGES:
-            setattr(self, name, clamp(name, getattr(self, name)))
-        return self
+            fixed["serial_terminator"] = "CR"
+        return self._replace(**fixed)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -97,7 +96,7 @@ def load_settings_checked(path: Path | None = None) -> tuple[Settings, list[str]
         return Settings(), [f"{path}: not valid JSON ({exc}); using the default settings"]
     if not isinstance(raw, dict):
         return Settings(), [f"{path}: expected a JSON object; using the default settings"]
-    known = {f.name: f for f in fields(Settings)}
+    known = set(Settings._fields)
     values: dict[str, Any] = {}
     problems: list[str] = []
     defaults = Settings()
@@ -113,15 +112,15 @@ def load_settings_checked(path: Path | None = None) -> tuple[Settings, list[str]
                 f"using {json.dumps(default)}"
             )
     try:
-        settings = Settings(**values)
-        given = asdict(settings)
-        settings.validated()
+        given = Settings(**values)
+        settings = given.validated()
     except (TypeError, ValueError) as exc:
         return Settings(), [*problems, f"{path}: {exc}; using the default settings"]
-    for name, value in asdict(settings).items():
-        if value != given[name]:
+    for name, value in settings._asdict().items():
+        if value != getattr(given, name):
             problems.append(
-                f"{path}: {name} {json.dumps(given[name])} is out of range; using {json.dumps(value)}"
+                f"{path}: {name} {json.dumps(getattr(given, name))} is out of range; "
+                f"using {json.dumps(value)}"
             )
     return settings, problems
 
@@ -134,7 +133,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 
     from .atomic import atomic_write_text
 
-    atomic_write_text(path, json.dumps(asdict(settings), indent=2, sort_keys=True))
+    atomic_write_text(path, json.dumps(settings._asdict(), indent=2, sort_keys=True))
 
 
 Listener = Callable[[Settings], None]
@@ -160,7 +159,7 @@ class SettingsOwner:
         self.problems: list[str] = []
         if settings is None:
             settings, self.problems = load_settings_checked(path) if persist else (Settings(), [])
-        self._current = replace(settings).validated()
+        self._current = settings.validated()
         self._listeners: list[Listener] = []
 
     @classmethod
@@ -174,7 +173,7 @@ class SettingsOwner:
 
     def update(self, new: Settings) -> Settings:
         """Validate ``new``, save it (if persistent) and notify listeners; returns what is now current."""
-        settings = replace(new).validated()
+        settings = new.validated()
         if self.persist:
             save_settings(settings, self.path)
         self._current = settings

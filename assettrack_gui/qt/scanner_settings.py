@@ -10,7 +10,7 @@ in the form (and if not, why not), and what the scan becomes after prefix/suffix
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -336,8 +336,7 @@ class ScannerSettingsDialog(QDialog):
             baudrate = int(self.baudrate.currentText())
         except ValueError:
             baudrate = self._original.serial_baudrate
-        return replace(
-            self._original,
+        return self._original._replace(
             wedge_max_interval_ms=self.max_interval.value(),
             wedge_min_length=self.min_length.value(),
             wedge_terminator=self.terminator.currentData(),

@@ -4,8 +4,6 @@ Reports page, the admin CLI and the next start all use them."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
 
 from assettrack_gui.core.settings import RANGES, SettingsOwner
@@ -43,8 +41,7 @@ class SettingsDialog(QDialog):
         self.overdue_days.setFocus()
 
     def accept(self) -> None:
-        new = replace(
-            self.owner.current,
+        new = self.owner.current._replace(
             overdue_days=self.overdue_days.value(),
             backups_keep=self.backups_keep.value(),
         )
