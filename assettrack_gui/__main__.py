@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import threading
@@ -258,9 +259,13 @@ def after_first_screen(window: MainWindow) -> None:
 def first_screen_shown(window: MainWindow) -> None:
     """What ``main`` does once the window is painted: :func:`after_first_screen`, then ask about
     a batch left from last time (over the painted window; reading the pending file loads
-    hashlib, so not before the first paint)."""
-    after_first_screen(window)
-    window.offer_pending_batch_when_active()
+    hashlib, so not before the first paint); and garbage collection again (off in ``main``
+    until now)."""
+    try:
+        after_first_screen(window)
+        window.offer_pending_batch_when_active()
+    finally:
+        gc.enable()
 
 
 def start_daily_backup(window: MainWindow) -> None:
@@ -305,6 +310,18 @@ def build_pages(window: MainWindow) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the app. The cyclic garbage collector waits until the window is on screen
+    (:func:`first_screen_shown` turns it back on): start-up makes tens of thousands of objects
+    that live as long as the app (PySide6's classes and enums, the core's), and collecting while
+    they are being made walks them again and again (~10 ms before the first paint)."""
+    gc.disable()
+    try:
+        return run_app(argv)
+    finally:
+        gc.enable()
+
+
+def run_app(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
 
     from PySide6.QtCore import QCoreApplication

@@ -114,6 +114,7 @@ def test_show_builds_only_its_own_family_and_not_the_engine(tmp_path) -> None:
     assert "assettrack_gui.core.engine" not in modules  # nor the operations it loads
     assert not [name for name in modules if name.startswith("assettrack_gui.core.ops")]
     assert "shutil" not in modules
+    assert "dataclasses" not in modules  # settings, matches and lookups are named tuples
 
 
 @pytest.mark.parametrize("columns", [None, "", "abc", "0", "-3", "40", "200"])

@@ -120,3 +120,28 @@ def test_scanners_and_pickers_come_right_after_the_first_screen(
     assert lazy_window.keyboard_home.installed
     assert len(lazy_window.custodian_picker.holder_ids()) == 1
     assert reports_page(lazy_window).content is not None
+
+
+def test_garbage_collection_waits_for_the_first_screen(
+    lazy_window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    """``main`` turns the cyclic garbage collector off while start-up makes its long-lived
+    objects; the first screen (or ``main`` returning, e.g. on a bad database) turns it on."""
+    import gc
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from assettrack_gui import __main__ as app_main
+
+    gc.disable()
+    try:
+        app_main.first_screen_shown(lazy_window)
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+    (tmp_path / "bad.db").write_bytes(b"not a database" * 300)
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *args: None))
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("off"))
+    assert app_main.main(["--db", str(tmp_path / "bad.db")]) == 1
+    assert calls == ["off"] and gc.isenabled()
