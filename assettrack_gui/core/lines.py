@@ -72,6 +72,9 @@ class Line:
 
 @dataclass
 class Preview:
+    """A batch checked line by line (``lines``) and as a whole (``problems``): what the GUI
+    shows and what a commit re-checks inside its transaction."""
+
     operation: Operation
     lines: list[Line]
     problems: list[Verdict] = field(default_factory=list)  # batch-level: custodian, return case
@@ -100,6 +103,8 @@ class Preview:
 
 @dataclass(frozen=True)
 class CommitResult:
+    """A committed batch: its id, how many lines it wrote, and the preview it carried out."""
+
     batch_id: str  # "" when every line was skipped and nothing was written
     count: int
     preview: Preview

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from assettrack_gui.core.model import EventRow, Line
 from assettrack_gui.core.text import visible
@@ -44,6 +44,10 @@ def verdict_icon(ok: bool) -> QIcon:
     """A green tick or a red cross drawn at run time (no theme needed, same on every platform)."""
     if ok in _icons:
         return _icons[ok]
+    # Drawing classes load with the first verdict, not with the window (start-up time).
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPainter, QPainterPath, QPen, QPixmap
+
     size = 32
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
