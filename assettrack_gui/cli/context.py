@@ -8,6 +8,7 @@ overdue days and the warnings about a broken settings file are the same for ever
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 from ..core import paths
@@ -87,6 +88,7 @@ class Context:
 
     def store(self) -> Store:
         """The existing AssetTrack database; never creates one (that is ``init``'s job)."""
+        gc.enable()  # start-up is over: the command's work runs with the collector (run.main)
         if self._store is None and self.on_server:
             self._store = self._server_store()
         if self._store is None:

@@ -7,6 +7,7 @@ cannot be translated is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -26,6 +27,18 @@ def _tolerant_streams() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Start-up (the parser, the command's modules) runs without the cyclic
+    garbage collector: it makes thousands of long-lived objects, and collecting while they are
+    made walks them again and again. The collector is back on as soon as the command opens its
+    database (``Context.store``), so the command's own work is collected as usual."""
+    gc.disable()
+    try:
+        return _run(argv)
+    finally:
+        gc.enable()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     _tolerant_streams()
     # Lazy: only the command being run is imported and built (parser.py). --help and usage
     # errors end here, before any core module is imported.

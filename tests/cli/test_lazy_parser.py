@@ -128,3 +128,32 @@ def test_help_is_as_wide_as_argparse_would_make_it(monkeypatch, columns) -> None
     else:
         monkeypatch.setenv("COLUMNS", columns)
     assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+def test_garbage_collection_is_off_only_while_starting(tmp_path, monkeypatch, capsys) -> None:
+    """run.main starts without the cyclic garbage collector; it is back on once the command
+    opens its database, and after main returns or exits (--help, a usage error)."""
+    import gc
+
+    from assettrack_gui.cli import main
+    from assettrack_gui.cli.context import Context
+    from assettrack_gui.core.store import Store
+
+    states: list[bool] = []
+    opened = Context.store
+
+    def store(self: Context) -> Store:
+        states.append(gc.isenabled())
+        result = opened(self)
+        states.append(gc.isenabled())
+        return result
+
+    monkeypatch.setattr(Context, "store", store)
+    db = tmp_path / "stock.db"
+    Store(db).close()
+    assert main(["--db", str(db), "show", "AT-0001"]) == 1
+    assert states[:2] == [False, True] and gc.isenabled()
+    for argv in (["--help"], ["shwo"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert gc.isenabled()
