@@ -152,7 +152,8 @@ def traced(db: Path, out: Path, kind: str, *extra: str) -> dict[str, int]:
 
 def timed_cli(db: Path, out: Path, *report_args: str) -> tuple[float, int, int]:
     """(seconds, peak RSS in KiB, rows) of the real assettrack-admin in a fresh process."""
-    cmd = [str(ADMIN), "--db", str(db), "report", *report_args, "--csv", str(out)]
+    # --force: each export replaces the previous one's file (exports never overwrite by default)
+    cmd = [str(ADMIN), "--db", str(db), "report", *report_args, "--csv", str(out), "--force"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
