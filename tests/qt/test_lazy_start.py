@@ -145,3 +145,18 @@ def test_garbage_collection_waits_for_the_first_screen(
     monkeypatch.setattr(gc, "disable", lambda: calls.append("off"))
     assert app_main.main(["--db", str(tmp_path / "bad.db")]) == 1
     assert calls == ["off"] and gc.isenabled()
+
+
+def test_the_left_over_batch_is_asked_about_over_the_painted_window(
+    lazy_window: MainWindow, monkeypatch
+) -> None:
+    """Reading the pending file (and loading hashlib) waits for the first paint too."""
+    from assettrack_gui.__main__ import first_screen_shown
+
+    asked: list[bool] = []
+    monkeypatch.setattr(
+        lazy_window, "offer_pending_batch_when_active", lambda *args: asked.append(True)
+    )
+    assert not lazy_window.controller.pending_offer_due
+    first_screen_shown(lazy_window)
+    assert asked == [True]
