@@ -437,6 +437,8 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
                 bad(f"holder {hid} was never added")
                 continue
             holders[hid][2] = 1 if etype == EventType.HOLDER_REACTIVATE else 0
+        elif etype == EventType.AUDIT:
+            pass  # audit (core/audit.py): a stocktake's record; it changes no table
         elif etype == EventType.CASE_CREATE:
             cases[details.get("case_id")] = (
                 details.get("case_code"),
