@@ -241,3 +241,39 @@ def test_help_states_the_contract() -> None:
     assert proc.returncode == 0
     for words in ("--case CODE", "--dry-run", "--csv OUT", "ok, wrong-slot, missing", "stdin"):
         assert words in " ".join(proc.stdout.split()), words
+
+
+# -- report audits / report audit / occupancy --------------------------------------------------------
+
+
+def test_report_audits_and_one_audit_with_its_pdf(db: Path, scans: Path, tmp_path: Path) -> None:
+    assert run(db, "report", "audits").stdout.strip().endswith("No audit recorded yet.")
+    assert run(db, "audit", "--case", "CART-A", str(scans)).returncode == 0
+    listing = run(db, "report", "audits", "--csv", "-")
+    table = read_csv(listing.stdout)
+    assert table[0] == [
+        "batch_id", "created_at_utc", "created_at_local", "case_code", "operator", "scans",
+        "ok", "wrong_slot", "missing", "unexpected", "unknown", "duplicate",
+    ]  # fmt: skip
+    batch = table[1][0]
+    assert table[1][3:] == ["CART-A", table[1][4], "10", "1", "2", "1", "3", "2", "1"]
+    shown = run(db, "report", "audit", batch)
+    assert shown.returncode == 0 and f"(batch {batch})" in shown.stdout
+    assert "in custody of Dana Reyes (B-1001)" in shown.stdout
+    latest = read_csv(run(db, "report", "audit", "--case", "CART-A", "--csv", "-").stdout)
+    assert latest[0] == HEADER and len(latest) == 11
+    pdf = tmp_path / "sheet.pdf"
+    proc = run(db, "report", "audit", "--case", "CART-A", "--pdf", str(pdf))
+    assert proc.returncode == 0 and "10 findings, written to" in proc.stdout
+    assert pdf.read_bytes().startswith(b"%PDF")
+    again = run(db, "report", "audit", "--case", "CART-A", "--pdf", str(pdf))
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert run(db, "report", "audit").returncode == 2
+    assert run(db, "report", "audit", batch, "--case", "CART-A").returncode == 2
+    missing = run(db, "report", "audit", "--case", "SHELF-B")
+    assert missing.returncode == 1 and "has not been audited yet" in missing.stderr
+    occupancy = run(db, "report", "occupancy", "--case", "CART-A")
+    assert "last audit" in occupancy.stdout
+    assert table[1][2] in occupancy.stdout  # the audit's local time
+    occ = read_csv(run(db, "report", "occupancy", "--csv", "-").stdout)
+    assert occ[0][-1] == "last_audit" and occ[1][-1] == table[1][2]
