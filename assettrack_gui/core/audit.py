@@ -692,6 +692,9 @@ class FixPlan:
     follow_up: list[tuple[str, str]] = field(default_factory=list)
     # Move candidates: slot the database has each in now -> its tag (to explain chains, swaps).
     _occupying: dict[str, str] = field(default_factory=dict, repr=False)
+    _missing: set[str] = field(default_factory=set, repr=False)  # tags not found on the shelf
+    # Move / Put-away targets: slot -> the tag the database has in it now (None: empty).
+    _target_holds: dict[str, str | None] = field(default_factory=dict, repr=False)
 
 
 def plan_fixes(engine: Engine, audit: Audit) -> FixPlan:
@@ -707,6 +710,7 @@ def plan_fixes(engine: Engine, audit: Audit) -> FixPlan:
                 plan.follow_up.append((f.tag, f"matches no asset ({f.detail})"))
                 continue
             if f.status == AuditStatus.MISSING:
+                plan._missing.add(f.tag)
                 plan.follow_up.append(
                     (f.tag, f"not found on the shelf (expected in {f.expected_slot}): look for it")
                 )
@@ -723,11 +727,16 @@ def plan_fixes(engine: Engine, audit: Audit) -> FixPlan:
                 plan.stock_ins.append((now.tag, now.holder))
             elif f.position is None or not f.exact:
                 plan.follow_up.append((now.tag, by_scan))
-            elif now.case_id is not None:
-                plan.moves.append(Placement(now.tag, case.case_code, f.position))
-                plan._occupying[f"{now.case_code}/{now.position}"] = now.tag
             else:
-                plan.put_aways.append(Placement(now.tag, case.case_code, f.position))
+                target = Placement(now.tag, case.case_code, f.position)
+                if now.case_id is not None:
+                    plan.moves.append(target)
+                    plan._occupying[f"{now.case_code}/{now.position}"] = now.tag
+                else:
+                    plan.put_aways.append(target)
+                plan._target_holds[slot_name(case, f.position)] = queries.slot_at(
+                    conn, case.id, f.position
+                )[1]
     return plan
 
 
@@ -773,9 +782,13 @@ def _preview(engine: Engine, batch: FixBatch) -> Preview:
 
 
 def _why_left_out(plan: FixPlan, reason: str, code: Code | None, target: str, tag: str) -> str:
+    """Why a candidate is not in the batch now: the engine's reason, and for a slot still taken
+    what to do about the asset in it (it moves in this batch, it swaps, it is missing)."""
     if code == Code.SLOT_TAKEN:
-        occupant = next((t for slot, t in plan._occupying.items() if slot == target), None)
-        if occupant is not None:
+        occupant = plan._target_holds.get(target)
+        if occupant is not None and occupant in plan._missing:
+            return f"{reason}, which was not found on the shelf: find it, or retire it, first"
+        if occupant is not None and occupant in plan._occupying.values():
             mine = next((slot for slot, t in plan._occupying.items() if t == tag), None)
             swap = next(
                 (p for p in plan.moves if p.scan == occupant and f"{p.case_code}/{p.position}" == mine),

@@ -26,7 +26,7 @@ from assettrack_gui.core.audit import (
 )
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused, UserError
-from assettrack_gui.core.model import Placement
+from assettrack_gui.core.model import NewAsset, Placement
 from assettrack_gui.core.pending import audit_path
 from assettrack_gui.core.verify import verify
 
@@ -453,3 +453,54 @@ def test_scan_lines_reads_utf8_with_bom_and_refuses_other_bytes() -> None:
     ]  # fmt: skip
     with pytest.raises(UserError, match="not UTF-8 text"):
         audit_mod.scan_lines(b"AT-\xe91", "scans.txt")
+
+
+def test_a_slot_held_by_a_missing_asset_says_so(engine: Engine) -> None:
+    # 0005 (no slot) found in slot 2, where the database has 0002, which is not on the shelf.
+    audit = run(engine, "CART-A", "AT-SMOKE-0001", "CART-A/2", "AT-SMOKE-0005")
+    batch = audit_mod.prepare_fix(engine, audit, FIX_PUT_AWAY)
+    assert batch.count == 0 and batch.left_out == [
+        (
+            "AT-SMOKE-0005",
+            "slot CART-A/2 is taken by AT-SMOKE-0002, which was not found on the shelf: "
+            "find it, or retire it, first",
+        )
+    ]
+
+
+def test_put_away_and_stock_in_fixes_are_refused_whole_when_the_database_changed(
+    engine: Engine, other_engine: Engine, store
+) -> None:
+    audit = run(engine, "CART-A", "CART-A/8", "AT-SMOKE-0005", "CART-A/9", "AT-SMOKE-0006")
+    put = audit_mod.prepare_fix(engine, audit, FIX_PUT_AWAY)
+    back = audit_mod.prepare_fix(engine, audit, FIX_STOCK_IN)
+    assert put.ready and back.ready
+    # Another station puts 0005 away elsewhere and takes 0006 back from Dana.
+    other_engine.commit_put_away([Placement("AT-SMOKE-0005", "SHELF-B", 2)])
+    other_engine.commit_stock_in(["AT-SMOKE-0006"])
+    with store.read() as conn:
+        before = dump(conn)
+    for batch in (put, back):
+        with pytest.raises(Refused):
+            audit_mod.commit_fix(engine, batch)
+    with store.read() as conn:
+        assert dump(conn) == before
+    # Prepared again, the plan follows the database: both are now Moves into where they were found.
+    plan = audit_mod.plan_fixes(engine, audit)
+    assert plan.moves == [
+        Placement("AT-SMOKE-0005", "CART-A", 8), Placement("AT-SMOKE-0006", "CART-A", 9)
+    ]  # fmt: skip
+    assert plan.put_aways == [] and plan.stock_ins == []
+
+
+def test_a_stock_in_with_no_slot_to_go_to_is_left_out(engine: Engine, store) -> None:
+    # Fill SHELF-B, then find Lee's 0007 (home CART-A/6, taken now) on SHELF-B.
+    engine.commit_register([NewAsset("AT-FILL-1", case_code="CART-A", position=6)])
+    engine.commit_register([NewAsset("AT-FILL-2", case_code="SHELF-B", position=2)])
+    engine.commit_register([NewAsset("AT-FILL-3", case_code="SHELF-B", position=3)])
+    audit = run(engine, "SHELF-B", "ZX9000", "AT-FILL-2", "AT-FILL-3", "AT-SMOKE-0007")
+    batch = audit_mod.prepare_fix(engine, audit, FIX_STOCK_IN)
+    assert batch.count == 0 and not batch.ready
+    assert batch.left_out == [
+        ("AT-SMOKE-0007", "its slot CART-A/6 is taken by AT-FILL-1, and case SHELF-B has no free slot left")
+    ]
