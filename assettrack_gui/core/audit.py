@@ -188,6 +188,7 @@ class ScanRecord:
     slot_position: int | None = None
     via: str = ""  # exact / dashless
     message: str = ""  # UNKNOWN: why it matches no asset (with any Caps Lock hint)
+    code: str = ""  # UNKNOWN: its Code (CAPS_LOCK_HINT when the hint applies, UNKNOWN_SCAN, …)
 
     def to_data(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
@@ -239,6 +240,14 @@ class Finding:
 
     def to_data(self) -> dict[str, str]:
         return dict(zip(FINDINGS_HEADER, self.row(), strict=True))
+
+    @property
+    def code(self) -> Code | None:
+        """Why an unknown scan matched no asset, to branch on: ``Code.CAPS_LOCK_HINT`` when
+        it exists in another letter case, else ``UNKNOWN_SCAN``, ``AMBIGUOUS_SCAN``,
+        ``HOLDER_BADGE``, ``SCAN_TOO_LONG``; None for an asset."""
+        value = self.record.code if self.record is not None else ""
+        return Code(value) if value in Code.__members__ else None
 
     @property
     def words(self) -> str:
@@ -634,7 +643,14 @@ def read_scan(engine: Engine, conn: Conn, case: CaseInfo, raw: str) -> ScanRecor
                 recorded=False,
             )
     holder = queries.holder_by_id(conn, m.id) if m.kind == matching.HOLDER and m.id else None
-    return ScanRecord(text, UNKNOWN, tag=visible(text), message=rules.not_an_asset(m, holder).message)
+    code = m.hint_code or m.code or Code.UNKNOWN_SCAN
+    return ScanRecord(
+        text,
+        UNKNOWN,
+        tag=visible(text),
+        message=rules.not_an_asset(m, holder).message,
+        code=code.value,
+    )
 
 
 def scan_audit(engine: Engine, audit: Audit, raw: str) -> AuditScan:

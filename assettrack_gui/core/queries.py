@@ -506,7 +506,8 @@ class HolderNames:
 _HISTORY_SQL = """
 SELECT e.id, e.batch_id, e.event_type, e.created_at, e.operator, a.asset_tag,
        h.name,
-       CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
+       CASE WHEN e.event_type IN ('CASE_CREATE', 'AUDIT')  -- audit: its case
+            THEN json_extract(e.details, '$.case_code')
             ELSE c.case_code || '/' || s.position END,
        e.note, e.holder_id, h.badge_code
   FROM events e
@@ -541,11 +542,12 @@ def _history(
 
 
 def case_history(conn: Conn, case_id: int, limit: int | None = None) -> list[EventRow]:
-    """Events of one case, oldest first: its CASE_CREATE and every event at one of its slots."""
+    """Events of one case, oldest first: its CASE_CREATE, its audits and every event at one of
+    its slots."""
     return _history(
         conn,
         "(e.slot_id IN (SELECT id FROM slots WHERE case_id = ?) OR "
-        "(e.event_type = 'CASE_CREATE' AND json_extract(e.details, '$.case_id') = ?))",
+        "(e.event_type IN ('CASE_CREATE', 'AUDIT') AND json_extract(e.details, '$.case_id') = ?))",
         (case_id, case_id),
         limit,
     )

@@ -267,7 +267,8 @@ EVENTS_HEADER = [
 
 _EVENTS_SQL = """
 SELECT e.id, e.created_at, e.event_type, a.asset_tag, h.name, h.badge_code,
-       CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
+       CASE WHEN e.event_type IN ('CASE_CREATE', 'AUDIT')  -- audit: its case
+            THEN json_extract(e.details, '$.case_code')
             WHEN s.id IS NULL THEN NULL ELSE c.case_code || '/' || s.position END,
        e.operator, e.batch_id, e.note, e.holder_id
   FROM events e

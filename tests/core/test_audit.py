@@ -26,7 +26,7 @@ from assettrack_gui.core.audit import (
 )
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused, UserError
-from assettrack_gui.core.model import NewAsset, Placement
+from assettrack_gui.core.model import Code, NewAsset, Placement
 from assettrack_gui.core.pending import audit_path
 from assettrack_gui.core.verify import verify
 
@@ -94,6 +94,7 @@ def test_a_caps_lock_scan_is_unknown_with_the_hint_and_stays_visible(engine: Eng
     outcome = engine.audit_scan(audit, "at-smoke-0001")
     assert not outcome.accepted
     assert outcome.finding is not None and outcome.finding.status == UNKNOWN
+    assert outcome.finding.code == Code.CAPS_LOCK_HINT  # callers branch on the code
     status, _, found, detail = by_tag(audit)["at-smoke-0001"]
     assert status == "unknown" and found == "CART-A/1"
     assert "AT-SMOKE-0001 exists — is Caps Lock on?" in detail
@@ -104,6 +105,7 @@ def test_a_caps_lock_scan_is_unknown_with_the_hint_and_stays_visible(engine: Eng
 def test_unknown_ambiguous_and_badge_scans_are_unknown(engine: Engine) -> None:
     audit = run(engine, "CART-A", "NOPE-1", "B-1001")
     got = by_tag(audit)
+    assert [f.code for f in audit.findings()[:2]] == [Code.UNKNOWN_SCAN, Code.HOLDER_BADGE]
     assert got["NOPE-1"] == ("unknown", "", "CART-A/1", "no asset, badge or case NOPE-1")
     assert got["B-1001"][0] == "unknown"
     assert "badge of Dana Reyes (B-1001), not an asset" in got["B-1001"][3]

@@ -136,3 +136,13 @@ def test_occupancy_shows_each_case_s_last_audit(engine: Engine, store, local_cet
     assert {r[-1] for r in rows if r[0] == "CART-A"} == {shown}
     assert {r[-1] for r in rows if r[0] == "SHELF-B"} == {""}
     assert last_audit_by_case(store) == {"CART-A": shown}
+
+
+def test_an_audit_is_in_its_case_s_history_and_the_events_report(engine: Engine, store) -> None:
+    batch = audit(engine, "SHELF-B", "ZX9000")
+    lookup = engine.lookup("SHELF-B")
+    assert [(e.event_type, e.slot) for e in lookup.events][-1] == ("AUDIT", "SHELF-B")
+    assert all(e.event_type != "AUDIT" for e in engine.lookup("CART-A").events)
+    with store.read() as conn:
+        rows = list(reports.events_report(conn, event_type="AUDIT").rows())
+    assert [(r[3], r[7], r[9]) for r in rows] == [("AUDIT", "SHELF-B", batch)]
