@@ -100,7 +100,10 @@ def _report_output(
             say(empty)
         else:
             say()
-            say(f"{plural(count, 'row')}; times are local ({_local_zone()}); --csv adds UTC.")
+            if request.kind != "audit":
+                say(f"{plural(count, 'row')}; times are local ({_local_zone()}); --csv adds UTC.")
+            else:  # an audit's findings: no times
+                say(plural(count, "row"))
     return 0
 
 

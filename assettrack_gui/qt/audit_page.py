@@ -464,7 +464,7 @@ class AuditPage(QWidget):
             else:
                 self.model.show_findings(audit.findings())
             self.case_combo.select_case(case.id)
-        if self.model.rowCount() <= 2000:  # a 10,000-slot case keeps its widths (speed)
+        if self.model.rowCount() <= 300:  # a bigger case keeps its widths: one scan stays quick
             self.table.resizeColumnsToContents()
         self.case_map.show_audit(audit)
         active = audit is not None and not finished
