@@ -896,9 +896,11 @@ class AuditSession:
     """The audit one station is doing, saved after every scan (``core.pending``) so a crash or a
     restart loses nothing; the GUI's Audit page and the CLI use it. Not thread-safe."""
 
-    def __init__(self, engine: Engine, db_path: Path | str | None = None) -> None:
+    def __init__(self, engine: Engine, db_path: Path | str | object | None = None) -> None:
+        """``db_path``: the database's file (or a server database, ``Store.path``) whose audit
+        in progress is saved; None saves nothing (the CLI)."""
         self.engine = engine
-        self.db_path = Path(db_path) if db_path is not None else None
+        self.db_path = Path(db_path) if isinstance(db_path, str | Path) else db_path
         self.audit: Audit | None = None
         self.recorded: RecordedAudit | None = None  # set by finish(); fixes still possible
 

@@ -79,7 +79,7 @@ def audits_report(
     frozen: tuple[int, ...] = ()
     if case:
         info = _case(conn, case, settings)
-        where, frozen = "AND json_extract(details, '$.case_id') = ?", (info.id,)
+        where, frozen = "AND CAST(json_extract(details, '$.case_id') AS INTEGER) = ?", (info.id,)
         title = f"Audits of {info.case_code}, newest first"
 
     def rows() -> Iterator[Row]:
@@ -154,7 +154,7 @@ def audit_sheet(
     elif case:
         audited = _case(conn, case, settings)
         row = conn.execute(
-            _AUDITS_SQL.format(where="AND json_extract(details, '$.case_id') = ?") + " LIMIT 1",
+            _AUDITS_SQL.format(where="AND CAST(json_extract(details, '$.case_id') AS INTEGER) = ?") + " LIMIT 1",
             (audited.id,),
         ).fetchone()
         if row is None:

@@ -51,27 +51,32 @@ def pending_dir() -> Path:
     return Path(platformdirs.user_state_dir(paths.APP_DIR_NAME, appauthor=False)) / "pending"
 
 
-def _db_key(db_path: Path | str) -> str:
-    """A short hash of the database's resolved path: names its files in the pending dir."""
-    key = str(Path(db_path).expanduser().resolve())
+def _db_key(db_path: Path | str | object) -> str:
+    """A short hash of the database (a file's resolved path, a server database's URI): names
+    its files in the pending dir."""
+    from .backend import storage_key
+
+    key = storage_key(db_path)
     import hashlib  # only to name the file; not needed before the first save
 
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
-def pending_path(db_path: Path | str) -> Path:
-    """The file that holds the pending batch of one database."""
+def pending_path(db_path: Path | str | object) -> Path:
+    """The file that holds the pending batch of one database (a file or a server database)."""
     return pending_dir() / f"batch-{_db_key(db_path)}.json"
 
 
-def save_pending(db_path: Path | str, batch: PendingBatch) -> None:
+def save_pending(db_path: Path | str | object, batch: PendingBatch) -> None:
     """Write the batch atomically; an empty batch removes the file."""
     target = pending_path(db_path)
     if batch.is_empty:
         clear_pending(db_path)
         return
     batch.saved_at = utc_now()
-    batch.db_path = str(Path(db_path).expanduser().resolve())
+    from .backend import storage_key
+
+    batch.db_path = storage_key(db_path)
     data = {"format": FORMAT_VERSION, **asdict(batch)}
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(target, json.dumps(data, ensure_ascii=False, indent=1), mode=0o600)
@@ -99,7 +104,7 @@ def _placements(value: Any) -> list[tuple[str, str, int | None]]:
     return out
 
 
-def load_pending(db_path: Path | str) -> PendingBatch | None:
+def load_pending(db_path: Path | str | object) -> PendingBatch | None:
     """The saved batch of this database, or None (no file, empty, or unreadable)."""
     try:
         raw = json.loads(pending_path(db_path).read_text(encoding="utf-8"))
@@ -127,7 +132,7 @@ def load_pending(db_path: Path | str) -> PendingBatch | None:
     return None if batch.is_empty else batch
 
 
-def clear_pending(db_path: Path | str) -> None:
+def clear_pending(db_path: Path | str | object) -> None:
     with contextlib.suppress(FileNotFoundError):
         pending_path(db_path).unlink()
 
@@ -138,19 +143,21 @@ def clear_pending(db_path: Path | str) -> None:
 # in it. Finishing or discarding the audit removes it.
 
 
-def audit_path(db_path: Path | str) -> Path:
+def audit_path(db_path: Path | str | object) -> Path:
     """The file that holds the audit in progress of one database."""
     return pending_dir() / f"audit-{_db_key(db_path)}.json"
 
 
-def save_audit(db_path: Path | str, data: dict[str, Any]) -> None:
+def save_audit(db_path: Path | str | object, data: dict[str, Any]) -> None:
+    from .backend import storage_key
+
     target = audit_path(db_path)
-    data = {**data, "saved_at": utc_now(), "db_path": str(Path(db_path).expanduser().resolve())}
+    data = {**data, "saved_at": utc_now(), "db_path": storage_key(db_path)}
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(target, json.dumps(data, ensure_ascii=False), mode=0o600)
 
 
-def load_audit(db_path: Path | str) -> dict[str, Any] | None:
+def load_audit(db_path: Path | str | object) -> dict[str, Any] | None:
     """The saved audit of this database as stored, or None (no file, or unreadable)."""
     try:
         raw = json.loads(audit_path(db_path).read_text(encoding="utf-8"))
@@ -159,6 +166,6 @@ def load_audit(db_path: Path | str) -> dict[str, Any] | None:
     return raw if isinstance(raw, dict) else None
 
 
-def clear_audit(db_path: Path | str) -> None:
+def clear_audit(db_path: Path | str | object) -> None:
     with contextlib.suppress(FileNotFoundError):
         audit_path(db_path).unlink()

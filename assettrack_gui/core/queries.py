@@ -547,7 +547,8 @@ def case_history(conn: Conn, case_id: int, limit: int | None = None) -> list[Eve
     return _history(
         conn,
         "(e.slot_id IN (SELECT id FROM slots WHERE case_id = ?) OR "
-        "(e.event_type IN ('CASE_CREATE', 'AUDIT') AND json_extract(e.details, '$.case_id') = ?))",
+        "(e.event_type IN ('CASE_CREATE', 'AUDIT') "
+        "AND CAST(json_extract(e.details, '$.case_id') AS INTEGER) = ?))",
         (case_id, case_id),
         limit,
     )

@@ -408,7 +408,7 @@ OCCUPANCY_HEADER = [
 # audit: the latest stocktake of each case. AUDIT events have no asset, so the events_asset index
 # finds them among the asset-less events instead of reading the whole log.
 _LAST_AUDITS_SQL = """
-SELECT json_extract(details, '$.case_id'), max(created_at) FROM events
+SELECT CAST(json_extract(details, '$.case_id') AS INTEGER), max(created_at) FROM events
  WHERE asset_id IS NULL AND event_type = 'AUDIT' GROUP BY 1
 """
 

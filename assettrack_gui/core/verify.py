@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from . import anchor
 from . import store as store_module
@@ -39,6 +41,9 @@ class VerifyReport:
         return not self.problems
 
 
+Stage = Callable[[Any, "VerifyReport"], None]
+
+
 def verify(store: Store, expect: tuple[int, str] | None = None) -> VerifyReport:
     """Run every check; a damaged page stops only the checks that read it, and is reported.
 
@@ -48,9 +53,15 @@ def verify(store: Store, expect: tuple[int, str] | None = None) -> VerifyReport:
     """
     report = VerifyReport()
     damaged = False
+    on_server = getattr(store, "backend", "sqlite") == "postgresql"
+    if on_server:  # the server guards its pages; its schema check is its own (core.pg_store)
+        from .pg_store import check_schema
+
+        structure: tuple[tuple[str, Stage], ...] = (("schema check", check_schema),)
+    else:
+        structure = (("file check", _check_file), ("schema check", _check_schema))
     stages = (
-        ("file check", _check_file),
-        ("schema check", _check_schema),
+        *structure,
         ("invariant check", _check_invariants),
         ("hash chain check", _check_chain),
         ("event log replay", _replay),
@@ -117,12 +128,12 @@ SELECT kind, code, key FROM (
       FROM assets
     UNION ALL SELECT 'badge', badge_code, upper(replace(badge_code, '-', '')) FROM holders
     UNION ALL SELECT 'case code', case_code, upper(replace(case_code, '-', '')) FROM cases
-) WHERE key IN (
+) AS codes WHERE key IN (
     SELECT key FROM (
         SELECT upper(replace(asset_tag, '-', '')) AS key FROM assets
         UNION ALL SELECT upper(replace(badge_code, '-', '')) FROM holders
         UNION ALL SELECT upper(replace(case_code, '-', '')) FROM cases
-    ) GROUP BY key HAVING count(*) > 1
+    ) AS keys GROUP BY key HAVING count(*) > 1
 ) ORDER BY key, code
 """
 

@@ -37,10 +37,8 @@ class AuditController(QObject):
         self, engine: Engine, db_path: object, page: AuditPage, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        from pathlib import Path
-
         self.engine = engine
-        self.session = AuditSession(engine, Path(str(db_path)) if db_path is not None else None)
+        self.session = AuditSession(engine, db_path)
         self.page = page
         self.last_fix: str = ""  # the batch id of the last fix committed here
         page.scanEntered.connect(self.on_scan)

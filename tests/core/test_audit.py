@@ -32,6 +32,8 @@ from assettrack_gui.core.verify import verify
 
 from .conftest import dump, where
 
+pytestmark = pytest.mark.both_backends  # SQLite, and PostgreSQL when it is installed
+
 OK, WRONG, MISSING, UNEXPECTED, UNKNOWN, DUPLICATE = (
     AuditStatus.OK,
     AuditStatus.WRONG_SLOT,
@@ -62,12 +64,14 @@ def statuses(audit: Audit) -> list[tuple[str, str]]:
     return [(f.tag, f.status.value) for f in audit.findings()]
 
 
-def audit_events(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute("SELECT * FROM events WHERE event_type = 'AUDIT' ORDER BY id").fetchall()
-    finally:
-        conn.row_factory = None
+EVENT_COLUMNS = ("asset_id", "holder_id", "slot_id", "operator", "note", "batch_id", "created_at", "details")
+
+
+def audit_events(conn: sqlite3.Connection) -> list[dict[str, object]]:
+    rows = conn.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE event_type = 'AUDIT' ORDER BY id"
+    ).fetchall()
+    return [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows]
 
 
 # -- each class --------------------------------------------------------------------------------
@@ -285,7 +289,7 @@ def test_finishing_records_one_audit_event_and_changes_nothing_else(engine: Engi
     assert (event["asset_id"], event["holder_id"], event["slot_id"]) == (None, None, None)
     assert event["operator"] == "tester" and event["note"] == ""
     assert event["batch_id"] == recorded.batch_id and event["created_at"] == recorded.created_at
-    details = json.loads(event["details"])
+    details = json.loads(str(event["details"]))
     assert details["case_code"] == "CART-A" and details["scans"] == 4
     assert details["counts"] == {
         "ok": 1, "wrong-slot": 1, "missing": 2, "unexpected": 0, "unknown": 1, "duplicate": 0

@@ -27,6 +27,8 @@ from assettrack_gui.core.report_requests import (
     last_audit_by_case,
 )
 
+pytestmark = pytest.mark.both_backends  # SQLite, and PostgreSQL when it is installed
+
 
 def audit(engine: Engine, case: str, *scans: str) -> str:
     a = engine.start_audit(case)
