@@ -28,6 +28,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+3", "Put-away / Move mode: scan a case (and position), then assets"),
     ("Ctrl+4", "Lookup mode: scan anything to see what and where it is"),
     ("Ctrl+5", "Reports tab: custody, holder, history, occupancy, events; CSV export"),
+    ("Ctrl+9", "Audit page: a stocktake of one case (scan the case, then what is in it)"),
     ("Enter", "In the scan field: take the typed scan"),
     ("Ctrl+Return", "Commit the batch (asks for confirmation)"),
     ("Enter / Esc", "In the confirmation: commit / cancel"),
