@@ -98,6 +98,7 @@ class ScanPage(QWidget):
         self.setObjectName("workArea")
         self._fitted_rows: list[tuple[str, str, int] | None] = []  # what each row's height fits
         self._map_case: CaseInfo | None = None  # the case the map showed last
+        self.welcome: QWidget | None = None  # the first-run panel (qt.first_run), if shown
         self._build()
 
     # -- building -------------------------------------------------------------------------------
@@ -324,9 +325,29 @@ class ScanPage(QWidget):
         return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
 
     def refocus(self) -> None:
-        """After a dialog: keyboard focus back to this page's window and its scan entry."""
+        """After a dialog: keyboard focus back to this page's window and its scan entry (or
+        the welcome panel, while it shows)."""
         bring_to_front(self.window())
-        self.scan_entry.setFocus(Qt.FocusReason.OtherFocusReason)
+        target = self.welcome if self.welcome is not None else self.scan_entry
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_welcome(self, panel: QWidget | None) -> None:
+        """``panel`` (an empty database's welcome, ``qt.first_run``) in place of the batch
+        table and the case map; None takes it away (for good) and shows them again."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        if self.welcome is not None:
+            layout.removeWidget(self.welcome)
+            self.welcome.hide()
+            self.welcome.deleteLater()
+            self.welcome = None
+        if panel is None:
+            self.splitter.show()
+            return
+        self.welcome = panel
+        self.splitter.hide()
+        layout.insertWidget(layout.indexOf(self.splitter) + 1, panel, 1)
+        panel.show()
 
     def focus_custodian(self) -> None:
         self.custodian_picker.setFocus()
