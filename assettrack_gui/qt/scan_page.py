@@ -99,6 +99,7 @@ class ScanPage(QWidget):
         self._fitted_rows: list[tuple[str, str, int] | None] = []  # what each row's height fits
         self._map_case: CaseInfo | None = None  # the case the map showed last
         self.welcome: QWidget | None = None  # the first-run panel (qt.first_run), if shown
+        self._mode = Mode.STOCK_OUT
         self._build()
 
     # -- building -------------------------------------------------------------------------------
@@ -343,9 +344,11 @@ class ScanPage(QWidget):
             self.welcome = None
         if panel is None:
             self.splitter.show()
+            self._show_batch_controls()
             return
         self.welcome = panel
         self.splitter.hide()
+        self._show_batch_controls()
         layout.insertWidget(layout.indexOf(self.splitter) + 1, panel, 1)
         panel.show()
 
@@ -359,7 +362,7 @@ class ScanPage(QWidget):
 
     def show_mode(self, mode: str) -> None:
         """Title, hint and controls of ``mode``; the batch buttons only where there is a batch."""
-        mode = Mode(mode)
+        mode = self._mode = Mode(mode)
         self.mode_label.setText(MODE_TITLES[mode])
         self.mode_hint.setText(MODE_HINTS[mode])
         self.clear_scan_feedback()  # the last scan was about another mode
@@ -378,10 +381,16 @@ class ScanPage(QWidget):
             if page is not None:
                 page.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
         self.context_stack.updateGeometry()
-        self.context_stack.setVisible(mode != Mode.LOOKUP)
         self.main_stack.setCurrentIndex(1 if mode == Mode.LOOKUP else 0)
-        for w in (self.commit_button, self.clear_button, self.remove_button):
-            w.setVisible(mode != Mode.LOOKUP)
+        self._show_batch_controls()
+
+    def _show_batch_controls(self) -> None:
+        """The custodian/case controls and the batch buttons: in the modes with a batch, and
+        not while the welcome panel shows (an empty database has nothing to choose)."""
+        batch = self._mode != Mode.LOOKUP and self.welcome is None
+        self.context_stack.setVisible(batch)
+        for w in (self.commit_button, self.clear_button, self.remove_button, self.summary_label):
+            w.setVisible(batch)
 
     def set_lists(
         self,

@@ -21,6 +21,7 @@ from assettrack_gui import __main__ as app_main
 from assettrack_gui.core import paths
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.first_run import TEMPLATE_KINDS, stockroom_is_empty, template_source
+from assettrack_gui.core.model import Mode
 from assettrack_gui.core.store import Store
 from assettrack_gui.qt import main_window as main_window_module
 from assettrack_gui.qt.first_run import ByHandDialog, WelcomePanel
@@ -120,6 +121,12 @@ def test_an_empty_database_shows_the_welcome_panel_with_three_ways_in(
     window: MainWindow = make_window(empty_db)
     panel = panel_of(window)
     assert panel.isVisible() and not window.page.splitter.isVisible()
+    # nothing to choose or commit yet: the custodian and the batch buttons wait
+    assert not window.page.context_stack.isVisible() and not window.commit_button.isVisible()
+    window.set_mode(Mode.STOCK_IN)
+    assert not window.page.context_stack.isVisible() and panel.isVisible()
+    window.set_mode(Mode.STOCK_OUT)
+    panel.import_button.setFocus()
     texts = [b.text() for b in panel.choices()]
     assert texts == [
         "&Import from CSV/Excel files…",
@@ -273,6 +280,7 @@ def test_adding_a_case_and_a_person_by_hand_hides_the_panel(
     assert seen["refused"].startswith("✗  Not added: ") and "B-1001" in seen["refused"]
     assert seen["list"] == "Dana Reyes (B-1001), Lee Park (B-1002)"
     assert window.page.welcome is None and window.page.splitter.isVisible()
+    assert window.page.context_stack.isVisible() and window.commit_button.isVisible()
     assert window.first_run is not None and not window.first_run.showing
     assert custodians(window) == ["Dana Reyes (B-1001)", "Lee Park (B-1002)"]
     qtbot.waitUntil(window.scan_entry.hasFocus, timeout=2000)
