@@ -3,7 +3,7 @@
 The app shows its welcome panel while :func:`stockroom_is_empty` (no holders, cases or assets:
 whatever was ever added stays, so a database that had anything never counts as empty again).
 The template files are the three lists ``assettrack-admin import`` and the app's import read
-(``core.importer.COLUMNS``), with example rows; they ship in ``resources/templates``.
+(``core.importer.COLUMNS``, checked by tests/core/test_first_run.py), with example rows; they ship in ``resources/templates``.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from pathlib import Path
 
 from .atomic import atomic_write_bytes
 from .errors import UserError
-from .importer import ASSETS, CASES, COLUMNS, HOLDERS
 from .store import Store
 
-TEMPLATE_KINDS = (HOLDERS, CASES, ASSETS)  # the order they are imported in
+# core.importer's kinds, in the order they are imported (the importer itself is not needed to
+# tell whether a database is empty, which the app asks at start-up).
+TEMPLATE_KINDS = ("holders", "cases", "assets")
 
 _EMPTY_SQL = (
     "SELECT NOT EXISTS (SELECT 1 FROM holders) AND NOT EXISTS (SELECT 1 FROM cases)"
@@ -32,7 +33,7 @@ def stockroom_is_empty(store: Store) -> bool:
 
 def template_name(kind: str) -> str:
     """``holders.csv``, ``cases.csv`` or ``assets.csv``."""
-    if kind not in COLUMNS:
+    if kind not in TEMPLATE_KINDS:
         raise ValueError(f"no template for {kind!r}")
     return f"{kind}.csv"
 

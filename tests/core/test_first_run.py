@@ -40,6 +40,7 @@ def test_a_case_or_an_asset_alone_is_not_empty(store: Store, kind: str) -> None:
 
 
 def test_each_template_has_exactly_the_import_columns_and_example_rows() -> None:
+    assert set(TEMPLATE_KINDS) == set(importer.COLUMNS)
     for kind in TEMPLATE_KINDS:
         file = importer.load_import(kind, template_source(kind))
         assert file.encoding == importer.UTF8_BOM  # Excel shows é and ñ right

@@ -393,6 +393,18 @@ def test_open_the_demo_then_leave_it(
         assert stockroom_is_empty(real)
 
 
+def test_enter_on_the_focused_way_in_picks_it(
+    qtbot, empty_db: Path, make_window, started  # noqa: F811
+) -> None:
+    window: MainWindow = make_window(empty_db)
+    panel = panel_of(window)
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.demo_button
+    qtbot.keyClick(panel.demo_button, Qt.Key.Key_Return)
+    assert len(started) == 1 and "--demo" in started[0]
+
+
 def test_file_menu_opens_the_demo_from_a_real_stockroom_too(
     qtbot, db: Path, make_window, started  # noqa: F811
 ) -> None:
