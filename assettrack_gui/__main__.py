@@ -21,12 +21,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from assettrack_gui.core import paths
 from assettrack_gui.core.errors import UserError
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from assettrack_gui.core.backend import Target
     from assettrack_gui.core.store import Store
     from assettrack_gui.qt.main_window import MainWindow
 
@@ -42,9 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=Path,
+        metavar="PATH|URL",
         default=None,
-        help="the database file (created if new); default: $ASSETTRACK_DB or the user data dir",
+        help="the database file (created if new), or a PostgreSQL database as "
+        "postgresql://user@host:port/dbname; default: $ASSETTRACK_DB or the user data dir",
     )
     parser.add_argument(
         "--demo",
@@ -77,24 +78,28 @@ def build_parser() -> argparse.ArgumentParser:
 DEMO_WAIT_S = 5.0  # --new-demo: how long the window being closed may keep the old demo open
 
 
-def database_paths(args: argparse.Namespace) -> tuple[Path, Path | None]:
+def database_paths(args: argparse.Namespace) -> tuple[Target, Target | None]:
     """(the database to open, the real database when that is the demo, else None).
 
-    With ``--demo``/``--new-demo`` the demo stockroom is made first if needed (``core.demo``;
-    ``UserError`` if it cannot be); ``--db`` then names the real database to go back to."""
-    real = (args.db or paths.default_db_path()).expanduser()
+    With ``--demo``/``--new-demo`` the demo stockroom (a SQLite file, ``core.demo``) is made
+    first if needed (``UserError`` if it cannot be); ``--db`` then names the real database to
+    go back to (a file or a server)."""
+    from assettrack_gui.core import backend
+
+    real = backend.target(args.db)
     if not (args.demo or args.new_demo):
         return real, None
     from assettrack_gui.core import demo
 
+    real_file = real if isinstance(real, Path) else None  # a server is never the demo's file
     if not args.new_demo:
-        return demo.ensure_demo(real=real), real
+        return demo.ensure_demo(real=real_file), real
     # Started from the demo's own window (File → Start the demo afresh…): that window closes
     # as this one starts, and the old demo can only be replaced once it has let go of it.
     deadline = time.monotonic() + DEMO_WAIT_S
     while True:
         try:
-            return demo.build_demo(real=real).path, real
+            return demo.build_demo(real=real_file).path, real
         except demo.DemoInUse:
             if time.monotonic() > deadline:
                 raise
@@ -105,7 +110,7 @@ def open_window(
     store: Store,
     args: argparse.Namespace,
     lazy_reports: bool = False,
-    real_db: Path | None = None,
+    real_db: Target | None = None,
 ) -> MainWindow:
     """The whole app on an open database: window, scanners (wedge + serial), Reports page.
 
@@ -313,6 +318,8 @@ def start_daily_backup(window: MainWindow) -> None:
         or os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1"
     ):
         return
+    if getattr(window.store, "backend", "sqlite") == "postgresql":
+        return  # a server's backups are its administrator's (README: PostgreSQL)
     job = DailyBackup(window.store.path, window.config.current.backups_keep, window)
 
     def failed(message: str, damaged: bool) -> None:
@@ -351,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from assettrack_gui.core.store import Store
+    from assettrack_gui.core import backend
     from assettrack_gui.qt.main_window import APP_NAME, app_icon
 
     QCoreApplication.setOrganizationName(APP_NAME)
@@ -362,10 +369,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("assettrack")
     install_excepthook(app)
 
-    db_path = (args.db or paths.default_db_path()).expanduser()
+    db_path: object = args.db or "the default database"
     try:
         db_path, real_db = database_paths(args)
-        store = Store(db_path, create=True)
+        store = backend.open_store(db_path, create=True)
     except UserError as exc:
         QMessageBox.critical(None, "AssetTrack cannot open the database", str(exc))
         return 1

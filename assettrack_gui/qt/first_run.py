@@ -318,6 +318,10 @@ class FirstRun(QObject):
     def showing(self) -> bool:
         return self.poll.isActive()
 
+    def stop(self) -> None:
+        """Stop looking at the database (the window is closing)."""
+        self.poll.stop()
+
     def check(self) -> bool:
         """Take the panel away once the database has anything; True while it stays."""
         if not self.showing:

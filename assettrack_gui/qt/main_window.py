@@ -50,10 +50,13 @@ from .settings_signal import SettingsSignal
 from .widgets import Banner, CaseChooser, CaseMapView, CustodianPicker, ScanEntry
 
 if TYPE_CHECKING:
+    from assettrack_gui.core.backend import Target
+
     from .first_run import FirstRun
 
 APP_NAME = "AssetTrack"
 DEMO_TITLE = "AssetTrack — DEMO stockroom (not your real data)"
+IMPORT_SHORTCUT, LABELS_SHORTCUT = "Ctrl+I", "Ctrl+P"
 MODE_SHORTCUTS = {Mode.STOCK_OUT: "Ctrl+1", Mode.STOCK_IN: "Ctrl+2", Mode.PLACE: "Ctrl+3", Mode.LOOKUP: "Ctrl+4"}
 SCANNER_STATES = {
     "connected": "Scanner: serial connected",
@@ -124,7 +127,7 @@ class MainWindow(QMainWindow):
         config: SettingsOwner | None = None,
         *,
         load_lists: bool = True,
-        real_db: Path | None = None,
+        real_db: Target | None = None,
     ) -> None:
         """``load_lists=False`` leaves the custodian and case pickers empty until
         ``controller.reload_lists()`` (the app fills them right after the first paint).
@@ -248,6 +251,12 @@ class MainWindow(QMainWindow):
             "&Receipt of the last batch…", c.open_last_receipt, "Ctrl+R"
         )
         self.receipt_action.setEnabled(False)
+        self.import_action = self._action(
+            "&Import…", lambda: self.open_import_dialog(), IMPORT_SHORTCUT
+        )
+        self.labels_action = self._action(
+            "Print &labels…", lambda: self.open_labels_dialog(), LABELS_SHORTCUT
+        )
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -255,6 +264,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.commit_action)
         file_menu.addAction(self.clear_action)
         file_menu.addAction(self.receipt_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.labels_action)
         file_menu.addSeparator()
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
@@ -391,6 +403,9 @@ class MainWindow(QMainWindow):
         c.receiptChanged.connect(self._receipt_changed)
         c.operatorChanged.connect(self._show_operator)
         c.restartWanted.connect(self.restart)
+        self.page.case_map.slotLabelsRequested.connect(
+            lambda code: self.open_labels_dialog("slots", case=code)
+        )
 
     def edit_settings(self) -> None:
         """Settings → Reports and backups…: saved through the one settings owner."""
@@ -401,6 +416,20 @@ class MainWindow(QMainWindow):
         run_modal(dialog)
         dialog.deleteLater()
         self.controller.page.refocus()
+
+    def open_import_dialog(self, kind: str | None = None) -> None:
+        """File → Import… (also the first-run panel): ``kind`` "holders", "cases" or "assets"."""
+        from .import_dialog import open_import_dialog  # loaded when first used
+
+        open_import_dialog(self, kind)
+
+    def open_labels_dialog(
+        self, kind: str | None = None, codes: list[str] | None = None, case: str | None = None
+    ) -> None:
+        """File → Print labels… (also the case map and the pages), preset as given."""
+        from .labels_dialog import open_labels_dialog  # loaded when first used
+
+        open_labels_dialog(self, kind, codes, case)
 
     def restart(self) -> None:
         """Open the database afresh after a restore: start a new AssetTrack on the same database
@@ -441,9 +470,10 @@ class MainWindow(QMainWindow):
 
         if self.is_demo:
             return
+        real = self.store.path if isinstance(self.store.path, Path) else None  # a server: apart
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            ensure_demo(real=self.store.path)
+            ensure_demo(real=real)
         except (UserError, OSError) as exc:
             QApplication.restoreOverrideCursor()
             message(self, "Open the demo stockroom", f"The demo stockroom cannot be opened: {exc}")
@@ -473,32 +503,6 @@ class MainWindow(QMainWindow):
         self._refocus()
         if sure:
             self.reopen(demo=True, new_demo=True)
-
-    def open_import_dialog(self) -> None:
-        """Import holders, cases or assets from CSV/Excel files: the import dialog
-        (``qt/import_dialog.py``, its ``open_import_dialog(window)``) if this AssetTrack has it;
-        otherwise say how to import with the admin command line."""
-        import importlib
-
-        name = f"{__package__}.import_dialog"
-        try:
-            import_dialog = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise  # the dialog is there but something it needs is not: a bug to report
-            message(
-                self,
-                "Import",
-                "Import the files with the admin command line, in this order:",
-                QMessageBox.Icon.Information,
-                "assettrack-admin import holders holders.csv\n"
-                "assettrack-admin import cases cases.csv\n"
-                "assettrack-admin import assets assets.csv\n\n"
-                f"(add --db {self.store.path} unless it is the default database)",
-            )
-            self._refocus()
-            return
-        import_dialog.open_import_dialog(self)
 
     def set_scanner_state(self, state: str, message: str = "") -> None:
         """Show the scanner's state: connected / disconnected / reconnecting / stopped / wedge."""
@@ -622,6 +626,8 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("window/mode", self.mode)
         self.qsettings.sync()
         self.controller.stop()
+        if self.first_run is not None:
+            self.first_run.stop()
         super().closeEvent(event)
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QPushButton
 
 from assettrack_gui import __main__ as app_main
 from assettrack_gui.core import paths
@@ -305,44 +304,39 @@ def test_closing_the_by_hand_dialog_without_adding_keeps_the_panel(
 # -- import ---------------------------------------------------------------------------------------
 
 
-def test_import_uses_the_import_dialog_when_there_is_one(
+def test_import_opens_the_import_dialog(
     qtbot, empty_db: Path, make_window, monkeypatch  # noqa: F811
 ) -> None:
-    """The seam with qt/import_dialog.py: its ``open_import_dialog(window)`` is called."""
-    calls: list[MainWindow] = []
-    fake = types.ModuleType("assettrack_gui.qt.import_dialog")
+    """The panel's import is File → Import… (qt/import_dialog.py); what it imports ends the
+    welcome at once."""
+    from assettrack_gui.qt import import_dialog
 
-    def open_import_dialog(window: MainWindow) -> None:
-        calls.append(window)
+    calls: list[tuple[MainWindow, str | None]] = []
+
+    def open_import_dialog(window: MainWindow, kind: str | None = None) -> None:
+        calls.append((window, kind))
         with Store(window.store.path) as store:  # what an import would do
             Engine(store, "import").add_holder("Dana Reyes", "B-1001")
 
-    fake.open_import_dialog = open_import_dialog  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "assettrack_gui.qt.import_dialog", fake)
+    monkeypatch.setattr(import_dialog, "open_import_dialog", open_import_dialog)
     window: MainWindow = make_window(empty_db)
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: bool(calls), timeout=3000)  # a mnemonic clicks a moment later
-    assert calls == [window]
+    assert calls == [(window, None)]
     assert window.page.welcome is None  # the import filled the database: the panel is gone
+    qtbot.waitUntil(window.scan_entry.hasFocus, timeout=2000)
 
 
-def test_without_the_import_dialog_the_admin_command_is_named(
-    qtbot, empty_db: Path, make_window, monkeypatch  # noqa: F811
+def test_an_import_dialog_closed_without_importing_keeps_the_panel(
+    qtbot, empty_db: Path, make_window  # noqa: F811
 ) -> None:
-    monkeypatch.setitem(sys.modules, "assettrack_gui.qt.import_dialog", None)  # not there
     window: MainWindow = make_window(empty_db)
-    shown: list[str] = []
-
-    def read(dialog: QDialog) -> None:
-        assert isinstance(dialog, QMessageBox)
-        shown.append(dialog.informativeText())
-        qtbot.keyClick(dialog, Qt.Key.Key_Return)
-
-    failures = when_dialog_opens(read)
-    panel_of(window).import_button.click()
+    panel = panel_of(window)
+    failures = when_dialog_opens(lambda dialog: qtbot.keyClick(dialog, Qt.Key.Key_Escape))
+    panel.import_button.click()
     assert failures == []
-    assert shown and "assettrack-admin import holders holders.csv" in shown[0]
-    assert window.page.welcome is not None
+    assert window.page.welcome is panel
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.import_button, timeout=2000)
 
 
 # -- the demo -------------------------------------------------------------------------------------
