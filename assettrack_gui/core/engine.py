@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import matching, queries, rules
 from .errors import Refused, UserError
-from .eventlog import EventBatch
+from .eventlog import Clock, EventBatch
 from .lookup import lookup_scan
 from .matching import Match, classify, normalize_scan
 from .model import (
@@ -89,10 +89,15 @@ class Engine:
         store: Store,
         operator: str | None = None,
         settings: Settings | SettingsOwner | None = None,
+        *,
+        clock: Clock | None = None,
     ) -> None:
+        """``clock`` (the demo stockroom's builder only) dates the batches committed here;
+        None is the wall clock, as for every real station."""
         self.store = store
         self.operator = operator or rules.default_operator()
         self.settings_owner = as_owner(settings)
+        self.clock = clock
 
     @property
     def settings(self) -> Settings:
@@ -459,7 +464,7 @@ class Engine:
             count = sum(1 for line in preview.lines if not line.skipped)
             if count == 0:  # every import row already exists as given: nothing to write
                 return CommitResult("", 0, preview)
-            events = EventBatch(conn, self.operator)
+            events = EventBatch(conn, self.operator, clock=self.clock)
             apply(conn, events, preview)
             events.flush()
             return CommitResult(events.batch_id, count, preview)
