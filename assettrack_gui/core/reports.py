@@ -423,7 +423,7 @@ def occupancy_report(
           FROM cases c
           JOIN (SELECT case_id, count(asset_id) AS used FROM slots GROUP BY case_id) u
             ON u.case_id = c.id
-          JOIN slots s ON s.case_id = c.id
+          JOIN slots s ON s.case_id = c.id AND s.position <= c.rows * c.cols
           LEFT JOIN assets a ON a.id = s.asset_id
           {where}
          ORDER BY c.case_code, s.position

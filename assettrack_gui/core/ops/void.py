@@ -77,6 +77,8 @@ def _check(conn: Conn, index: int, event: BatchEvent, last_id: int, claimed: set
         back_to = event.details.get("from_slot_id")
     if back_to is not None:
         label = queries.slot_label(conn, back_to)
+        if not queries.slot_inside_case(conn, back_to):
+            return line.refuse(rules.void_slot_outside(label))
         occupant = queries.slot_occupant(conn, back_to)
         if occupant is not None or back_to in claimed:
             return line.refuse(rules.void_slot_taken(label, occupant or "another line"))
