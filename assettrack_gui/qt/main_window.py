@@ -302,6 +302,38 @@ class MainWindow(QMainWindow):
             self._action(f"{title}", show_page, shortcut).setObjectName(f"page_{index}")
         return index
 
+    # issue 12: the administration pages, built when first shown (LazyPage) -------------------
+
+    ADMIN_PAGES = (
+        ("people_page", "PeoplePage", "People", "Ctrl+6"),
+    )
+
+    def add_admin_pages(self, lazy: bool = True) -> None:
+        """People (Ctrl+6), Cases (Ctrl+7) and Devices (Ctrl+8). With ``lazy`` each page's
+        module is imported and the page built the first time it is shown (or when the app
+        builds the pages left for later), so the first screen does not wait for them."""
+        from importlib import import_module
+
+        from .lazy_page import LazyPage
+
+        for module, cls, title, key in self.ADMIN_PAGES:
+
+            def build(module: str = module, cls: str = cls) -> QWidget:
+                page: QWidget = getattr(import_module(f"{__package__}.{module}"), cls)(
+                    self.engine
+                )
+                return page
+
+            self.add_page(LazyPage(build) if lazy else build(), title, key)
+
+    def _scan_taker(self) -> QWidget | None:
+        """The current page if it takes scans itself (People, Cases, Devices), else None."""
+        from .lazy_page import LazyPage
+
+        current = self.tabs.currentWidget()
+        page = current.content if isinstance(current, LazyPage) else current
+        return page if page is not None and hasattr(page, "take_scan") else None
+
     def _wire(self) -> None:
         """The controller's news to the window: status line, actions, mode, the Scan tab."""
         c = self.controller
@@ -391,7 +423,16 @@ class MainWindow(QMainWindow):
         self.controller.set_mode(mode)
 
     def on_scan(self, text: str, source: str = "manual") -> None:
-        """The one entry point for every scan (entry line, keyboard wedge, serial reader)."""
+        """The one entry point for every scan (entry line, keyboard wedge, serial reader).
+
+        While the People, Cases or Devices page is in front, that page takes the scan (a badge
+        selects its person, …); otherwise it joins the Scan page's batch."""
+        page = self._scan_taker()
+        if page is not None:
+            ok, said = page.take_scan(text)  # type: ignore[attr-defined]
+            self.show_status(said, ok)
+            self.scanHandled.emit(ok, said)
+            return
         self.controller.on_scan(text, source)
 
     def open_receipt(self, batch_id: str) -> None:
