@@ -170,6 +170,8 @@ class DeviceRow(NamedTuple):
     location_type: str
     place: str  # "CART-A/3", "Dana Reyes (B-1001)", "storage (no slot)", "retired: lost"
     retirement: str | None
+    case_code: str | None = None  # its slot, when it is in one
+    position: int | None = None
 
     @property
     def retired(self) -> bool:
@@ -208,7 +210,10 @@ def _device(r: Any) -> DeviceRow:
         place = f"{case_code}/{position}"
     else:
         place = UNSLOTTED
-    return DeviceRow(asset_id, tag, serial or "", description or "", location, place, retirement)
+    return DeviceRow(
+        asset_id, tag, serial or "", description or "", location, place, retirement, case_code,
+        position,
+    )
 
 
 def _like(text: str) -> str:

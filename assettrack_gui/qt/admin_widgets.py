@@ -299,7 +299,9 @@ class FormDialog(QDialog):
             focus.setFocus()
             if isinstance(focus, QLineEdit):
                 focus.selectAll()
-        return run_modal(self) == QDialog.DialogCode.Accepted
+        accepted = run_modal(self) == QDialog.DialogCode.Accepted
+        self.deleteLater()  # its fields stay readable until the event loop runs again
+        return accepted
 
 
 # -- the page frame ---------------------------------------------------------------------------------

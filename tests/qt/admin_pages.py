@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
@@ -76,16 +77,21 @@ def show_page(qtbot, window: MainWindow, key: Qt.Key) -> QWidget:
     return page.content
 
 
-def in_dialog(qtbot, act: Callable[[QWidget], None]) -> list[QWidget]:
-    """When the next modal dialog opens, run ``act`` on it (once); returns the dialogs seen."""
-    seen: list[QWidget] = []
+def in_dialog(qtbot, act: Callable[[QWidget], None]) -> list[str]:
+    """When the next modal dialog opens, run ``act`` on it (once); returns the object names of
+    the dialogs seen (a dialog is deleted once closed)."""
+    seen: list[str] = []
 
     def run() -> None:
         dialog = QApplication.activeModalWidget()
         if dialog is None or not dialog.isVisible():
             QTimer.singleShot(10, run)
             return
-        seen.append(dialog)
+        seen.append(dialog.objectName())
+        # A dialog the test left open would block the test for ever: close it, so it fails.
+        QTimer.singleShot(
+            5000, lambda: dialog.close() if shiboken6.isValid(dialog) and dialog.isVisible() else None
+        )
         act(dialog)
 
     QTimer.singleShot(0, run)

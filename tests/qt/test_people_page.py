@@ -84,7 +84,7 @@ def test_add_a_person(qtbot, window: MainWindow, db: Path) -> None:
 
     seen = in_dialog(qtbot, add)
     alt(qtbot, Qt.Key.Key_A)
-    assert seen and seen[0].objectName() == "addPersonDialog"
+    assert seen and seen[0] == "addPersonDialog"
     assert page.selected().label == "Sam Quinn (B-1004)"
     assert page.status.text() == "Added Sam Quinn (B-1004)"
     assert events(db, "HOLDER_ADD")[-1] == ("clerk", {"badge_code": "B-1004", "name": "Sam Quinn"})
