@@ -20,7 +20,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from assettrack_gui.core import paths
 from assettrack_gui.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -41,9 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=Path,
+        metavar="PATH|URL",
         default=None,
-        help="the database file (created if new); default: $ASSETTRACK_DB or the user data dir",
+        help="the database file (created if new), or a PostgreSQL database as "
+        "postgresql://user@host:port/dbname; default: $ASSETTRACK_DB or the user data dir",
     )
     parser.add_argument(
         "--serial",
@@ -262,6 +262,8 @@ def start_daily_backup(window: MainWindow) -> None:
 
     if str(window.store.path) == ":memory:" or os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         return
+    if getattr(window.store, "backend", "sqlite") == "postgresql":
+        return  # a server's backups are its administrator's (README: PostgreSQL)
     job = DailyBackup(window.store.path, window.config.current.backups_keep, window)
 
     def failed(message: str, damaged: bool) -> None:
@@ -300,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from assettrack_gui.core.store import Store
+    from assettrack_gui.core import backend
     from assettrack_gui.qt.main_window import APP_NAME, app_icon
 
     QCoreApplication.setOrganizationName(APP_NAME)
@@ -311,9 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("assettrack")
     install_excepthook(app)
 
-    db_path = (args.db or paths.default_db_path()).expanduser()
+    db_path: object = args.db or "the default database"
     try:
-        store = Store(db_path, create=True)
+        db_path = backend.target(args.db)
+        store = backend.open_store(db_path, create=True)
     except UserError as exc:
         QMessageBox.critical(None, "AssetTrack cannot open the database", str(exc))
         return 1

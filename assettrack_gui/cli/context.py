@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core import paths
+from ..core import backend, paths
 from ..core.errors import ReadOnlyDatabase, StoreError, UsageError
 from .options import PROG
 from .output import warn
@@ -26,12 +26,35 @@ class Context:
     """Opens the database (and the engine over it) only when a command needs it."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        db = getattr(args, "db", None)
-        self.db_path = Path(db).expanduser() if db else paths.default_db_path()
+        self._db: str | None = getattr(args, "db", None)
+        self._target: backend.Target | None = None
         self._operator: str | None = getattr(args, "operator", None)
         self._store: Store | None = None
         self._engine: Engine | None = None
         self._settings_owner: SettingsOwner | None = None
+
+    @property
+    def target(self) -> backend.Target:
+        """The database --db (or $ASSETTRACK_DB) names: a file, or a PostgreSQL server's
+        database. A URL that cannot be used is a usage error (exit 2)."""
+        if self._target is None:
+            self._target = backend.target(self._db)
+        return self._target
+
+    @property
+    def on_server(self) -> bool:
+        return backend.is_server(self.target)
+
+    @property
+    def db_path(self) -> Path:
+        """The database file; a usage error for commands that need one on a server database."""
+        where = self.target
+        if not isinstance(where, Path):
+            raise UsageError(
+                f"This command works on a database file; {where} is a PostgreSQL database "
+                "(see README: PostgreSQL)."
+            )
+        return where
 
     @property
     def operator(self) -> str:
@@ -59,6 +82,8 @@ class Context:
 
     def store(self) -> Store:
         """The existing AssetTrack database; never creates one (that is ``init``'s job)."""
+        if self._store is None and self.on_server:
+            self._store = self._server_store()
         if self._store is None:
             from ..core.store import Store
 
@@ -93,6 +118,25 @@ class Context:
                 raise
             self._store = store
         return self._store
+
+    def _server_store(self) -> Store:
+        from ..core.pg_store import PgStore
+
+        assert isinstance(self.target, backend.ServerDatabase)
+        store = PgStore(self.target, migrate=False)
+        try:
+            if store.user_version() == 0:
+                if store.has_tables():
+                    raise UsageError(f"{self.target} is not an AssetTrack database.")
+                raise UsageError(
+                    f"No AssetTrack database at {self.target} (it holds no tables); "
+                    f"run {PROG} init to create it."
+                )
+            store.migrate()  # refuses a database from a newer AssetTrack
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     @staticmethod
     def _read_only(path: Path, why: StoreError) -> Store:

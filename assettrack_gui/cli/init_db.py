@@ -15,6 +15,8 @@ from .output import say
 
 
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    if ctx.on_server:
+        return _init_server(ctx)
     from ..core.store import Store, latest_version
 
     path = ctx.db_path
@@ -47,6 +49,29 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _init_server(ctx: Context) -> int:
+    """On PostgreSQL: the schema goes into an existing, empty database (made by the server's
+    administrator with ``createdb``); an AssetTrack database is left as it is."""
+    from ..core.backend import ServerDatabase
+    from ..core.pg_store import SCHEMA_VERSION, PgStore
+
+    target = ctx.target
+    assert isinstance(target, ServerDatabase)
+    with PgStore(target, migrate=False) as store:
+        before = store.user_version()
+        if before == 0 and store.has_tables():
+            raise UsageError(
+                f"{target} already holds tables that are not AssetTrack's; "
+                "give another database with --db."
+            )
+        store.migrate()
+    if before == 0:
+        say(f"Created the AssetTrack schema in {target} (schema {SCHEMA_VERSION})")
+    else:
+        say(f"Database {target} is up to date (schema {before})")
+    return 0
+
+
 def register_init_command(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
@@ -57,5 +82,7 @@ def register_init_command(
         cmd_init,
         "create the database, or bring an existing one up to date; prints its path",
         "Safe to run again: an up-to-date database is left as it is. Refuses a database\n"
-        "written by a newer AssetTrack, and any SQLite file that is not AssetTrack's.",
+        "written by a newer AssetTrack, and any SQLite file that is not AssetTrack's.\n"
+        "With --db postgresql://user@host/dbname it creates the schema in that existing,\n"
+        "empty PostgreSQL database (made with createdb).",
     )

@@ -88,6 +88,12 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     dest = Path(args.dest).expanduser()
     if dest.is_dir():
         raise UsageError(f"{dest} is a folder; give a new file name for the backup.")
+    if ctx.on_server:
+        if dest.exists() and not args.force:
+            raise UsageError(f"{dest} already exists; choose a new file name (or add --force).")
+        ctx.store().backup(dest)  # pg_dump (core.pg_backup)
+        say(f"Backup written to {dest.resolve()} (pg_dump custom format; restore with pg_restore)")
+        return 0
     if dest.exists() and dest.resolve() == ctx.db_path.resolve():
         raise UsageError(f"{dest} is the database itself; give another file for the backup.")
     if dest.exists() and not dest.is_symlink() and not args.force:

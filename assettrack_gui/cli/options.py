@@ -85,10 +85,11 @@ def global_options(parser: argparse.ArgumentParser, *, after_command: bool) -> N
     default = argparse.SUPPRESS if after_command else None
     parser.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         type=given,
         default=default,
-        help=f"database file (default: ${paths.DB_ENV_VAR}, else {paths.data_dir() / paths.DB_FILENAME})",
+        help=f"database file, or a PostgreSQL database as postgresql://user@host:port/dbname "
+        f"(default: ${paths.DB_ENV_VAR}, else {paths.data_dir() / paths.DB_FILENAME})",
     )
     parser.add_argument(
         "--operator",

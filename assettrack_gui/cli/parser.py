@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 
+from .assets import register_asset_commands
 from .cases import register_case_commands
 from .custody import register_custody_commands
 from .holders import register_holder_commands
@@ -32,6 +33,7 @@ COMMAND_GROUPS: list[CommandGroup] = [
     register_custody_commands,
     register_holder_commands,
     register_case_commands,
+    register_asset_commands,
     register_inspection_commands,
     register_recovery_commands,
     register_report_commands,

@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ctx = Context(args)
     try:
-        with user_errors(ctx.db_path):
+        with user_errors(ctx.target):
             code: int = args.func(args, ctx)
             sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
         return code

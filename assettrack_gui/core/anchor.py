@@ -73,15 +73,22 @@ def anchor_dir() -> Path:
     return Path(platformdirs.user_state_dir(paths.APP_DIR_NAME, appauthor=False)) / "anchors"
 
 
-def anchor_path(db_path: Path | str) -> Path:
-    """The anchor file of one database (by its resolved path)."""
+def _key(db_path: object) -> str:
+    """A file by its resolved path; a server database (``backend.ServerDatabase``) by its URI."""
+    from .backend import storage_key
+
+    return storage_key(db_path)
+
+
+def anchor_path(db_path: object) -> Path:
+    """The anchor file of one database (by its resolved path, or a server database's URI)."""
     import hashlib
 
-    key = str(Path(db_path).expanduser().resolve())
+    key = _key(db_path)
     return anchor_dir() / f"head-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.json"
 
 
-def read_anchor(db_path: Path | str) -> Anchor | None:
+def read_anchor(db_path: object) -> Anchor | None:
     """The recorded head, or None when there is none (or it cannot be read: never a reason to
     refuse work, as a missing anchor only means nothing was recorded here yet)."""
     try:
@@ -94,11 +101,11 @@ def read_anchor(db_path: Path | str) -> Anchor | None:
     return anchor if anchor.count >= 0 else None
 
 
-def write_anchor(db_path: Path | str, head: LogHead) -> None:
+def write_anchor(db_path: object, head: LogHead) -> None:
     """Record ``head`` as the latest this computer has seen (atomic, readable by its user only)."""
     target = anchor_path(db_path)
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    anchor = Anchor(head.count, head.head_hash, utc_now(), str(Path(db_path).resolve()))
+    anchor = Anchor(head.count, head.head_hash, utc_now(), _key(db_path))
     text = json.dumps({"format": FORMAT_VERSION, **asdict(anchor)}, indent=1)
     atomic_write_text(target, text, mode=0o600)
 
@@ -117,7 +124,7 @@ def contains(conn: Conn, count: int, head_hash: str) -> bool:
     return row is not None and row[0] == head_hash
 
 
-def check(conn: Conn, db_path: Path | str) -> Rollback | None:
+def check(conn: Conn, db_path: object) -> Rollback | None:
     """A Rollback when the database no longer holds the head recorded for it here."""
     anchor = read_anchor(db_path)
     if anchor is None or contains(conn, anchor.count, anchor.head_hash):

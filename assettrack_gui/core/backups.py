@@ -68,7 +68,10 @@ def automatic_backups(db_path: Path | str) -> list[Path]:
 
 def auto_backup(store: Store, reason: str, keep: int, *, daily: bool = False) -> Backup | None:
     """Make an automatic backup before ``reason`` ("start", "import", "accept-rollback"); with
-    ``daily``, only if none was made today. Keeps the newest ``keep``. Returns the new backup."""
+    ``daily``, only if none was made today. Keeps the newest ``keep``. Returns the new backup.
+    None on a PostgreSQL server, whose backups are its administrator's (core.pg_backup)."""
+    if getattr(store, "backend", "sqlite") == "postgresql":
+        return None
     folder = backup_dir(store.path)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     now = datetime.now(UTC)

@@ -13,6 +13,7 @@ tests all call these methods; the rules themselves are in ``rules``, the lines' 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from . import matching, queries, rules
@@ -21,6 +22,7 @@ from .eventlog import EventBatch
 from .lookup import lookup_scan
 from .matching import Match, classify, normalize_scan
 from .model import (
+    AssetInfo,
     CaseInfo,
     CommitResult,
     EventType,
@@ -32,9 +34,10 @@ from .model import (
     Operation,
     Placement,
     Preview,
+    Retirement,
     SlotInfo,
 )
-from .ops import placement, registry, stock_in, stock_out, void
+from .ops import placement, registry, retire, stock_in, stock_out, void
 from .ops.batch import BatchState
 from .queries import Conn
 from .settings import Settings, SettingsOwner, as_owner
@@ -435,6 +438,72 @@ class Engine:
             updated = queries.case_by_id(conn, case.id)
         assert updated is not None
         return updated
+    # -- Devices: retire, reinstate, edit (issue 12; core/ops/retire.py) --------------------------
+
+    def preview_retire(
+        self, scans: Sequence[str], kind: Retirement | str, reason: str
+    ) -> Preview:
+        """Retiring these assets as lost, broken or disposed: a verdict per scan (``Code``
+        ``ALREADY_RETIRED``, unknown, ambiguous, ``DUPLICATE_IN_BATCH``) and batch problems
+        (``REASON_REQUIRED``, ``INVALID_KIND``). Assets in a slot or in custody may be retired."""
+        with self.store.read() as conn:
+            return retire.validate_retire(self, conn, list(scans), kind, reason)
+
+    def commit_retire(
+        self, scans: Sequence[str], kind: Retirement | str, reason: str
+    ) -> CommitResult:
+        """Retire every asset or none (``Refused``): slots vacated, custody ended, one RETIRE
+        event each (note = the reason, trimmed)."""
+        return self._commit(
+            lambda conn: retire.validate_retire(self, conn, list(scans), kind, reason),
+            lambda conn, events, preview: retire.apply_retire(conn, events, preview, kind, reason),
+        )
+
+    def preview_reinstate(self, scans: Sequence[str], reason: str) -> Preview:
+        """Reinstating retired assets to storage, in no slot (``Code.NOT_RETIRED`` otherwise)."""
+        with self.store.read() as conn:
+            return retire.validate_reinstate(self, conn, list(scans), reason)
+
+    def commit_reinstate(self, scans: Sequence[str], reason: str) -> CommitResult:
+        """Every asset back in unslotted storage, or none; put them away with Put-away."""
+        return self._commit(
+            lambda conn: retire.validate_reinstate(self, conn, list(scans), reason),
+            lambda conn, events, preview: retire.apply_reinstate(conn, events, preview, reason),
+        )
+
+    def edit_asset(
+        self, scan: str, *, serial: str | None = None, description: str | None = None
+    ) -> AssetInfo:
+        """Change an asset's serial and/or description (``None`` keeps it; values are trimmed).
+        One ASSET_EDIT event names the fields that change; nothing is written when nothing
+        does (``batch_id`` ""). A serial on other assets too is accepted: ``warning`` says so
+        (``Code.SERIAL_SHARED``). Retired assets can be edited. ``Refused`` (with the preview:
+        each line's ``code``) for an unknown scan or invalid text."""
+        with self.store.write() as conn:
+            preview = retire.validate_edit(self, conn, scan, serial, description)
+            if not preview.ok:
+                raise Refused(preview.reasons(), preview)
+            line = preview.lines[0]
+            events = EventBatch(conn, self.operator)
+            batch_id = events.batch_id if retire.apply_edit(conn, events, line) else ""
+            if batch_id:
+                events.flush()
+            assert line.asset_id is not None
+            info = queries.asset_info(conn, line.asset_id)
+        return replace(info, warning=line.warning, batch_id=batch_id)
+
+    def asset(self, scan: str) -> AssetInfo | None:
+        """The asset a scan names (matched like any scan), or None if it names none."""
+        with self.store.read() as conn:
+            m = self.classify_in(conn, scan)
+            if m.kind != matching.ASSET or m.id is None:
+                return None
+            return queries.asset_info(conn, m.id)
+
+    def assets(self, *, retired_only: bool = False) -> list[AssetInfo]:
+        """Every asset (or every retired one) with where it is, by tag."""
+        with self.store.read() as conn:
+            return list(queries.iter_assets(conn, retired_only=retired_only))
 
     # -- the commit ------------------------------------------------------------------------------
 

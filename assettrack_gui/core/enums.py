@@ -38,6 +38,9 @@ class Operation(StrEnum):
     HOLDER_ADD = "HOLDER_ADD"
     CASE_CREATE = "CASE_CREATE"
     VOID = "VOID"  # compensating events that undo one earlier custody or slot batch
+    RETIRE = "RETIRE"  # lost, broken or disposed: out of slots and custody, kept in history
+    REINSTATE = "REINSTATE"  # a retired asset back in unslotted storage
+    ASSET_EDIT = "ASSET_EDIT"  # an asset's serial or description changed
 
 
 class EventType(StrEnum):
@@ -73,6 +76,9 @@ ASSET_EVENTS = (
     EventType.STOCK_OUT,
     EventType.STOCK_IN,
     EventType.SLOT_UNASSIGN,
+    EventType.ASSET_EDIT,
+    EventType.RETIRE,
+    EventType.REINSTATE,
 )
 # The batches a void can undo: custody and slot changes (not registrations, holders, cases).
 VOIDABLE_EVENTS = (
@@ -155,6 +161,12 @@ class Code(StrEnum):
     NOT_VOIDABLE = "NOT_VOIDABLE"  # registration, holder or case batches, or a void itself
     ALREADY_VOIDED = "ALREADY_VOIDED"
     VOID_CHANGED_SINCE = "VOID_CHANGED_SINCE"  # a later event, or the slot is taken now
+    # retirement (lost, broken, disposed) and reinstatement
+    ASSET_RETIRED = "ASSET_RETIRED"  # a retired asset in a custody or slot batch
+    ALREADY_RETIRED = "ALREADY_RETIRED"
+    NOT_RETIRED = "NOT_RETIRED"  # reinstating an asset that is not retired
+    REASON_REQUIRED = "REASON_REQUIRED"  # retire / reinstate without a reason
+    INVALID_KIND = "INVALID_KIND"  # not lost, broken or disposed
 
 
 # A placement refused because it needs the other operation (Put-away vs Move).

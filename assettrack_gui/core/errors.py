@@ -45,6 +45,11 @@ class NewerSchema(StoreError):
     pass
 
 
+class ServerUnavailable(StoreError):
+    """The database server cannot be reached, or went away during a command (PostgreSQL):
+    nothing was changed, and a batch on screen is kept to commit again."""
+
+
 class RolledBack(StoreError):
     """The database lost events this computer recorded (see ``core.anchor``): no writes."""
 

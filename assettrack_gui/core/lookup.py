@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import matching, queries
+from . import matching, queries, rules
 from .matching import Match, classify, normalize_scan
-from .model import LocationType, Lookup
+from .model import Lookup
 from .queries import Conn
 
 if TYPE_CHECKING:
@@ -33,9 +33,15 @@ def lookup(conn: Conn, m: Match, history_limit: int | None = None) -> Lookup:
             ("Tag", state.tag),
             ("Serial", state.serial),
             ("Description", state.description),
-            ("Status", state.location_type),
-            ("Held by" if state.location_type == LocationType.IN_CUSTODY else "Location", state.where),
         ]
+        if state.retired:  # Retired (lost) — reason, date, by
+            record = queries.last_retirement(conn, state.id)
+            result.facts.append(("Status", rules.retired_status(record, state.retirement)))
+        else:
+            result.facts += [
+                ("Status", state.location_type),
+                ("Held by" if state.in_custody else "Location", state.where),
+            ]
         result.events = queries.asset_history(conn, m.id, history_limit)
     elif m.kind == matching.HOLDER:
         assert m.id is not None

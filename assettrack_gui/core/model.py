@@ -22,6 +22,7 @@ from .enums import (
     LocationType,
     Mode,
     Operation,
+    Retirement,
 )
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSET_EVENTS",
+    "AssetInfo",
     "CUSTODY_EVENTS",
     "EVENT_TYPES",
     "VOIDABLE_EVENTS",
@@ -50,6 +52,7 @@ __all__ = [
     "Operation",
     "Placement",
     "Preview",
+    "Retirement",
     "SlotInfo",
     "Verdict",
     "plural",
@@ -100,6 +103,29 @@ class SlotInfo(NamedTuple):
     @property
     def empty(self) -> bool:
         return self.asset_tag is None
+
+
+@dataclass(frozen=True)
+class AssetInfo:
+    """One asset as the Devices page and ``asset list`` show it; ``Engine.edit_asset`` returns
+    it with the batch it wrote ("" when nothing changed) and a note that refuses nothing
+    (``Code.SERIAL_SHARED``: the new serial is also on other assets)."""
+
+    id: int
+    asset_tag: str
+    serial: str
+    description: str
+    location_type: str  # STORAGE, IN_CUSTODY or RETIRED
+    retirement: str | None  # LOST, BROKEN or DISPOSED when retired
+    where: str  # "CART-A/3", "Dana Reyes (B-1001)", "storage (no slot)", "RETIRED (LOST)"
+    holder_id: int | None = None
+    slot_id: int | None = None
+    warning: Verdict | None = None
+    batch_id: str = ""
+
+    @property
+    def retired(self) -> bool:
+        return self.location_type == LocationType.RETIRED
 
 
 @dataclass

@@ -51,23 +51,27 @@ def pending_dir() -> Path:
     return Path(platformdirs.user_state_dir(paths.APP_DIR_NAME, appauthor=False)) / "pending"
 
 
-def pending_path(db_path: Path | str) -> Path:
-    """The file that holds the pending batch of one database."""
-    key = str(Path(db_path).expanduser().resolve())
+def pending_path(db_path: Path | str | object) -> Path:
+    """The file that holds the pending batch of one database (a file or a server database)."""
+    from .backend import storage_key
+
+    key = storage_key(db_path)
     import hashlib  # only to name the file; not needed before the first save
 
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
     return pending_dir() / f"batch-{digest}.json"
 
 
-def save_pending(db_path: Path | str, batch: PendingBatch) -> None:
+def save_pending(db_path: Path | str | object, batch: PendingBatch) -> None:
     """Write the batch atomically; an empty batch removes the file."""
     target = pending_path(db_path)
     if batch.is_empty:
         clear_pending(db_path)
         return
     batch.saved_at = utc_now()
-    batch.db_path = str(Path(db_path).expanduser().resolve())
+    from .backend import storage_key
+
+    batch.db_path = storage_key(db_path)
     data = {"format": FORMAT_VERSION, **asdict(batch)}
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(target, json.dumps(data, ensure_ascii=False, indent=1), mode=0o600)
@@ -95,7 +99,7 @@ def _placements(value: Any) -> list[tuple[str, str, int | None]]:
     return out
 
 
-def load_pending(db_path: Path | str) -> PendingBatch | None:
+def load_pending(db_path: Path | str | object) -> PendingBatch | None:
     """The saved batch of this database, or None (no file, empty, or unreadable)."""
     try:
         raw = json.loads(pending_path(db_path).read_text(encoding="utf-8"))
@@ -123,6 +127,6 @@ def load_pending(db_path: Path | str) -> PendingBatch | None:
     return None if batch.is_empty else batch
 
 
-def clear_pending(db_path: Path | str) -> None:
+def clear_pending(db_path: Path | str | object) -> None:
     with contextlib.suppress(FileNotFoundError):
         pending_path(db_path).unlink()

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from .model import CaseInfo, EventRow, EventType, HolderInfo, LocationType, SlotInfo
+from .model import AssetInfo, CaseInfo, EventRow, EventType, HolderInfo, LocationType, SlotInfo
 
 Conn = sqlite3.Connection
 
@@ -99,23 +99,54 @@ class AssetState(NamedTuple):
     slot_id: int | None
     slot_label: str
     holder_label: str
+    retirement: str | None = None  # LOST / BROKEN / DISPOSED when retired
+    retired_at: str = ""  # the time of its latest RETIRE event, when retired
 
     @property
     def in_custody(self) -> bool:
         return self.location_type == LocationType.IN_CUSTODY
 
     @property
+    def retired(self) -> bool:
+        return self.location_type == LocationType.RETIRED
+
+    @property
     def where(self) -> str:
-        if self.in_custody:
-            return self.holder_label
-        return self.slot_label or "storage (no slot)"
+        return location_text(
+            self.location_type, self.retirement, self.slot_label, self.holder_label
+        )
+
+
+def location_text(
+    location_type: str, retirement: str | None, slot_label: str | None, holder_label: str | None
+) -> str:
+    """Where an asset is, in the words every screen and report uses: its holder, its slot,
+    ``storage (no slot)`` or ``RETIRED (LOST)``."""
+    if location_type == LocationType.IN_CUSTODY:
+        return holder_label or ""
+    if location_type == LocationType.RETIRED:
+        return f"RETIRED ({retirement or '?'})"
+    return slot_label or "storage (no slot)"
 
 
 def asset_state(conn: Conn, asset_id: int) -> AssetState:
     r = conn.execute(_ASSET_SQL, (asset_id,)).fetchone()
     slot_label = f"{r[8]}/{r[7]}" if r[6] is not None else ""
     holder_label = f"{r[9]} ({r[10]})" if r[5] is not None else ""
-    return AssetState(r[0], r[1], r[2], r[3], r[4], r[5], r[6], slot_label, holder_label)
+    kind, since = None, ""
+    if r[4] == LocationType.RETIRED:  # (a second query only then: schema v3 columns)
+        kind, since = conn.execute(_RETIRED_SQL, (asset_id,)).fetchone()
+    return AssetState(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], slot_label, holder_label, kind, since or ""
+    )
+
+
+_RETIRED_SQL = """
+SELECT retirement,
+       (SELECT e.created_at FROM events e WHERE e.asset_id = assets.id AND e.event_type = 'RETIRE'
+         ORDER BY e.id DESC LIMIT 1)
+  FROM assets WHERE id = ?
+"""
 
 
 def asset_id_by_tag(conn: Conn, tag: str) -> int | None:
@@ -239,37 +270,32 @@ def slot_at(conn: Conn, case_id: int, position: int) -> tuple[int, str | None]:
     return slot_id, occupant
 
 
-# Slots past a case's rows × cols are left from before it was made smaller (history names them):
-# they hold nothing and take nothing, so the slot lists below stop at the case's size.
-_INSIDE = "s.position <= (SELECT rows * cols FROM cases WHERE id = s.case_id)"
+# A case that was made smaller keeps the slots past its new size that history names (schema
+# v3): they hold nothing and are no place to put anything, so every search for a slot to use
+# reads only positions within rows × cols.
+_INSIDE_CASE = "position <= (SELECT rows * cols FROM cases WHERE id = slots.case_id)"
 
 
 def free_slots(conn: Conn, case_id: int) -> list[tuple[int, int]]:
-    """(slot id, position) of every empty slot of a case, lowest position first."""
+    """(slot id, position) of every empty slot within a case, lowest position first."""
     return conn.execute(
-        "SELECT s.id, s.position FROM slots s WHERE s.case_id = ? AND s.asset_id IS NULL "
-        f"AND {_INSIDE} ORDER BY s.position",
+        "SELECT id, position FROM slots WHERE case_id = ? AND asset_id IS NULL "
+        f"AND {_INSIDE_CASE} ORDER BY position",
         (case_id,),
     ).fetchall()
 
 
 def case_slots(conn: Conn, case_id: int) -> list[SlotInfo]:
-    """Every slot of a case with the asset in it, by position."""
+    """Every slot within a case (positions 1 … rows × cols) with the asset in it, by position."""
     return [
         SlotInfo(r[0], r[1], r[2], r[3] or "")
         for r in conn.execute(
-            "SELECT s.id, s.position, a.asset_tag, a.description FROM slots s "
-            f"LEFT JOIN assets a ON a.id = s.asset_id WHERE s.case_id = ? AND {_INSIDE} "
-            "ORDER BY s.position",
+            "SELECT slots.id, slots.position, a.asset_tag, a.description FROM slots "
+            "LEFT JOIN assets a ON a.id = slots.asset_id "
+            f"WHERE slots.case_id = ? AND {_INSIDE_CASE} ORDER BY slots.position",
             (case_id,),
         )
     ]
-
-
-def slot_inside_case(conn: Conn, slot_id: int) -> bool:
-    """False for a slot its case was made smaller past (kept as history, takes nothing)."""
-    r = conn.execute(f"SELECT 1 FROM slots s WHERE s.id = ? AND {_INSIDE}", (slot_id,)).fetchone()
-    return r is not None
 
 
 def used_slot_count(conn: Conn, case_id: int) -> int:
@@ -556,7 +582,7 @@ SELECT e.id, e.batch_id, e.event_type, e.created_at, e.operator, a.asset_tag,
        h.name,
        CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
             ELSE c.case_code || '/' || s.position END,
-       e.note, e.holder_id, h.badge_code
+       e.note, e.holder_id, h.badge_code, e.details
   FROM events e
   LEFT JOIN assets a ON a.id = e.asset_id
   LEFT JOIN holders h ON h.id = e.holder_id
@@ -578,8 +604,9 @@ def _history(
     names = HolderNames(conn)
     voided = voided_batches(conn) if rows else {}
     out = []
-    for *row, holder_id, badge in rows:
+    for *row, holder_id, badge, details in rows:
         event_id, event_type, name = row[0], row[2], row[6]
+        row[8] = event_note(event_type, row[8], details)
         if not row[8] and row[1] in voided:
             row[8] = voided_note(voided[row[1]])
         shown = names.shown(holder_id, event_id, event_type, name)
@@ -593,7 +620,8 @@ def case_history(conn: Conn, case_id: int, limit: int | None = None) -> list[Eve
     return _history(
         conn,
         "(e.slot_id IN (SELECT id FROM slots WHERE case_id = ?) OR "
-        "(e.event_type = 'CASE_CREATE' AND json_extract(e.details, '$.case_id') = ?))",
+        "(e.event_type = 'CASE_CREATE' "
+        "AND CAST(json_extract(e.details, '$.case_id') AS INTEGER) = ?))",
         (case_id, case_id),
         limit,
     )
@@ -625,3 +653,160 @@ def all_asset_label_texts(conn: Conn) -> list[tuple[str, str]]:
         (r[0], r[1] or "")
         for r in conn.execute("SELECT asset_tag, description FROM assets ORDER BY asset_tag")
     ]
+
+
+# -- retirement, reinstatement, asset edits (core/ops/retire.py) --------------------------------
+
+
+def set_retired(conn: Conn, pairs: Iterable[tuple[str, int]]) -> None:
+    """(kind, asset_id): the asset is retired, out of custody. Its slot must be vacated first
+    (trigger ``assets_retired_not_slotted``)."""
+    conn.executemany(
+        "UPDATE assets SET location_type = 'RETIRED', retirement = ?, current_holder_id = NULL "
+        "WHERE id = ?",
+        list(pairs),
+    )
+
+
+def set_reinstated(conn: Conn, asset_ids: Iterable[int]) -> None:
+    """Retired assets back in storage, in no slot."""
+    conn.executemany(
+        "UPDATE assets SET location_type = 'STORAGE', retirement = NULL WHERE id = ?",
+        [(a,) for a in asset_ids],
+    )
+
+
+def set_asset_text(conn: Conn, asset_id: int, serial: str, description: str) -> None:
+    conn.execute(
+        "UPDATE assets SET serial = ?, description = ? WHERE id = ?",
+        (serial, description, asset_id),
+    )
+
+
+def serial_users(conn: Conn, serial: str, except_id: int) -> list[str]:
+    """The tags of the other assets that carry ``serial`` (index ``assets_serial``), by tag."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT asset_tag FROM assets WHERE serial = ? AND id <> ? ORDER BY asset_tag",
+            (serial, except_id),
+        )
+    ]
+
+
+class RetirementRecord(NamedTuple):
+    """The latest RETIRE event of an asset: why, when and by whom."""
+
+    kind: str
+    reason: str
+    created_at: str
+    operator: str
+    batch_id: str
+
+
+def last_retirement(conn: Conn, asset_id: int) -> RetirementRecord | None:
+    row = conn.execute(
+        "SELECT details, note, created_at, operator, batch_id FROM events "
+        "WHERE asset_id = ? AND event_type = 'RETIRE' ORDER BY id DESC LIMIT 1",
+        (asset_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    kind = _details(row[0]).get("kind")
+    return RetirementRecord(str(kind or "?"), row[1], row[2], row[3], row[4])
+
+
+def slot_inside_case(conn: Conn, slot_id: int) -> bool:
+    """Whether a slot's position is still within its case (a case may have shrunk past it)."""
+    row = conn.execute(
+        f"SELECT 1 FROM slots WHERE id = ? AND {_INSIDE_CASE}", (slot_id,)
+    ).fetchone()
+    return row is not None
+
+
+_ALL_ASSETS_SQL = """
+SELECT a.id, a.asset_tag, a.serial, a.description, a.location_type, a.retirement,
+       a.current_holder_id, s.id, c.case_code || '/' || s.position,
+       h.name || ' (' || h.badge_code || ')'
+  FROM assets a
+  LEFT JOIN slots s ON s.asset_id = a.id
+  LEFT JOIN cases c ON c.id = s.case_id
+  LEFT JOIN holders h ON h.id = a.current_holder_id
+ {where}
+ ORDER BY a.asset_tag
+"""
+
+
+def iter_assets(conn: Conn, *, retired_only: bool = False) -> Iterator[AssetInfo]:
+    """Every asset (or every retired one) with where it is, by tag, one row at a time."""
+    where = "WHERE a.location_type = 'RETIRED'" if retired_only else ""
+    for r in conn.execute(_ALL_ASSETS_SQL.format(where=where)):
+        where_text = location_text(r[4], r[5], r[8], r[9])
+        yield AssetInfo(r[0], r[1], r[2], r[3], r[4], r[5], where_text, r[6], r[7])
+
+
+def asset_info(conn: Conn, asset_id: int) -> AssetInfo:
+    state = asset_state(conn, asset_id)
+    return AssetInfo(
+        state.id,
+        state.tag,
+        state.serial,
+        state.description,
+        state.location_type,
+        state.retirement,
+        state.where,
+        state.holder_id,
+        state.slot_id,
+    )
+
+
+def _details(text: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _change(details: dict[str, Any], key: str) -> tuple[Any, Any] | None:
+    pair = details.get(key)
+    if isinstance(pair, list) and len(pair) == 2:
+        return pair[0], pair[1]
+    return None
+
+
+def event_note(event_type: str, note: str, details: str | None) -> str:
+    """What history shows in an event's note column: the stored note, and for the events whose
+    meaning is in ``details`` (edits, retirements, renames) that meaning in words."""
+    data = _details(details) if event_type in _DESCRIBED else {}
+    if event_type == EventType.RETIRE:
+        return f"retired ({str(data.get('kind', '?')).lower()}): {note}"
+    if event_type == EventType.REINSTATE:
+        return f"reinstated (was {str(data.get('kind', '?')).lower()}): {note}"
+    changes = []
+    for key, word in (
+        ("serial", "serial"),
+        ("description", "description"),
+        ("badge_code", "badge"),
+        ("name", "name"),
+    ):
+        if (pair := _change(data, key)) is not None:
+            changes.append(f"{word} {pair[0]!r} → {pair[1]!r}")
+    rows, cols = _change(data, "rows"), _change(data, "cols")
+    if rows is not None and cols is not None:
+        changes.append(f"size {rows[0]} × {cols[0]} → {rows[1]} × {cols[1]}")
+    if changes:
+        return "; ".join([*([note] if note else []), *changes])
+    return note
+
+
+_DESCRIBED = frozenset(
+    {
+        EventType.RETIRE,
+        EventType.REINSTATE,
+        EventType.ASSET_EDIT,
+        EventType.HOLDER_REBADGE,
+        EventType.CASE_RENAME,
+        EventType.CASE_RESIZE,
+    }
+)

@@ -155,10 +155,12 @@ def report_rows(report: Report, request: ReportRequest) -> Iterator[Row]:
 @contextmanager
 def _store(source: StoreOrPath) -> Iterator[Store]:
     """The caller's own store, or one opened (and closed again) in the calling thread."""
-    if isinstance(source, Store):
+    if not isinstance(source, Path | str) and hasattr(source, "read"):
         yield source
         return
-    store = Store(source, create=False, migrate=False)
+    from .backend import open_store
+
+    store = open_store(source, create=False, migrate=False)  # type: ignore[arg-type]
     try:
         yield store
     finally:

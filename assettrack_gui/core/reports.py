@@ -21,7 +21,9 @@ from .model import CUSTODY_EVENTS, CaseInfo, EventType
 from .queries import (
     HolderNames,
     case_by_id,
+    event_note,
     holder_by_id,
+    iter_assets,
     voided_batches,
     voided_by,
     voided_note,
@@ -269,7 +271,7 @@ _EVENTS_SQL = """
 SELECT e.id, e.created_at, e.event_type, a.asset_tag, h.name, h.badge_code,
        CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
             WHEN s.id IS NULL THEN NULL ELSE c.case_code || '/' || s.position END,
-       e.operator, e.batch_id, e.note, e.holder_id
+       e.operator, e.batch_id, e.note, e.holder_id, e.details
   FROM events e
   LEFT JOIN assets a ON a.id = e.asset_id
   LEFT JOIN holders h ON h.id = e.holder_id
@@ -284,9 +286,10 @@ def _event_rows(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -
     """Event rows with the holder's name as it was at each event (see ``HolderNames``)."""
     names = HolderNames(conn)
     voided = voided_batches(conn)
-    for eid, created, etype, tag, name, badge, slot, operator, batch, note, hid in conn.execute(
-        _EVENTS_SQL.format(where=where), params
-    ):
+    for (
+        eid, created, etype, tag, name, badge, slot, operator, batch, note, hid, details
+    ) in conn.execute(_EVENTS_SQL.format(where=where), params):
+        note = event_note(etype, note, details)
         yield (
             eid,
             created,
@@ -389,6 +392,24 @@ def events_report(
     return Report("events", title, EVENTS_HEADER, lambda: _event_rows(conn, where, frozen))
 
 
+# -- where everything is ------------------------------------------------------------------------
+
+ASSETS_HEADER = ["asset_tag", "serial", "description", "status", "location"]
+
+
+def assets_report(conn: sqlite3.Connection, *, retired_only: bool = False) -> Report:
+    """Every asset and where it is, by tag: its slot, its holder, ``storage (no slot)``, or
+    ``RETIRED (LOST)`` etc. Retired assets are listed (never dropped, never counted as in
+    storage); ``retired_only`` keeps just them."""
+
+    def rows() -> Iterator[Row]:
+        for a in iter_assets(conn, retired_only=retired_only):
+            yield (a.asset_tag, a.serial, a.description, a.location_type, a.where)
+
+    title = "Retired assets" if retired_only else "Assets: where everything is"
+    return Report("assets", title, ASSETS_HEADER, rows)
+
+
 # -- occupancy -------------------------------------------------------------------------------------
 
 OCCUPANCY_HEADER = [
@@ -407,7 +428,8 @@ OCCUPANCY_HEADER = [
 def occupancy_report(
     conn: sqlite3.Connection, *, case: str | None = None, settings: Settings | None = None
 ) -> Report:
-    """Per case: slots used / free, and each slot's asset (one row per slot)."""
+    """Per case: slots used / free, and each slot's asset (one row per slot within the case's
+    size: the slots a case made smaller keeps past it are history, not places)."""
     where = ""
     params: tuple[int, ...] = ()
     title = "Occupancy of all cases"

@@ -11,14 +11,15 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from . import matching
 from .errors import UsageError
 from .matching import Match
-from .model import CaseInfo, Code, HolderInfo, Operation, Verdict, plural
-from .queries import AssetState
+from .model import CaseInfo, Code, HolderInfo, Operation, Retirement, Verdict, plural
+from .queries import AssetState, RetirementRecord
 from .settings import Settings
-from .text import control_character, is_text, visible
+from .text import control_character, is_text, strip_edges, visible
 
 MAX_SLOTS_PER_CASE = 10_000
 
@@ -89,8 +90,24 @@ def shown(ref: str | int) -> str:
 # -- custody state ----------------------------------------------------------------------------
 
 
+def asset_retired(state: AssetState) -> Verdict | None:
+    """A retired asset (lost, broken, disposed) takes part in no custody or slot batch until
+    it is reinstated: Stock-Out, Stock-In, Put-away and Move all ask this first."""
+    if not state.retired:
+        return None
+    return Verdict(Code.ASSET_RETIRED, f"{_retired_since(state)} — reinstate it first")
+
+
+def _retired_since(state: AssetState) -> str:
+    """``retired (lost) on 2026-11-24``."""
+    when = f" on {local_day(state.retired_at)}" if state.retired_at else ""
+    return f"retired ({(state.retirement or '?').lower()}){when}"
+
+
 def stock_out(state: AssetState, holder: HolderInfo | None) -> Verdict | None:
     """Stock-Out takes an asset from its slot: it must be in storage and slotted."""
+    if (verdict := asset_retired(state)) is not None:
+        return verdict
     if state.in_custody:
         if holder is not None and state.holder_id == holder.id:
             return Verdict(Code.ALREADY_HELD, f"already held by {state.holder_label}")
@@ -102,6 +119,8 @@ def stock_out(state: AssetState, holder: HolderInfo | None) -> Verdict | None:
 
 def stock_in(state: AssetState) -> Verdict | None:
     """Stock-In returns an asset someone holds."""
+    if (verdict := asset_retired(state)) is not None:
+        return verdict
     if not state.in_custody:
         return Verdict(Code.NOT_IN_CUSTODY, f"not in custody (it is in {state.where})")
     return None
@@ -123,6 +142,8 @@ def home_of_another(label: str, homes: list[tuple[str, str]]) -> Verdict:
 
 def placement(state: AssetState, operation: Operation) -> Verdict | None:
     """Put-away places an unslotted asset, Move a slotted one; neither touches custody."""
+    if (verdict := asset_retired(state)) is not None:
+        return verdict
     if state.in_custody:
         return Verdict(
             Code.USE_STOCK_IN, f"in custody of {state.holder_label} — use Stock-In to return it"
@@ -222,6 +243,18 @@ def void_slot_taken(label: str, occupant: str) -> Verdict:
     )
 
 
+def void_slot_outside(label: str) -> Verdict:
+    """The slot to go back to is past its case's size now (the case was made smaller)."""
+    return Verdict(
+        Code.VOID_CHANGED_SINCE, f"changed since: its slot {label} is no longer within its case"
+    )
+
+
+def home_outside(label: str) -> str:
+    """Stock-In: why an asset cannot go back to the slot it left (the case was made smaller)."""
+    return f"its slot {label} is no longer within its case"
+
+
 def choose_empty_slot_first(refused: Verdict, label: str = "", occupant: str = "") -> Verdict:
     """An asset scanned while the last slot choice stands refused: it waits for a valid choice
     instead of going to the slot the clerk just tried to leave. ``label``/``occupant`` name a
@@ -281,7 +314,7 @@ def _code_problem(code: str, what: str, settings: Settings) -> str | None:
 
 # The longest text each field takes (codes: matching.MAX_SCAN_LENGTH). Reports, receipts and
 # the GUI show these whole; a longer value is a mistake (a pasted document), not data.
-TEXT_LIMITS = {"name": 200, "serial": 100, "description": 500}
+TEXT_LIMITS = {"name": 200, "serial": 100, "description": 500, "reason": 500}
 
 
 def name_problem(name: str, what: str = "name") -> Verdict | None:
@@ -383,16 +416,6 @@ def case_shrink_occupied(
     )
 
 
-def slot_outside_case(label: str) -> str:
-    """Why a slot kept as history after its case was made smaller can take nothing (a returned
-    asset's home, a void's slot to go back to)."""
-    return f"its slot {label} is outside the case since it was made smaller"
-
-
-def void_slot_outside(label: str) -> Verdict:
-    return Verdict(Code.VOID_CHANGED_SINCE, f"changed since: {slot_outside_case(label)}")
-
-
 # -- the operator -----------------------------------------------------------------------------
 
 
@@ -434,3 +457,69 @@ def serial_shared(serial: str, others: Sequence[str]) -> Verdict:
     """A serial already on other assets (of the database or earlier rows): some vendors reuse
     them, so the line is accepted with this note."""
     return Verdict(Code.SERIAL_SHARED, f"serial {serial} is also on {', '.join(others)}")
+
+
+# -- retirement, reinstatement, asset edits (core/ops/retire.py) -----------------------------
+
+
+def local_day(stamp: str) -> str:
+    """A stored UTC time as the local calendar day (``2026-11-24``); as stored if unreadable."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone().strftime("%Y-%m-%d")
+    except (ValueError, OverflowError):
+        return visible(stamp)
+
+
+def retirement_kind(value: Retirement | str) -> Retirement | Verdict:
+    """``lost``, ``BROKEN``, Retirement.DISPOSED …: the kind, or why it is none of them."""
+    try:
+        return Retirement(str(value).strip().upper())
+    except ValueError:
+        kinds = ", ".join(k.lower() for k in Retirement)
+        return Verdict(Code.INVALID_KIND, f"retire as one of {kinds}, not {shown(str(value))}")
+
+
+def reason_problem(reason: str, what: str = "retirement") -> Verdict | None:
+    """A retirement or reinstatement is recorded with why (the event's note): required, one
+    printable line, within its length."""
+    if is_text(reason) and not strip_edges(reason):
+        return Verdict(Code.REASON_REQUIRED, f"give a reason for the {what}")
+    return name_problem(reason, "reason")
+
+
+def retire(state: AssetState) -> Verdict | None:
+    """Any asset that is not retired yet may be retired: from a slot, unslotted storage or a
+    holder's custody (they lost it)."""
+    if state.retired:
+        return Verdict(Code.ALREADY_RETIRED, f"already {_retired_since(state)}")
+    return None
+
+
+def reinstate(state: AssetState) -> Verdict | None:
+    """Only a retired asset can be reinstated (it comes back to storage, in no slot)."""
+    if not state.retired:
+        return Verdict(Code.NOT_RETIRED, f"not retired (it is in {state.where})")
+    return None
+
+
+def asset_text_problem(value: str, what: str) -> Verdict | None:
+    """A new serial or description: one printable line within its length; an empty value
+    clears the field, but one made only of invisible characters is a mistake."""
+    if (verdict := name_problem(value, what)) is not None:
+        return verdict
+    if value and not strip_edges(value):
+        return Verdict(Code.INVALID_NAME, f"{what} {visible(value)} has no visible characters")
+    return None
+
+
+def retired_status(record: RetirementRecord | None, kind: str | None) -> str:
+    """How Lookup states a retired asset: ``Retired (lost) — reason, 2026-11-24, by dana``."""
+    if record is None:
+        return f"Retired ({(kind or '?').lower()})"
+    return (
+        f"Retired ({(kind or record.kind).lower()}) — {record.reason}, "
+        f"{local_day(record.created_at)}, by {record.operator}"
+    )

@@ -75,9 +75,10 @@ class BatchRow:
 class Session:
     """One station's batches. Not thread-safe: it uses the Store of the thread that made it."""
 
-    def __init__(self, engine: Engine, db_path: Path | str | None = None) -> None:
+    def __init__(self, engine: Engine, db_path: Path | str | object | None = None) -> None:
         self.engine = engine
-        self.db_path = Path(db_path) if db_path is not None else None
+        # a file, or a server database (core.backend.ServerDatabase): the pending batch's key
+        self.db_path = Path(db_path) if isinstance(db_path, str | Path) else db_path
         self.mode = Mode.STOCK_OUT
         self.batches: dict[Mode, list[BatchRow]] = {
             Mode.STOCK_OUT: [],

@@ -16,6 +16,7 @@ import contextlib
 import errno
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -300,15 +301,23 @@ def translate_error(exc: BaseException, path: Path | str = "") -> StoreError | N
 
 
 @contextmanager
-def user_errors(path: Path | str = "") -> Iterator[None]:
+def user_errors(path: object = "") -> Iterator[None]:
     """Raise a database error a person must see as its ``StoreError``; a bug propagates unchanged.
 
-    For callers outside core (the admin CLI) that must not know the driver's exception classes.
+    For callers outside core (the admin CLI) that must not know the driver's exception classes
+    (SQLite's, or psycopg's when a PostgreSQL database is in use: ``core.pg_store``).
     """
     try:
         yield
     except sqlite3.Error as exc:
-        user = translate_error(exc, path)
+        user = translate_error(exc, str(path))
+        if user is None:
+            raise
+        raise user from None
+    except Exception as exc:
+        if "assettrack_gui.core.pg_store" not in sys.modules:
+            raise
+        user = sys.modules["assettrack_gui.core.pg_store"].translate_error(exc, path)
         if user is None:
             raise
         raise user from None

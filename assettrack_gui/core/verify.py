@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from . import anchor
 from . import store as store_module
 from .anchor import contains
 from .errors import CorruptDatabase
 from .eventlog import GENESIS, event_hash
-from .model import EventType, LocationType
+from .model import EventType, LocationType, Retirement
 from .store import Store, latest_version, translate_error
 from .text import control_character, visible
 
@@ -39,6 +41,9 @@ class VerifyReport:
         return not self.problems
 
 
+Stage = Callable[[Any, "VerifyReport"], None]
+
+
 def verify(store: Store, expect: tuple[int, str] | None = None) -> VerifyReport:
     """Run every check; a damaged page stops only the checks that read it, and is reported.
 
@@ -48,9 +53,15 @@ def verify(store: Store, expect: tuple[int, str] | None = None) -> VerifyReport:
     """
     report = VerifyReport()
     damaged = False
+    on_server = getattr(store, "backend", "sqlite") == "postgresql"
+    if on_server:  # the server guards its pages; its schema check is its own (core.pg_store)
+        from .pg_store import check_schema
+
+        structure: tuple[tuple[str, Stage], ...] = (("schema check", check_schema),)
+    else:
+        structure = (("file check", _check_file), ("schema check", _check_schema))
     stages = (
-        ("file check", _check_file),
-        ("schema check", _check_schema),
+        *structure,
         ("invariant check", _check_invariants),
         ("hash chain check", _check_chain),
         ("event log replay", _replay),
@@ -117,12 +128,12 @@ SELECT kind, code, key FROM (
       FROM assets
     UNION ALL SELECT 'badge', badge_code, upper(replace(badge_code, '-', '')) FROM holders
     UNION ALL SELECT 'case code', case_code, upper(replace(case_code, '-', '')) FROM cases
-) WHERE key IN (
+) AS codes WHERE key IN (
     SELECT key FROM (
         SELECT upper(replace(asset_tag, '-', '')) AS key FROM assets
         UNION ALL SELECT upper(replace(badge_code, '-', '')) FROM holders
         UNION ALL SELECT upper(replace(case_code, '-', '')) FROM cases
-    ) GROUP BY key HAVING count(*) > 1
+    ) AS keys GROUP BY key HAVING count(*) > 1
 ) ORDER BY key, code
 """
 
@@ -187,8 +198,26 @@ def _check_file(conn: sqlite3.Connection, report: VerifyReport) -> None:
 
 _INVARIANTS = [
     (
-        "SELECT id, asset_tag FROM assets WHERE location_type NOT IN ('STORAGE', 'IN_CUSTODY')",
-        "asset {1} (id {0}): location_type is neither STORAGE nor IN_CUSTODY",
+        "SELECT id, asset_tag FROM assets "
+        "WHERE location_type NOT IN ('STORAGE', 'IN_CUSTODY', 'RETIRED')",
+        "asset {1} (id {0}): location_type is not STORAGE, IN_CUSTODY or RETIRED",
+    ),
+    (
+        "SELECT id, asset_tag, retirement FROM assets "
+        "WHERE (location_type = 'RETIRED') != (retirement IS NOT NULL) "
+        "OR retirement NOT IN ('LOST', 'BROKEN', 'DISPOSED')",
+        "asset {1} (id {0}): RETIRED does not agree with its kind of retirement ({2})",
+    ),
+    (
+        "SELECT a.id, a.asset_tag, c.case_code, s.position FROM assets a "
+        "JOIN slots s ON s.asset_id = a.id JOIN cases c ON c.id = s.case_id "
+        "WHERE a.location_type = 'RETIRED'",
+        "asset {1} (id {0}): retired but still in slot {2}/{3}",
+    ),
+    (
+        "SELECT id, asset_tag, current_holder_id FROM assets "
+        "WHERE location_type = 'RETIRED' AND current_holder_id IS NOT NULL",
+        "asset {1} (id {0}): retired but held by holder id {2}",
     ),
     (
         "SELECT id, asset_tag FROM assets "
@@ -213,18 +242,26 @@ _INVARIANTS = [
         "asset {1} (id {0}): held by holder id {2}, which does not exist",
     ),
     (
+        "SELECT s.id, c.case_code, s.position FROM slots s "
+        "JOIN cases c ON c.id = s.case_id WHERE s.position < 1",
+        "slot {0} ({1}/{2}): position below 1",
+    ),
+    (  # a case made smaller keeps the slots history names past its size, empty
         "SELECT s.id, c.case_code, s.position, c.rows * c.cols FROM slots s "
-        "JOIN cases c ON c.id = s.case_id WHERE s.position < 1 OR s.position > c.rows * c.cols",
-        "slot {0} ({1}/{2}): position outside 1..{3}",
+        "JOIN cases c ON c.id = s.case_id "
+        "WHERE s.position > c.rows * c.cols AND s.asset_id IS NOT NULL",
+        "slot {0} ({1}/{2}): holds an asset but is outside its case's 1..{3}",
     ),
     (
         "SELECT c.id, c.case_code, count(s.id), c.rows * c.cols FROM cases c "
-        "LEFT JOIN slots s ON s.case_id = c.id GROUP BY c.id HAVING count(s.id) != c.rows * c.cols",
-        "case {1} (id {0}): has {2} slots, expected {3}",
+        "LEFT JOIN slots s ON s.case_id = c.id AND s.position <= c.rows * c.cols "
+        "GROUP BY c.id HAVING count(s.id) != c.rows * c.cols",
+        "case {1} (id {0}): has {2} slots within its size, expected {3}",
     ),
     (
         "SELECT id, event_type FROM events WHERE asset_id IS NULL AND event_type IN "
-        "('RECEIVE', 'SLOT_ASSIGN', 'SLOT_MOVE', 'STOCK_OUT', 'STOCK_IN', 'SLOT_UNASSIGN')",
+        "('RECEIVE', 'SLOT_ASSIGN', 'SLOT_MOVE', 'STOCK_OUT', 'STOCK_IN', 'SLOT_UNASSIGN', "
+        "'ASSET_EDIT', 'RETIRE', 'REINSTATE')",
         "event {0}: {1} without an asset",
     ),
     (
@@ -272,8 +309,16 @@ def _names_in(event_type: str, details: str) -> list[tuple[str, object]]:
         EventType.HOLDER_RENAME: ("name", "old_name"),
         EventType.CASE_CREATE: ("name", "case_code"),
         EventType.RECEIVE: ("asset_tag",),
+        EventType.ASSET_EDIT: ("serial", "description"),
+        EventType.HOLDER_REBADGE: ("badge_code",),
+        EventType.CASE_RENAME: ("name",),
     }.get(event_type, ())  # type: ignore[call-overload]
-    return [(key, data.get(key)) for key in keys if key in data]
+    found: list[tuple[str, object]] = []
+    for key in keys:
+        value = data.get(key)
+        # the newer events record a change as [old, new]: the new value is what is stored
+        found.append((key, value[-1] if isinstance(value, list) and value else value))
+    return [(key, value) for key, value in found if key in data]
 
 
 def _check_chain(conn: sqlite3.Connection, report: VerifyReport) -> None:
@@ -348,6 +393,9 @@ def _check_chain(conn: sqlite3.Connection, report: VerifyReport) -> None:
         for key, value in _names_in(event_type, row[9]):
             if isinstance(value, str) and (bad := control_character(value)) is not None:
                 problems.append(f"event {event_id}: {key} {_shown(value)} contains {bad}")
+        note = row[8]
+        if isinstance(note, str) and (bad := control_character(note)) is not None:
+            problems.append(f"event {event_id}: note {_shown(note)} contains {bad}")
     report.events = count
     report.head_hash = prev
 
@@ -392,15 +440,60 @@ class _A:
     location: str = "STORAGE"
     holder: int | None = None
     slot: int | None = None
+    retirement: str | None = None
+
+
+_SLOT_EVENTS = (
+    EventType.SLOT_ASSIGN,
+    EventType.SLOT_MOVE,
+    EventType.STOCK_OUT,
+    EventType.STOCK_IN,
+    EventType.SLOT_UNASSIGN,
+)
+# Events that change no table the replay rebuilds: a stocktake's findings, an accepted rollback.
+_NO_OPS = (EventType.AUDIT, EventType.ROLLBACK_ACCEPTED)
+_KINDS = frozenset(k.value for k in Retirement)
+
+
+@dataclass
+class _World:
+    """What the log has built so far, and where each slot sits (slots never move)."""
+
+    holders: dict[int, list[object]] = field(default_factory=dict)  # id -> [name, badge, active]
+    cases: dict[int, tuple[str, str, int, int]] = field(default_factory=dict)
+    assets: dict[int, _A] = field(default_factory=dict)
+    slot_of: dict[int, int] = field(default_factory=dict)  # slot_id -> asset_id
+    slot_place: dict[int, tuple[int, int]] = field(default_factory=dict)  # slot -> (case, pos)
+
+    def case_by_code(self, code: object) -> int | None:
+        return next((cid for cid, c in self.cases.items() if c[0] == code), None)
+
+    def outside(self, sid: int | None) -> bool:
+        """Whether a slot lies past its case's size as the log has it at this point."""
+        place = self.slot_place.get(sid) if sid is not None else None
+        case = self.cases.get(place[0]) if place is not None else None
+        if place is None or case is None:
+            return False
+        rows, cols = case[2], case[3]
+        return isinstance(rows, int) and isinstance(cols, int) and place[1] > rows * cols
+
+
+def _pair(details: dict[str, Any], key: str) -> tuple[Any, Any] | None:
+    """A change recorded as ``key: [old, new]``."""
+    value = details.get(key)
+    if isinstance(value, list) and len(value) == 2:
+        return value[0], value[1]
+    return None
 
 
 def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
     """Rebuild holders, cases, assets and slot contents from the log and compare."""
     problems = report.problems
-    holders: dict[int, list[object]] = {}  # id -> [name, badge, active]
-    cases: dict[int, tuple[str, str, int, int]] = {}
-    assets: dict[int, _A] = {}
-    slot_of: dict[int, int] = {}  # slot_id -> asset_id
+    world = _World()
+    world.slot_place = {
+        r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, case_id, position FROM slots")
+    }
+    holders, cases, assets, slot_of = world.holders, world.cases, world.assets, world.slot_of
     batches: set[str] = set()  # batches seen so far
     voided: dict[str, str] = {}  # voided batch -> the void
     for row in conn.execute(
@@ -409,15 +502,19 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
     ):
         eid, etype, aid, hid, sid, details_text, batch_id = row
         try:
-            details = json.loads(details_text)
+            parsed = json.loads(details_text)
         except ValueError:
             problems.append(f"event {eid}: details are not valid JSON")
             continue
+        if not isinstance(parsed, dict):
+            problems.append(f"event {eid}: details are not a JSON object")
+            continue
+        details: Any = parsed
 
         def bad(msg: str, eid: int = eid, etype: str = etype) -> None:
             problems.append(f"event {eid} ({etype}): {msg}")
 
-        target = details.get("voids") if isinstance(details, dict) else None
+        target = details.get("voids")
         if target is not None:
             if target not in batches or target == batch_id:
                 bad(f"voids batch {target!r}, which is not an earlier batch")
@@ -425,18 +522,20 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
                 bad(f"voids batch {target}, already voided by batch {voided[target]}")
         batches.add(batch_id)
 
+        if etype in _NO_OPS:
+            continue
         if etype == EventType.HOLDER_ADD:
             holders[hid] = [details.get("name"), details.get("badge_code"), 1]
-        elif etype == EventType.HOLDER_RENAME:
+        elif etype in (
+            EventType.HOLDER_RENAME,
+            EventType.HOLDER_DEACTIVATE,
+            EventType.HOLDER_REACTIVATE,
+            EventType.HOLDER_REBADGE,
+        ):
             if hid not in holders:
                 bad(f"holder {hid} was never added")
                 continue
-            holders[hid][0] = details.get("name")
-        elif etype in (EventType.HOLDER_DEACTIVATE, EventType.HOLDER_REACTIVATE):
-            if hid not in holders:
-                bad(f"holder {hid} was never added")
-                continue
-            holders[hid][2] = 1 if etype == EventType.HOLDER_REACTIVATE else 0
+            _replay_holder(holders[hid], etype, details, bad)
         elif etype == EventType.CASE_CREATE:
             cases[details.get("case_id")] = (
                 details.get("case_code"),
@@ -444,73 +543,202 @@ def _replay(conn: sqlite3.Connection, report: VerifyReport) -> None:
                 details.get("rows"),
                 details.get("cols"),
             )
+        elif etype in (EventType.CASE_RENAME, EventType.CASE_RESIZE):
+            _replay_case(world, etype, details, bad)
         elif etype == EventType.RECEIVE:
             if aid in assets:
                 bad(f"asset id {aid} received twice")
                 continue
             assets[aid] = _A(
-                details.get("asset_tag"), details.get("serial"), details.get("description")
+                details.get("asset_tag"),
+                details.get("serial"),
+                details.get("description"),
             )
             if sid is not None:
                 if sid in slot_of:
                     bad(f"slot {sid} already holds asset id {slot_of[sid]}")
+                if world.outside(sid):
+                    bad(f"slot {sid} is outside its case")
                 slot_of[sid] = aid
                 assets[aid].slot = sid
-        elif etype in (
-            EventType.SLOT_ASSIGN,
-            EventType.SLOT_MOVE,
-            EventType.STOCK_OUT,
-            EventType.STOCK_IN,
-            EventType.SLOT_UNASSIGN,
-        ):
+        elif etype in (EventType.ASSET_EDIT, EventType.RETIRE, EventType.REINSTATE):
             a = assets.get(aid)
             if a is None:
                 bad(f"asset id {aid} was never received")
                 continue
-            if etype == EventType.SLOT_UNASSIGN:
-                if a.location != LocationType.STORAGE.value or a.slot != sid:
-                    bad(f"asset {a.tag} left slot {sid} but was in slot {a.slot}")
-                if a.slot is not None:
-                    slot_of.pop(a.slot, None)
-                a.slot = None
+            if etype == EventType.ASSET_EDIT:
+                _replay_edit(a, details, bad)
+            elif etype == EventType.RETIRE:
+                _replay_retire(world, a, hid, sid, details, bad)
+            else:
+                _replay_reinstate(a, details, bad)
+        elif etype in _SLOT_EVENTS:
+            a = assets.get(aid)
+            if a is None:
+                bad(f"asset id {aid} was never received")
                 continue
-            if etype == EventType.STOCK_OUT:
-                if a.location != LocationType.STORAGE.value or a.slot is None:
-                    bad(f"asset {a.tag} was not slotted in storage")
-                if a.slot != sid:
-                    bad(f"asset {a.tag} left slot {sid} but was in slot {a.slot}")
-                if hid not in holders:
-                    bad(f"holder {hid} was never added")
-                elif not holders[hid][2]:
-                    bad(f"holder {hid} was deactivated")
-                if a.slot is not None:
-                    slot_of.pop(a.slot, None)
-                a.slot, a.location, a.holder = None, LocationType.IN_CUSTODY.value, hid
-                continue
-            if etype == EventType.STOCK_IN:
-                if a.location != LocationType.IN_CUSTODY.value:
-                    bad(f"asset {a.tag} was not in custody")
-                elif a.holder != hid:
-                    bad(f"asset {a.tag} returned by holder {hid} but held by {a.holder}")
-                a.location, a.holder = LocationType.STORAGE.value, None
-            elif etype == EventType.SLOT_ASSIGN:
-                if a.location != LocationType.STORAGE.value or a.slot is not None:
-                    bad(f"asset {a.tag} was not unslotted storage")
-            elif etype == EventType.SLOT_MOVE:
-                if a.slot is None:
-                    bad(f"asset {a.tag} was not in a slot")
-                if details.get("from_slot_id") != a.slot:
-                    bad(
-                        f"asset {a.tag} moved from slot {details.get('from_slot_id')}, was in {a.slot}"
-                    )
-                if a.slot is not None:
-                    slot_of.pop(a.slot, None)
-            if sid in slot_of:
-                bad(f"slot {sid} already holds asset id {slot_of[sid]}")
-            slot_of[sid] = aid
-            a.slot = sid
+            _replay_slot_event(world, a, aid, etype, hid, sid, details, bad)
 
     _compare(conn, problems, holders, cases, assets, slot_of)
+
+
+def _replay_holder(
+    holder: list[object], etype: str, details: dict[str, Any], bad: Callable[[str], None]
+) -> None:
+    if etype == EventType.HOLDER_RENAME:
+        holder[0] = details.get("name")
+    elif etype == EventType.HOLDER_REBADGE:
+        change = _pair(details, "badge_code")
+        if change is None:
+            bad("details do not record the old and new badge_code")
+            return
+        if holder[1] != change[0]:
+            bad(f"the holder's badge was {holder[1]!r}, not {change[0]!r}")
+        holder[1] = change[1]
+    else:
+        holder[2] = 1 if etype == EventType.HOLDER_REACTIVATE else 0
+
+
+def _replay_case(
+    world: _World, etype: str, details: dict[str, Any], bad: Callable[[str], None]
+) -> None:
+    """CASE_RENAME ``{"case", "name": [old, new]}``; CASE_RESIZE ``{"case", "rows": [old, new],
+    "cols": [old, new]}``, allowed only while no slot holding an asset falls outside."""
+    cid = world.case_by_code(details.get("case"))
+    if cid is None:
+        bad(f"case {details.get('case')!r} was never created")
+        return
+    code, name, rows, cols = world.cases[cid]
+    if etype == EventType.CASE_RENAME:
+        change = _pair(details, "name")
+        if change is None:
+            bad("details do not record the old and new name")
+            return
+        if name != change[0]:
+            bad(f"case {code} was named {name!r}, not {change[0]!r}")
+        world.cases[cid] = (code, change[1], rows, cols)
+        return
+    new_rows, new_cols = _pair(details, "rows"), _pair(details, "cols")
+    if new_rows is None or new_cols is None:
+        bad("details do not record the old and new rows and cols")
+        return
+    if (rows, cols) != (new_rows[0], new_cols[0]):
+        bad(f"case {code} was {rows} × {cols}, not {new_rows[0]} × {new_cols[0]}")
+    world.cases[cid] = (code, name, new_rows[1], new_cols[1])
+    for sid, held in sorted(world.slot_of.items()):
+        if world.slot_place.get(sid, (None, 0))[0] == cid and world.outside(sid):
+            bad(f"case {code} shrank past slot {sid}, which held asset id {held}")
+
+
+def _replay_edit(a: _A, details: dict[str, Any], bad: Callable[[str], None]) -> None:
+    """ASSET_EDIT ``{"serial": [old, new]}`` and/or ``{"description": [old, new]}``."""
+    changed = False
+    for key in ("serial", "description"):
+        change = _pair(details, key)
+        if change is None:
+            if key in details:
+                bad(f"{key} is not recorded as [old, new]")
+            continue
+        changed = True
+        if getattr(a, key) != change[0]:
+            bad(f"asset {a.tag}'s {key} was {getattr(a, key)!r}, not {change[0]!r}")
+        setattr(a, key, change[1])
+    if not changed:
+        bad(f"asset {a.tag}: the edit changes nothing")
+
+
+def _replay_retire(
+    world: _World,
+    a: _A,
+    hid: int | None,
+    sid: int | None,
+    details: dict[str, Any],
+    bad: Callable[[str], None],
+) -> None:
+    """RETIRE from storage (the slot it left, or none) or from a holder's custody."""
+    kind = details.get("kind")
+    if kind not in _KINDS:
+        bad(f"asset {a.tag}: kind {kind!r} is not one of {', '.join(sorted(_KINDS))}")
+    if a.location == LocationType.RETIRED.value:
+        bad(f"asset {a.tag} was already retired")
+    elif a.location == LocationType.IN_CUSTODY.value:
+        if a.holder != hid:
+            bad(f"asset {a.tag} retired from holder {hid} but held by {a.holder}")
+        if sid is not None:
+            bad(f"asset {a.tag} was in custody, not in slot {sid}")
+    else:
+        if hid is not None:
+            bad(f"asset {a.tag} retired from holder {hid} but was in storage")
+        if a.slot != sid:
+            bad(f"asset {a.tag} left slot {sid} but was in slot {a.slot}")
+    if a.slot is not None:
+        world.slot_of.pop(a.slot, None)
+    a.location, a.holder, a.slot = LocationType.RETIRED.value, None, None
+    a.retirement = kind if isinstance(kind, str) else None
+
+
+def _replay_reinstate(a: _A, details: dict[str, Any], bad: Callable[[str], None]) -> None:
+    """REINSTATE: a retired asset back to storage, in no slot."""
+    if a.location != LocationType.RETIRED.value:
+        bad(f"asset {a.tag} was not retired")
+    elif details.get("kind") != a.retirement:
+        bad(f"asset {a.tag} was retired as {a.retirement}, not {details.get('kind')!r}")
+    a.location, a.retirement = LocationType.STORAGE.value, None
+
+
+def _replay_slot_event(
+    world: _World,
+    a: _A,
+    aid: int,
+    etype: str,
+    hid: int | None,
+    sid: int | None,
+    details: dict[str, Any],
+    bad: Callable[[str], None],
+) -> None:
+    holders, slot_of = world.holders, world.slot_of
+    if etype == EventType.SLOT_UNASSIGN:
+        if a.location != LocationType.STORAGE.value or a.slot != sid:
+            bad(f"asset {a.tag} left slot {sid} but was in slot {a.slot}")
+        if a.slot is not None:
+            slot_of.pop(a.slot, None)
+        a.slot = None
+        return
+    if etype == EventType.STOCK_OUT:
+        if a.location != LocationType.STORAGE.value or a.slot is None:
+            bad(f"asset {a.tag} was not slotted in storage")
+        if a.slot != sid:
+            bad(f"asset {a.tag} left slot {sid} but was in slot {a.slot}")
+        if hid not in holders:
+            bad(f"holder {hid} was never added")
+        elif not holders[hid][2]:
+            bad(f"holder {hid} was deactivated")
+        if a.slot is not None:
+            slot_of.pop(a.slot, None)
+        a.slot, a.location, a.holder = None, LocationType.IN_CUSTODY.value, hid
+        return
+    if etype == EventType.STOCK_IN:
+        if a.location != LocationType.IN_CUSTODY.value:
+            bad(f"asset {a.tag} was not in custody")
+        elif a.holder != hid:
+            bad(f"asset {a.tag} returned by holder {hid} but held by {a.holder}")
+        a.location, a.holder = LocationType.STORAGE.value, None
+    elif etype == EventType.SLOT_ASSIGN:
+        if a.location != LocationType.STORAGE.value or a.slot is not None:
+            bad(f"asset {a.tag} was not unslotted storage")
+    elif etype == EventType.SLOT_MOVE:
+        if a.slot is None:
+            bad(f"asset {a.tag} was not in a slot")
+        if details.get("from_slot_id") != a.slot:
+            bad(f"asset {a.tag} moved from slot {details.get('from_slot_id')}, was in {a.slot}")
+        if a.slot is not None:
+            slot_of.pop(a.slot, None)
+    if sid in slot_of:
+        bad(f"slot {sid} already holds asset id {slot_of[sid]}")
+    if world.outside(sid):
+        bad(f"slot {sid} is outside its case")
+    slot_of[sid] = aid  # type: ignore[index]  # a forged event without its slot: compared below
+    a.slot = sid
 
 
 def _compare(
@@ -551,11 +779,13 @@ def _compare(
         for r in conn.execute("SELECT id, asset_id FROM slots WHERE asset_id IS NOT NULL")
     }
     db_assets = {
-        r[0]: r[1:]
+        r[0]: r[1:6]
         for r in conn.execute(
-            "SELECT id, asset_tag, serial, description, location_type, current_holder_id FROM assets"
+            "SELECT id, asset_tag, serial, description, location_type, current_holder_id,"
+            " retirement FROM assets"
         )
     }
+    db_kinds = {r[0]: r[1] for r in conn.execute("SELECT id, retirement FROM assets")}
     for aid in sorted(db_assets.keys() | assets.keys()):
         if aid not in assets:
             problems.append(f"asset {db_assets[aid][0]} (id {aid}): not in the event log")
@@ -569,6 +799,11 @@ def _compare(
             problems.append(
                 f"asset {db_assets[aid][0]} (id {aid}): table says {tuple(db_assets[aid])}, "
                 f"event log says {expected}"
+            )
+        elif db_kinds.get(aid) != a.retirement:
+            problems.append(
+                f"asset {a.tag} (id {aid}): table says retired as {db_kinds.get(aid)}, "
+                f"event log says {a.retirement}"
             )
     for sid in sorted(db_slot_of.keys() | slot_of.keys()):
         if db_slot_of.get(sid) != slot_of.get(sid):

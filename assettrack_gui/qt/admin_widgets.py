@@ -51,6 +51,7 @@ __all__ = [
     "RowRole",
     "RowsModel",
     "ScanTaker",
+    "open_labels",
     "refusal_text",
 ]
 
@@ -64,6 +65,16 @@ class ScanTaker(Protocol):
     """A page that takes scans while it is the current page (``MainWindow.on_scan``)."""
 
     def take_scan(self, text: str) -> tuple[bool, str]: ...
+
+
+def open_labels(
+    page: QWidget, kind: str, codes: list[str] | None = None, case: str | None = None
+) -> None:
+    """The labels dialog over the page's window, preset (``MainWindow.open_labels_dialog``)."""
+    window = page.window()
+    opener = getattr(window, "open_labels_dialog", None)
+    if opener is not None:
+        opener(kind, codes, case)
 
 
 def refusal_text(exc: Exception) -> str:

@@ -37,9 +37,16 @@ from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused, UserError
 from assettrack_gui.core.model import CaseInfo, plural
 
-from .admin_widgets import AdminPage, CodeField, Column, FormDialog, RowsModel, table_view
+from .admin_widgets import (
+    AdminPage,
+    CodeField,
+    Column,
+    FormDialog,
+    RowsModel,
+    open_labels,
+    table_view,
+)
 from .dialogs import message
-from .people_page import labels_dialog_available
 from .widgets import CaseMapView
 
 __all__ = ["CasesPage", "case_map_path"]
@@ -92,12 +99,10 @@ class CasesPage(AdminPage):
         self.resize_button = QPushButton("Resi&ze…")
         self.map_button = QPushButton("Print case ma&p…")
         self.map_button.setToolTip("A PDF of the selected case's grid with the tag in each slot")
-        self.labels_button: QPushButton | None = None
         buttons = [self.new_button, self.rename_button, self.resize_button, self.map_button]
-        if labels_dialog_available():
-            self.labels_button = QPushButton("Print s&lot labels…")
-            self.labels_button.clicked.connect(self.print_slot_labels)
-            buttons.append(self.labels_button)
+        # The map's own button (and Ctrl+Shift+P in it): the labels dialog for its slots.
+        self.case_map.print_button.setText("Print s&lot labels…")
+        self.case_map.slotLabelsRequested.connect(self.print_slot_labels)
         self.new_button.clicked.connect(self.new_case)
         self.rename_button.clicked.connect(lambda: self.edit_case("name"))
         self.resize_button.clicked.connect(lambda: self.edit_case("size"))
@@ -190,8 +195,6 @@ class CasesPage(AdminPage):
         case = self.selected()
         for button in (self.rename_button, self.resize_button, self.map_button):
             button.setEnabled(case is not None)
-        if self.labels_button is not None:
-            self.labels_button.setEnabled(case is not None)
 
     # -- scans -------------------------------------------------------------------------------------
 
@@ -337,9 +340,7 @@ class CasesPage(AdminPage):
             )
         return dest
 
-    def print_slot_labels(self) -> None:
-        """The labels dialog: one CASE/POS label per slot of the selected case."""
-        from .labels_dialog import open_labels_dialog  # type: ignore[import-not-found,unused-ignore]
-
-        row = self.selected()
-        open_labels_dialog(self.window(), kind="slots", case=row.case_code if row else None)
+    def print_slot_labels(self, case_code: str) -> None:
+        """The labels dialog: one CASE/POS label per slot of the case on the map."""
+        open_labels(self, "slots", case=case_code)
+        self.table.setFocus()

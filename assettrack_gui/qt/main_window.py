@@ -47,6 +47,7 @@ from .settings_signal import SettingsSignal
 from .widgets import Banner, CaseChooser, CaseMapView, CustodianPicker, ScanEntry
 
 APP_NAME = "AssetTrack"
+IMPORT_SHORTCUT, LABELS_SHORTCUT = "Ctrl+I", "Ctrl+P"
 MODE_SHORTCUTS = {Mode.STOCK_OUT: "Ctrl+1", Mode.STOCK_IN: "Ctrl+2", Mode.PLACE: "Ctrl+3", Mode.LOOKUP: "Ctrl+4"}
 SCANNER_STATES = {
     "connected": "Scanner: serial connected",
@@ -207,6 +208,12 @@ class MainWindow(QMainWindow):
             "&Receipt of the last batch…", c.open_last_receipt, "Ctrl+R"
         )
         self.receipt_action.setEnabled(False)
+        self.import_action = self._action(
+            "&Import…", lambda: self.open_import_dialog(), IMPORT_SHORTCUT
+        )
+        self.labels_action = self._action(
+            "Print &labels…", lambda: self.open_labels_dialog(), LABELS_SHORTCUT
+        )
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -214,6 +221,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.commit_action)
         file_menu.addAction(self.clear_action)
         file_menu.addAction(self.receipt_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.labels_action)
         file_menu.addSeparator()
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
@@ -346,6 +356,9 @@ class MainWindow(QMainWindow):
         c.receiptChanged.connect(self._receipt_changed)
         c.operatorChanged.connect(self._show_operator)
         c.restartWanted.connect(self.restart)
+        self.page.case_map.slotLabelsRequested.connect(
+            lambda code: self.open_labels_dialog("slots", case=code)
+        )
 
     def edit_settings(self) -> None:
         """Settings → Reports and backups…: saved through the one settings owner."""
@@ -356,6 +369,20 @@ class MainWindow(QMainWindow):
         run_modal(dialog)
         dialog.deleteLater()
         self.controller.page.refocus()
+
+    def open_import_dialog(self, kind: str | None = None) -> None:
+        """File → Import… (also the first-run panel): ``kind`` "holders", "cases" or "assets"."""
+        from .import_dialog import open_import_dialog  # loaded when first used
+
+        open_import_dialog(self, kind)
+
+    def open_labels_dialog(
+        self, kind: str | None = None, codes: list[str] | None = None, case: str | None = None
+    ) -> None:
+        """File → Print labels… (also the case map and the pages), preset as given."""
+        from .labels_dialog import open_labels_dialog  # loaded when first used
+
+        open_labels_dialog(self, kind, codes, case)
 
     def restart(self) -> None:
         """Open the database afresh after a restore: start a new AssetTrack on the same database

@@ -9,7 +9,8 @@ engine's words and nothing typed is lost. The lists come from ``core.directory``
 
 Keyboard: the search box has the keyboard when the page is shown (Ctrl+F comes back to it, Down
 goes to the list); Enter opens the selected person's editor (name and badge); Alt+A add,
-Alt+N rename, Alt+B change badge, Alt+D deactivate, Alt+V reactivate, Alt+P badge labels.
+Alt+N rename, Alt+B change badge, Alt+D deactivate, Alt+V reactivate, Alt+P badge labels
+(the labels dialog, preset to the selected badge).
 """
 
 from __future__ import annotations
@@ -32,7 +33,15 @@ from assettrack_gui.core.errors import Refused, UserError
 from assettrack_gui.core.model import HolderInfo, plural
 from assettrack_gui.core.reports import local_display
 
-from .admin_widgets import AdminPage, CodeField, Column, FormDialog, RowsModel, table_view
+from .admin_widgets import (
+    AdminPage,
+    CodeField,
+    Column,
+    FormDialog,
+    RowsModel,
+    open_labels,
+    table_view,
+)
 from .dialogs import confirm
 
 __all__ = ["PeoplePage"]
@@ -45,13 +54,6 @@ def _holds(row: HolderRow) -> str:
         return ""
     more = f" … (+{row.held - TAGS_SHOWN})" if row.held > TAGS_SHOWN else ""
     return f"{row.held}: " + ", ".join(row.tags[:TAGS_SHOWN]) + more
-
-
-def labels_dialog_available() -> bool:
-    """Whether this build has the labels dialog (``qt/labels_dialog.py``)."""
-    from importlib.util import find_spec
-
-    return find_spec("assettrack_gui.qt.labels_dialog") is not None
 
 
 class PeoplePage(AdminPage):
@@ -96,18 +98,19 @@ class PeoplePage(AdminPage):
         self.badge_button = QPushButton("Change &badge…")
         self.deactivate_button = QPushButton("&Deactivate…")
         self.reactivate_button = QPushButton("Reacti&vate…")
-        self.labels_button: QPushButton | None = None
+        self.labels_button = QPushButton("&Print badge labels…")
+        self.labels_button.setToolTip(
+            "Barcode labels of the selected person's badge (or of everyone's) — the labels dialog"
+        )
+        self.labels_button.clicked.connect(self.print_badges)
         buttons = [
             self.add_button,
             self.rename_button,
             self.badge_button,
             self.deactivate_button,
             self.reactivate_button,
+            self.labels_button,
         ]
-        if labels_dialog_available():
-            self.labels_button = QPushButton("&Print badge labels…")
-            self.labels_button.clicked.connect(self.print_badges)
-            buttons.append(self.labels_button)
         self.add_button.clicked.connect(self.add_person)
         self.rename_button.clicked.connect(lambda: self.edit_person("name"))
         self.badge_button.clicked.connect(lambda: self.edit_person("badge"))
@@ -214,8 +217,7 @@ class PeoplePage(AdminPage):
             button.setEnabled(holder is not None)
         self.deactivate_button.setEnabled(holder is not None and holder.active)
         self.reactivate_button.setEnabled(holder is not None and not holder.active)
-        if self.labels_button is not None:
-            self.labels_button.setEnabled(bool(self._all))
+        self.labels_button.setEnabled(bool(self._all))
 
     # -- scans -------------------------------------------------------------------------------------
 
@@ -358,12 +360,10 @@ class PeoplePage(AdminPage):
         self.table.setFocus()
 
     def print_badges(self) -> None:
-        """The labels dialog, for the selected person's badge (or every active one)."""
-        from .labels_dialog import open_labels_dialog  # type: ignore[import-not-found,unused-ignore]
-
+        """The labels dialog, preset to the selected person's badge (it can label everyone's)."""
         holder = self.selected()
-        codes = [holder.badge_code] if holder is not None else None
-        open_labels_dialog(self.window(), kind="badges", codes=codes)
+        open_labels(self, "badges", [holder.badge_code] if holder is not None else None)
+        self.table.setFocus()
 
 
 def _with_done(exc: Exception, done: list[str]) -> str:

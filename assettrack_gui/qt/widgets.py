@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -299,9 +299,15 @@ class CaseMapView(QWidget):
     emitted for a deliberate choice: Enter on a slot, or a click. Cells keep a readable size:
     a large case (20 × 10) scrolls inside the map instead of squeezing its cells or asking the
     window for more room.
+
+    *Print slot labels…* (a button under the map, the map's context menu, Ctrl+Shift+P in the
+    map) emits ``slotLabelsRequested`` with the shown case's code; whoever shows the map opens
+    the labels dialog (``MainWindow.open_labels_dialog``).
     """
 
     slotChosen = Signal(int)  # position
+    slotLabelsRequested = Signal(str)  # case code
+    PRINT_SHORTCUT = "Ctrl+Shift+P"
     CELL_WIDTH, CELL_HEIGHT = 64, 40  # the smallest a cell gets: a position and "…0042"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -339,8 +345,29 @@ class CaseMapView(QWidget):
         self.detail.setObjectName("slotDetail")
         self.detail.setWordWrap(True)
         layout.addWidget(self.detail)
+        self.print_action = QAction("Print slot labels…", self)
+        self.print_action.setObjectName("printSlotLabelsAction")
+        self.print_action.setShortcut(QKeySequence(self.PRINT_SHORTCUT))
+        self.print_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.print_action.triggered.connect(self._print_requested)
+        self.addAction(self.print_action)  # the shortcut, while the map has the keyboard
+        self.view.addAction(self.print_action)  # the context menu (also the Menu key)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.print_button = QPushButton("Print slot labels…")
+        self.print_button.setObjectName("printSlotLabels")
+        self.print_button.setToolTip(
+            f"Barcode labels CASE/POS for every slot of this case ({self.PRINT_SHORTCUT} in the map)"
+        )
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self._print_requested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        layout.addLayout(buttons)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self._case: CaseInfo | None = None
+        self.print_action.setEnabled(False)
+        self.print_button.setEnabled(False)
         # Put-away / Move: the detail line says how to make the current slot the target.
         self.choosing = False
 
@@ -351,6 +378,8 @@ class CaseMapView(QWidget):
         planned: dict[int, str] | None = None,
     ) -> None:
         self._case = case
+        self.print_action.setEnabled(case is not None)
+        self.print_button.setEnabled(case is not None)
         if case is None:
             self.title.setText("Case map — no case chosen")
             self.model.set_case(0, 0, [])
@@ -394,6 +423,15 @@ class CaseMapView(QWidget):
         slot = index.data(SlotRole) if index.isValid() else None
         if slot is not None:
             self.slotChosen.emit(slot[1])
+
+    @property
+    def case(self) -> CaseInfo | None:
+        """The case shown, or None."""
+        return self._case
+
+    def _print_requested(self) -> None:
+        if self._case is not None:
+            self.slotLabelsRequested.emit(self._case.case_code)
 
 
 class Banner(QFrame):

@@ -14,22 +14,30 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from assettrack_gui import cli
+from assettrack_gui.core import dialect
+from assettrack_gui.core.backend import ServerDatabase, open_store
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
+from tests.conftest import drop_pg_database, new_pg_database
+from tests.core.conftest import TABLES
+
+pytestmark = pytest.mark.both_backends  # the tests that take ``db`` run on both
 
 ADMIN = Path(sys.executable).parent / "assettrack-admin"
 if not ADMIN.exists():  # installed elsewhere (e.g. a system-wide install)
     ADMIN = Path(shutil.which("assettrack-admin") or ADMIN)
 
 
-def run(*args: str, db: Path | None = None, timeout: float = 30) -> subprocess.CompletedProcess:
+def run(*args: str, db: Path | ServerDatabase | None = None, timeout: float = 30) -> subprocess.CompletedProcess:
     """Run the console script; the autouse fixture's private XDG dirs are in os.environ."""
     cmd = [str(ADMIN), *(["--db", str(db)] if db is not None else []), *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
@@ -37,7 +45,14 @@ def run(*args: str, db: Path | None = None, timeout: float = 30) -> subprocess.C
     return proc
 
 
-def dump(db: Path) -> str:
+def dump(db: Path | ServerDatabase) -> str:
+    if isinstance(db, ServerDatabase):
+        with psycopg.connect(db.uri) as conn:
+            return "\n".join(
+                f"{table}: {row!r}"
+                for table in TABLES
+                for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")
+            )
     conn = sqlite3.connect(db)
     try:
         return "\n".join(conn.iterdump())
@@ -45,7 +60,10 @@ def dump(db: Path) -> str:
         conn.close()
 
 
-def query(db: Path, sql: str, *params: object) -> list[tuple]:
+def query(db: Path | ServerDatabase, sql: str, *params: object) -> list[tuple]:
+    if isinstance(db, ServerDatabase):
+        with psycopg.connect(db.uri) as conn:
+            return conn.execute(dialect.placeholders(sql), params).fetchall()
     conn = sqlite3.connect(db)
     try:
         return conn.execute(sql, params).fetchall()
@@ -53,10 +71,7 @@ def query(db: Path, sql: str, *params: object) -> list[tuple]:
         conn.close()
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "seed.db"
-    store = Store(path.with_name("work.db"))
+def seed(store: Store) -> None:
     engine = Engine(store, operator="seed", settings=Settings())
     engine.add_holders(
         [NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002"), NewHolder("Old Timer", "B-0999")]
@@ -67,16 +82,41 @@ def template(tmp_path_factory) -> Path:
         [NewAsset(f"AT-SMOKE-000{n}", f"SN{n}", "ThinkPad", "CART-A", n) for n in range(1, 5)]
         + [NewAsset("AT-SMOKE-0005", "SN5", "Dell spare")]
     )
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "seed.db"
+    store = Store(path.with_name("work.db"))
+    seed(store)
     store.backup(path)
     store.close()
     return path
 
 
+@pytest.fixture(scope="module")
+def pg_template(request) -> Iterator[str]:
+    """The seeded stockroom as a PostgreSQL database, copied for each test (CREATE DATABASE …
+    TEMPLATE)."""
+    cluster = request.getfixturevalue("pg_cluster")
+    db = new_pg_database(cluster)
+    with open_store(db) as store:
+        seed(store)
+    yield db.name
+    drop_pg_database(cluster, db)
+
+
 @pytest.fixture
-def db(template, tmp_path) -> Path:
+def db(template, tmp_path, backend, request) -> Iterator[Path | ServerDatabase]:
+    if backend == "postgres":
+        cluster = request.getfixturevalue("pg_cluster")
+        server = new_pg_database(cluster, template=request.getfixturevalue("pg_template"))
+        yield server
+        drop_pg_database(cluster, server)
+        return
     path = tmp_path / "at.db"
     shutil.copy(template, path)
-    return path
+    yield path
 
 
 # -- init and finding the database --------------------------------------------------------------
@@ -486,6 +526,7 @@ def test_show_holder_case_and_unknown(db):
 # -- verify, backup and failures of the database itself -------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_verify_reports_an_edited_event(db):
     ok = run("verify", db=db)
     assert ok.returncode == 0
@@ -502,6 +543,7 @@ def test_verify_reports_an_edited_event(db):
     assert "event 3: hash does not match its content" in bad.stderr
 
 
+@pytest.mark.sqlite_only
 def test_locked_database_is_a_plain_refusal(db):
     locker = subprocess.Popen(
         [
@@ -531,6 +573,7 @@ def test_locked_database_is_a_plain_refusal(db):
     assert dump(db) == before
 
 
+@pytest.mark.sqlite_only
 def test_newer_or_damaged_database_is_refused_without_a_traceback(db, tmp_path):
     newer = tmp_path / "newer.db"
     shutil.copy(db, newer)
@@ -554,7 +597,11 @@ from pathlib import Path
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewHolder
 from assettrack_gui.core.settings import Settings
+from assettrack_gui.core import dialect
+from assettrack_gui.core.backend import ServerDatabase, open_store
 from assettrack_gui.core.store import Store
+from tests.conftest import drop_pg_database, new_pg_database
+from tests.core.conftest import TABLES
 engine = Engine(Store(sys.argv[1]), operator="writer", settings=Settings())
 stop = Path(sys.argv[2])
 n = 0
@@ -567,6 +614,7 @@ print(n, flush=True)
 """
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_another_process_writes(db, tmp_path):
     stop = tmp_path / "stop"
     writer = subprocess.Popen(

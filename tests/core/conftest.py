@@ -21,15 +21,25 @@ from pathlib import Path
 import pytest
 
 from assettrack_gui.core import queries, rules
+from assettrack_gui.core.backend import open_store
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
+TABLES = ("holders", "cases", "assets", "slots", "events")
+
 
 def dump(conn: sqlite3.Connection) -> str:
-    """The whole database content as SQL text: equal dumps mean nothing changed."""
-    return "\n".join(conn.iterdump())
+    """The whole database content as SQL text: equal dumps mean nothing changed (on PostgreSQL,
+    every row of every table, by id)."""
+    if isinstance(conn, sqlite3.Connection):
+        return "\n".join(conn.iterdump())
+    return "\n".join(
+        f"{table}: {row!r}"
+        for table in TABLES
+        for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")
+    )
 
 
 def where(conn: sqlite3.Connection, tag: str) -> tuple[str, str | None, str | None]:
@@ -69,6 +79,10 @@ def holder_id(conn: sqlite3.Connection, badge: str) -> int:
 
 def events(conn: sqlite3.Connection, batch_id: str) -> list[sqlite3.Row]:
     """The events of one batch as rows addressable by column name, in log order."""
+    if not isinstance(conn, sqlite3.Connection):
+        cur = conn.execute("SELECT * FROM events WHERE batch_id = ? ORDER BY id", (batch_id,))
+        names = [d[0] for d in cur.description]
+        return [NamedRow(names, row) for row in cur.fetchall()]  # type: ignore[misc]
     conn.row_factory = sqlite3.Row
     try:
         return conn.execute(
@@ -76,6 +90,23 @@ def events(conn: sqlite3.Connection, batch_id: str) -> list[sqlite3.Row]:
         ).fetchall()
     finally:
         conn.row_factory = None
+
+
+class NamedRow(tuple):  # type: ignore[type-arg]
+    """A row addressable by position and by column name, as ``sqlite3.Row``."""
+
+    def __new__(cls, names: list[str], values: tuple) -> NamedRow:  # type: ignore[type-arg]
+        row = super().__new__(cls, values)
+        row._names = names  # type: ignore[attr-defined]
+        return row
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def, override]
+        if isinstance(key, str):
+            return super().__getitem__(self._names.index(key))  # type: ignore[attr-defined]
+        return super().__getitem__(key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -126,6 +157,6 @@ def engine(empty_engine: Engine) -> Engine:
 @pytest.fixture
 def other_engine(engine: Engine, db_path: Path) -> Iterator[Engine]:
     """A second engine on its own connection to the seeded database (another station)."""
-    s = Store(db_path, create=False)
+    s = open_store(db_path, create=False)
     yield Engine(s, operator="station-2", settings=Settings())
     s.close()

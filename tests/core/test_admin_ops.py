@@ -181,7 +181,7 @@ def test_a_returned_asset_whose_slot_fell_outside_goes_to_the_return_case(engine
     engine.resize_case("CART-A", 1, 4)
     preview = engine.preview_stock_in(["AT-SMOKE-0006"])
     assert not preview.ok
-    assert "CART-A/5 is outside the case since it was made smaller" in preview.lines[0].reason
+    assert "CART-A/5 is no longer within its case" in preview.lines[0].reason
     result = engine.commit_stock_in(["AT-SMOKE-0006"], "SHELF-B")
     assert result.preview.lines[0].to == "SHELF-B/2"
 
@@ -197,7 +197,7 @@ def test_a_void_whose_slot_fell_outside_is_refused_in_words(engine: Engine) -> N
         preview = engine.preview_void(batch)
         assert preview.lines[0].code == Code.VOID_CHANGED_SINCE
         assert preview.lines[0].reason == (
-            f"changed since: its slot {slot} is outside the case since it was made smaller"
+            f"changed since: its slot {slot} is no longer within its case"
         )
         with pytest.raises(Refused):
             engine.commit_void(batch)
@@ -211,3 +211,16 @@ def test_the_occupancy_report_lists_the_slots_inside_the_case_only(engine: Engin
     with engine.store.read() as conn:
         rows = list(occupancy_report(conn, case="CART-A").rows())
     assert [r[5] for r in rows] == [1, 2, 3, 4]
+
+
+def test_verify_replays_rebadges_renames_and_resizes(engine: Engine) -> None:
+    from assettrack_gui.core.verify import verify
+
+    engine.rebadge_holder("B-1001", "B-2001")
+    engine.rename_case("CART-A", "Cart A, 2nd floor")
+    engine.resize_case("CART-A", 1, 4)  # keeps CART-A/5 and /6 (history names them)
+    engine.resize_case("SHELF-B", 3, 3)
+    engine.commit_stock_in(["AT-SMOKE-0006"], "SHELF-B")  # its home fell outside
+    engine.resize_case("CART-A", 2, 4)
+    report = verify(engine.store)
+    assert report.ok, report.problems

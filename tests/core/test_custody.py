@@ -50,6 +50,8 @@ from .conftest import (
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
+pytestmark = pytest.mark.both_backends
+
 
 def assert_refused(engine: Engine, commit: Callable[[], CommitResult], *expected: str) -> Preview:
     """Commit must raise Refused, name every expected reason, and change nothing at all."""
@@ -694,6 +696,7 @@ def _plain(exc: StoreError) -> str:
     return text
 
 
+@pytest.mark.sqlite_only
 def test_disk_full_is_a_plain_error_and_nothing_is_half_applied(engine: Engine) -> None:
     conn = engine.store.conn
     before = dump(conn)
@@ -712,6 +715,7 @@ def test_disk_full_is_a_plain_error_and_nothing_is_half_applied(engine: Engine) 
     assert verify(engine.store).ok
 
 
+@pytest.mark.sqlite_only
 def test_read_only_database_is_a_plain_error(engine: Engine) -> None:
     before = dump(engine.store.conn)
     engine.store.conn.execute("PRAGMA query_only = 1")
@@ -723,6 +727,7 @@ def test_read_only_database_is_a_plain_error(engine: Engine) -> None:
     assert dump(engine.store.conn) == before
 
 
+@pytest.mark.sqlite_only
 def test_read_only_file_opened_with_mode_ro(engine: Engine, db_path: Path) -> None:
     before = dump(engine.store.conn)
     store = Store(db_path, create=False)
@@ -738,6 +743,7 @@ def test_read_only_file_opened_with_mode_ro(engine: Engine, db_path: Path) -> No
     assert dump(engine.store.conn) == before
 
 
+@pytest.mark.sqlite_only
 def test_busy_database_is_a_plain_error_after_the_timeout(engine: Engine, db_path: Path) -> None:
     before = dump(engine.store.conn)
     locker = sqlite3.connect(db_path, isolation_level=None)
@@ -755,6 +761,7 @@ def test_busy_database_is_a_plain_error_after_the_timeout(engine: Engine, db_pat
     assert engine.commit_stock_out(["AT-SMOKE-0001"], "B-1001").count == 1
 
 
+@pytest.mark.sqlite_only
 def test_damaged_header_is_a_plain_error(engine: Engine, db_path: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.db"
     engine.store.backup(copy)
@@ -767,6 +774,7 @@ def test_damaged_header_is_a_plain_error(engine: Engine, db_path: Path, tmp_path
     assert copy.read_bytes()[:16] == b"garbage garbage!"  # refused, not "repaired"
 
 
+@pytest.mark.sqlite_only
 def test_damaged_table_page_is_a_plain_error_and_changes_nothing(
     engine: Engine, tmp_path: Path
 ) -> None:
@@ -852,6 +860,7 @@ def test_a_custodian_badge_in_the_wrong_letter_case_gets_the_caps_lock_hint(
     )
 
 
+@pytest.mark.sqlite_only
 def test_disk_full_at_any_point_of_a_big_stock_out_leaves_all_or_nothing(
     engine: Engine,
 ) -> None:

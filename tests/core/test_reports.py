@@ -36,6 +36,7 @@ from assettrack_gui.core.model import NewAsset, NewCase, NewHolder, Placement
 from assettrack_gui.core.receipt import write_receipt_pdf
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
+from tests.conftest import BACKENDS, store_on
 
 NOW = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -54,9 +55,13 @@ def at(stamp: str) -> Iterator[None]:
 # -- the known stockroom ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def known(tmp_path_factory) -> Iterator[tuple[Store, dict[str, str]]]:
-    store = Store(tmp_path_factory.mktemp("reports") / "known.db")
+@pytest.fixture(scope="module", params=BACKENDS)
+def known(request, tmp_path_factory) -> Iterator[tuple[Store, dict[str, str]]]:
+    with store_on(request.param, request, tmp_path_factory.mktemp("reports"), "known.db") as store:
+        yield from _known(store)
+
+
+def _known(store: Store) -> Iterator[tuple[Store, dict[str, str]]]:
     engine = Engine(store, operator="seed", settings=Settings())
     batches: dict[str, str] = {}
     with at("2026-11-01T08:00:00.000Z"):
@@ -87,7 +92,6 @@ def known(tmp_path_factory) -> Iterator[tuple[Store, dict[str, str]]]:
         batches["move"] = engine.commit_move([Placement("AT-0004", "CART-A", 10)]).batch_id
         engine.set_holder_active("B-0999", False)
     yield store, batches
-    store.close()
 
 
 @pytest.fixture
@@ -409,15 +413,19 @@ def test_receipt_only_for_stock_out_and_stock_in_batches(conn, batches):
 # -- CSV: injection, text kept as stored, numbers as numbers -----------------------------------
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> Iterator[Store]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def hostile(request, tmp_path_factory) -> Iterator[Store]:
+    with store_on(request.param, request, tmp_path_factory.mktemp("hostile"), "h.db") as store:
+        yield from _hostile(store)
+
+
+def _hostile(store: Store) -> Iterator[Store]:
     """A stockroom whose every text field starts like a formula.
 
     Payloads the engine accepts go through it; names, tags, serials and descriptions holding
     Tab/CR/LF (which the engine strips or refuses) are written straight into the tables afterwards, as another tool
     or an old import might have left them: reports must be safe for any stored text.
     """
-    store = Store(tmp_path_factory.mktemp("hostile") / "hostile.db")
     engine = Engine(store, operator="=HYPERLINK(1)", settings=Settings())
     n = len(PAYLOADS)
     engine.add_holders([NewHolder(f"H{i}", f"B-{i:03d}") for i in range(n)])
@@ -448,7 +456,6 @@ def hostile(tmp_path_factory) -> Iterator[Store]:
             c.execute("UPDATE assets SET asset_tag = ? WHERE asset_tag = ?", (f"{p}#{i}", f"T-{i}"))
             c.execute("UPDATE assets SET asset_tag = ? WHERE asset_tag = ?", (f"{p}@{i}", f"K-{i}"))
     yield store
-    store.close()
 
 
 def expected_cell(value: object) -> str:

@@ -445,7 +445,8 @@ class Stockroom(RuleBasedStateMachine):
             "WHERE event_type IN ('STOCK_OUT', 'STOCK_IN') AND (holder_id IS NULL OR slot_id IS NULL)",
             "no holder gained custody while deactivated": (
                 "SELECT count(*) FROM assets a JOIN holders h ON h.id = a.current_holder_id "
-                "WHERE h.active = 0 AND (SELECT max(id) FROM events WHERE asset_id = a.id) > "
+                "WHERE h.active = 0 AND (SELECT max(id) FROM events WHERE asset_id = a.id "
+                " AND event_type = 'STOCK_OUT') > "
                 "(SELECT max(id) FROM events WHERE holder_id = h.id "
                 " AND event_type = 'HOLDER_DEACTIVATE')"
             ),

@@ -42,7 +42,7 @@ def start(engine: Engine, conn: Conn, return_case: str | int | None) -> Preview:
 def _home(conn: Conn, line: Line, home: int | None, batch: BatchState) -> str | None:
     """Claim ``home``, the slot the asset left, if it is free and unclaimed; else say why not."""
     if home is not None and not queries.slot_inside_case(conn, home):
-        return rules.slot_outside_case(queries.slot_label(conn, home))
+        return rules.home_outside(queries.slot_label(conn, home))
     if home is not None and home not in batch.claimed:
         occupant = queries.slot_occupant(conn, home)
         if occupant is None:

@@ -27,15 +27,15 @@ def _say(text: str) -> None:
 
 
 def stock_out(argv: list[str]) -> int:
+    from assettrack_gui.core.backend import open_store
     from assettrack_gui.core.engine import Engine
     from assettrack_gui.core.errors import Refused
     from assettrack_gui.core.settings import Settings
-    from assettrack_gui.core.store import Store
 
     db, holder, tagfile, *flags = argv
     with open(tagfile, encoding="utf-8") as fh:
         tags = [line.strip() for line in fh if line.strip()]
-    store = Store(db, create=False)
+    store = open_store(db, create=False)  # a file, or postgresql://…
     engine = Engine(store, operator="crash-worker", settings=Settings())
     _say("READY")
     if "--wait-go" in flags:

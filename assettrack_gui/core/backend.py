@@ -1,0 +1,150 @@
+"""Which database a ``--db`` / ``ASSETTRACK_DB`` value names: a SQLite file or a PostgreSQL server.
+
+The one place that decides, used by the admin CLI, the app and the report workers:
+
+- ``postgresql://…`` or ``postgres://…`` (any libpq connection URI, including the socket form
+  ``postgresql://user@/dbname?host=/socket/dir&port=5433``) is a PostgreSQL database;
+- anything else is a path to a SQLite file (the default);
+- a value that looks like a URL but is not one AssetTrack can use (``mysql://…``,
+  ``postgresql:dbname``, a URI libpq rejects) is a ``UsageError``, never a folder named
+  ``postgresql:``;
+- a URI that carries a password is refused: passwords come from libpq's own sources
+  (``PGPASSWORD``, ``~/.pgpass``, a service file), never from a command line or a settings file.
+
+psycopg is imported only here and in ``core.pg_store``, and only when a server is named.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from . import paths
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .store import Store
+
+SCHEMES = ("postgresql", "postgres")
+# scheme://… (two letters at least, so C:\… and C://… stay Windows paths), or postgresql:…
+_URL_LIKE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+)://|^(?P<pg>postgres(?:ql)?):", re.I)
+
+PASSWORD_HELP = (
+    "AssetTrack never takes a password in the database address (it would be seen in the "
+    "process list and kept in settings files). Give the address without it, e.g. "
+    "postgresql://user@host/dbname, and put the password where PostgreSQL's libpq looks for it: "
+    "a line host:port:dbname:user:password in ~/.pgpass (mode 0600), the PGPASSWORD variable, "
+    "or a service in ~/.pg_service.conf (postgresql://?service=NAME)."
+)
+INSTALL_HELP = (
+    "PostgreSQL support is not installed: install AssetTrack with its postgres extra "
+    "(pip install 'assettrack[postgres]'), which brings psycopg 3."
+)
+
+
+@dataclass(frozen=True)
+class ServerDatabase:
+    """A PostgreSQL database, named by a libpq URI that holds no password."""
+
+    uri: str
+
+    @property
+    def name(self) -> str:
+        """The database name (window titles); libpq's default (the user name) when not given."""
+        path = urlsplit(self.uri).path.lstrip("/")
+        query = dict(parse_qsl(urlsplit(self.uri).query))
+        return unquote(path) or query.get("dbname", "") or "(default database)"
+
+    def __str__(self) -> str:
+        return self.uri
+
+
+Target = Path | ServerDatabase
+
+
+def is_server(target: object) -> bool:
+    return isinstance(target, ServerDatabase)
+
+
+def storage_key(where: object) -> str:
+    """How files kept per database (anchor, pending batch) name it: a file by its resolved
+    path, a server database by its URI."""
+    if isinstance(where, ServerDatabase):
+        return where.uri
+    return str(Path(str(where)).expanduser().resolve())
+
+
+def looks_like_url(value: str) -> bool:
+    return _URL_LIKE.match(value.strip()) is not None
+
+
+def parse(value: str | Path) -> Target:
+    """The database a ``--db`` value names. A ``UsageError`` for a URL that cannot be used."""
+    if isinstance(value, Path):
+        return value
+    text = value.strip()
+    found = _URL_LIKE.match(text)
+    if found is None:
+        return Path(value).expanduser()
+    scheme = (found["scheme"] or found["pg"]).lower()
+    if scheme not in SCHEMES:
+        raise UsageError(
+            f"{value!r} looks like a {scheme}:// address; AssetTrack opens a SQLite file (give "
+            "its path) or a PostgreSQL database (postgresql://user@host:port/dbname)."
+        )
+    if found["pg"]:
+        raise UsageError(
+            f"{value!r} is not a PostgreSQL address: write it as postgresql://user@host:port/dbname "
+            "(or postgresql://user@/dbname?host=/socket/dir for a local socket)."
+        )
+    try:
+        parts = urlsplit(text)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        password = parts.password
+    except ValueError:  # e.g. an unclosed [IPv6] host: libpq's words follow
+        query, password = [], None
+    if password is not None or any(k.lower() == "password" for k, _ in query):
+        raise UsageError(f"The database address contains a password. {PASSWORD_HELP}")
+    try:
+        from psycopg import conninfo
+    except ImportError:
+        raise UsageError(INSTALL_HELP) from None
+    try:
+        conninfo.conninfo_to_dict(text)
+    except Exception as exc:  # psycopg.ProgrammingError: libpq's own words
+        raise UsageError(f"{value!r} is not a PostgreSQL address libpq accepts: {exc}") from None
+    return ServerDatabase(text)
+
+
+def default_target() -> Target:
+    """``$ASSETTRACK_DB`` if set (a path or a server), else the file in the user data dir."""
+    env = os.environ.get(paths.DB_ENV_VAR)
+    if env:
+        return parse(env)
+    return paths.data_dir() / paths.DB_FILENAME
+
+
+def target(value: str | Path | None) -> Target:
+    """``--db`` if given, else the default."""
+    return parse(value) if value else default_target()
+
+
+def open_store(
+    where: Target | str, *, create: bool = True, migrate: bool = True, anchored: bool = True
+) -> Store:
+    """The open database: a ``PgStore`` for a server, else a SQLite ``Store``.
+
+    ``create`` for a server means: an empty database gets AssetTrack's schema (the server
+    database itself is made by its administrator, ``createdb``)."""
+    place = parse(where) if isinstance(where, str) else where
+    if isinstance(place, ServerDatabase):
+        from .pg_store import PgStore
+
+        return PgStore(place, create=create, migrate=migrate, anchored=anchored)
+    from .store import Store
+
+    return Store(place, create=create, migrate=migrate, anchored=anchored)
