@@ -8,8 +8,8 @@ the ``asset_tag`` UNIQUE index, never OFFSET), and a search is a ``LIKE`` on tag
 dashes), serial and description that stops after one page of matches. A view shows a page, asks
 for the next when it is scrolled to, and holds small tuples only.
 
-The SQL is portable except where noted (``LIKE`` ignores letter case for ASCII in SQLite; in
-PostgreSQL it would be ``ILIKE``).
+The SQL is the same on SQLite and PostgreSQL (``core.dialect``); the device search ignores
+ASCII letter case on both.
 """
 
 from __future__ import annotations
@@ -193,11 +193,15 @@ SELECT a.id, a.asset_tag, a.serial, a.description, a.location_type, a.retirement
   LEFT JOIN holders h ON h.id = a.current_holder_id
 """
 # A search: the tag (as typed, or without its dashes), the serial or the description contains
-# the text; \ escapes LIKE's own wildcards so "50%" and "A_1" mean what they say.
+# the text, ASCII letter case ignored alike on SQLite and PostgreSQL (lower() of both sides;
+# LIKE itself ignores case only on SQLite); \ escapes LIKE's own wildcards so "50%" and "A_1"
+# mean what they say.
 _SEARCH = (
-    "(a.asset_tag LIKE :p ESCAPE '\\' OR replace(a.asset_tag, '-', '') LIKE :d ESCAPE '\\' "
-    "OR a.serial LIKE :p ESCAPE '\\' OR a.description LIKE :p ESCAPE '\\')"
+    "(lower(a.asset_tag) LIKE :p ESCAPE '\\' "
+    "OR lower(replace(a.asset_tag, '-', '')) LIKE :d ESCAPE '\\' "
+    "OR lower(a.serial) LIKE :p ESCAPE '\\' OR lower(a.description) LIKE :p ESCAPE '\\')"
 )
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def _device(r: Any) -> DeviceRow:
@@ -222,7 +226,7 @@ def _like(text: str) -> str:
 
 
 def _search(text: str) -> tuple[str, dict[str, object]]:
-    text = text.strip()
+    text = text.strip().translate(_ASCII_LOWER)  # as SQL's lower() does, on both databases
     if not text:
         return "", {}
     dashless = text.replace("-", "") or text

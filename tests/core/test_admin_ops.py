@@ -14,6 +14,8 @@ from assettrack_gui.core.model import Code, EventType, Placement
 
 from .conftest import dump, slot_id, where
 
+pytestmark = pytest.mark.both_backends
+
 
 def last_event(engine: Engine) -> tuple[str, int | None, dict[str, object]]:
     row = engine.store.conn.execute(

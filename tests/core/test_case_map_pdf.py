@@ -12,6 +12,8 @@ from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import UserError
 from assettrack_gui.core.model import NewAsset, NewCase
 
+pytestmark = pytest.mark.both_backends
+
 
 def pdf_text(path: Path) -> str:
     return subprocess.run(

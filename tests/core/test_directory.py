@@ -3,9 +3,13 @@ that ignore accents and letter case, cases with their fill, devices a page at a 
 
 from __future__ import annotations
 
+import pytest
+
 from assettrack_gui.core.directory import Directory, search_holders
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewAsset, NewHolder
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_holders_with_what_each_holds(engine: Engine) -> None:
