@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from .enums import LocationType
-from .queries import Conn
+from .queries import Conn, location_text
 from .store import Store
 from .text import fold
 
@@ -168,7 +168,7 @@ class DeviceRow(NamedTuple):
     serial: str
     description: str
     location_type: str
-    place: str  # "CART-A/3", "Dana Reyes (B-1001)", "storage (no slot)", "retired: lost"
+    place: str  # "CART-A/3", "Dana Reyes (B-1001)", "storage (no slot)", "RETIRED (LOST)"
     retirement: str | None
     case_code: str | None = None  # its slot, when it is in one
     position: int | None = None
@@ -181,8 +181,6 @@ class DeviceRow(NamedTuple):
     def in_custody(self) -> bool:
         return self.location_type == LocationType.IN_CUSTODY
 
-
-UNSLOTTED = "storage (no slot)"
 
 _DEVICE_SQL = """
 SELECT a.id, a.asset_tag, a.serial, a.description, a.location_type, a.retirement,
@@ -206,14 +204,12 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 def _device(r: Any) -> DeviceRow:
     asset_id, tag, serial, description, location, retirement, case_code, position, holder, badge = r
-    if location == LocationType.IN_CUSTODY:
-        place = f"{holder} ({badge})"
-    elif location == LocationType.RETIRED:
-        place = f"retired: {str(retirement or '').lower()}"
-    elif case_code is not None:
-        place = f"{case_code}/{position}"
-    else:
-        place = UNSLOTTED
+    place = location_text(
+        location,
+        retirement,
+        f"{case_code}/{position}" if case_code is not None else None,
+        f"{holder} ({badge})" if holder is not None else None,
+    )
     return DeviceRow(
         asset_id, tag, serial or "", description or "", location, place, retirement, case_code,
         position,

@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
     ADMIN_PAGES = (
         ("people_page", "PeoplePage", "People", "Ctrl+6"),
         ("cases_page", "CasesPage", "Cases", "Ctrl+7"),
+        ("devices_page", "DevicesPage", "Devices", "Ctrl+8"),
     )
 
     def add_admin_pages(self, lazy: bool = True) -> None:

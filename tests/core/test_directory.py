@@ -62,13 +62,9 @@ def test_devices_say_where_each_is(engine: Engine) -> None:
     assert rows["AT-SMOKE-0005"].place == "storage (no slot)"
     assert rows["AT-SMOKE-0006"].place == "Dana Reyes (B-1001)" and rows["AT-SMOKE-0006"].in_custody
     assert list(rows) == sorted(rows)
-    conn = engine.store.conn  # a retirement as the database records it (schema v3)
-    conn.execute(
-        "UPDATE assets SET location_type = 'RETIRED', retirement = 'BROKEN' "
-        "WHERE asset_tag = 'AT-SMOKE-0005'"
-    )
+    engine.commit_retire(["AT-SMOKE-0005"], "broken", "dropped on the stairs")
     gone = Directory(engine.store).device(rows["AT-SMOKE-0005"].id)
-    assert gone is not None and gone.retired and gone.place == "retired: broken"
+    assert gone is not None and gone.retired and gone.place == "RETIRED (BROKEN)"
 
 
 def test_devices_come_a_page_at_a_time_in_tag_order(engine: Engine) -> None:
