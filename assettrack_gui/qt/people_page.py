@@ -166,12 +166,8 @@ class PeoplePage(AdminPage):
         else:
             self._current_changed(QModelIndex(), QModelIndex())
         shown = len(rows)
-        total = len(self._all)
-        self.say(
-            f"{plural(total, 'person')}"
-            if shown == total
-            else f"{shown} of {plural(total, 'person')} match {text.strip()!r}"
-        )
+        total = f"{len(self._all)} {'person' if len(self._all) == 1 else 'people'}"
+        self.say(total if shown == len(self._all) else f"{shown} of {total} match {text.strip()!r}")
 
     def selected(self) -> HolderRow | None:
         index = self.table.currentIndex()

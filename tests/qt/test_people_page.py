@@ -183,3 +183,15 @@ def test_a_scanned_badge_selects_that_person(qtbot, window: MainWindow) -> None:
     assert page.selected().name == "Tomás Øren"
     assert window.tabs.currentWidget() is not window.page  # the scans did not go to the batch
     assert all(rows == [] for rows in window.session.batches.values())
+
+
+def test_enter_on_a_row_of_the_list_opens_its_editor(qtbot, window: MainWindow) -> None:
+    page = people(qtbot, window)
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.selected().name == "Lee Park"
+    seen = in_dialog(qtbot, lambda dialog: press(qtbot, dialog, Qt.Key.Key_Escape))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert seen == ["editPersonDialog"]
+    # back in the list once the dialog is gone
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.table, timeout=2000)
