@@ -9,6 +9,7 @@ import argparse
 from collections.abc import Callable, Iterator
 
 from .assets import register_asset_commands
+from .audit import register_audit_commands
 from .cases import register_case_commands
 from .custody import register_custody_commands
 from .holders import register_holder_commands
@@ -35,6 +36,7 @@ COMMAND_GROUPS: list[CommandGroup] = [
     register_case_commands,
     register_asset_commands,
     register_inspection_commands,
+    register_audit_commands,  # audit: a stocktake of one case (cli/audit.py)
     register_recovery_commands,
     register_report_commands,
     register_label_commands,

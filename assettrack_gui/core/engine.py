@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import matching, queries, rules
 from .errors import Refused, UserError
@@ -43,6 +43,9 @@ from .queries import Conn
 from .settings import Settings, SettingsOwner, as_owner
 from .store import Store
 from .text import is_text, shown_ref
+
+if TYPE_CHECKING:
+    from .audit import Audit, AuditScan, RecordedAudit
 
 
 def find_holder(conn: Conn, ref: str) -> HolderInfo | None:
@@ -504,6 +507,25 @@ class Engine:
         """Every asset (or every retired one) with where it is, by tag."""
         with self.store.read() as conn:
             return list(queries.iter_assets(conn, retired_only=retired_only))
+    # -- Stocktake (audit of one case; the classes, their words and the fixes: core/audit.py) ---
+
+    def start_audit(self, case: str | int) -> Audit:
+        """A new audit of one case: its contents are read once (``UserError``: no such case)."""
+        from . import audit
+
+        return audit.start_audit(self, case)
+
+    def audit_scan(self, audit: Audit, raw: str) -> AuditScan:
+        """Classify one scan of ``audit`` (one match and one asset look-up by id)."""
+        from . import audit as audit_ops
+
+        return audit_ops.scan_audit(self, audit, raw)
+
+    def commit_audit(self, audit: Audit) -> RecordedAudit:
+        """Record ``audit`` as one AUDIT event (no asset changes; findings in its details)."""
+        from . import audit as audit_ops
+
+        return audit_ops.record_audit(self, audit)
 
     # -- the commit ------------------------------------------------------------------------------
 

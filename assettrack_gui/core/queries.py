@@ -580,7 +580,8 @@ class HolderNames:
 _HISTORY_SQL = """
 SELECT e.id, e.batch_id, e.event_type, e.created_at, e.operator, a.asset_tag,
        h.name,
-       CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
+       CASE WHEN e.event_type IN ('CASE_CREATE', 'AUDIT')  -- audit: its case
+            THEN json_extract(e.details, '$.case_code')
             ELSE c.case_code || '/' || s.position END,
        e.note, e.holder_id, h.badge_code, e.details
   FROM events e
@@ -616,11 +617,12 @@ def _history(
 
 
 def case_history(conn: Conn, case_id: int, limit: int | None = None) -> list[EventRow]:
-    """Events of one case, oldest first: its CASE_CREATE and every event at one of its slots."""
+    """Events of one case, oldest first: its CASE_CREATE, its audits and every event at one of
+    its slots."""
     return _history(
         conn,
         "(e.slot_id IN (SELECT id FROM slots WHERE case_id = ?) OR "
-        "(e.event_type = 'CASE_CREATE' "
+        "(e.event_type IN ('CASE_CREATE', 'AUDIT') "
         "AND CAST(json_extract(e.details, '$.case_id') AS INTEGER) = ?))",
         (case_id, case_id),
         limit,
@@ -810,3 +812,63 @@ _DESCRIBED = frozenset(
         EventType.CASE_RESIZE,
     }
 )
+
+
+# -- stocktakes (core/audit.py) ---------------------------------------------------------------
+# An audit reads its case's contents once when it starts, then one asset by id per scan (the
+# primary key and the ``slots_one_per_asset`` index): never the whole case again per scan.
+
+
+class CaseContent(NamedTuple):
+    """One slot of a case as an audit expects it: its position and the asset the database has
+    in it (None when empty)."""
+
+    position: int
+    asset_id: int | None
+    asset_tag: str | None
+    description: str
+
+
+def case_contents(conn: Conn, case_id: int) -> list[CaseContent]:
+    """Every slot of a case with its asset's id, tag and description, by position."""
+    return [
+        CaseContent(r[0], r[1], r[2], r[3] or "")
+        for r in conn.execute(
+            "SELECT s.position, a.id, a.asset_tag, a.description FROM slots s "
+            "LEFT JOIN assets a ON a.id = s.asset_id WHERE s.case_id = ? ORDER BY s.position",
+            (case_id,),
+        )
+    ]
+
+
+class AuditAsset(NamedTuple):
+    """Where the database has one asset, as an audit compares it with the shelf."""
+
+    id: int
+    tag: str
+    description: str
+    location_type: str  # STORAGE, IN_CUSTODY or RETIRED
+    retirement: str  # LOST / BROKEN / DISPOSED for a retired asset, else ""
+    holder: str  # "Dana Reyes (B-1001)" for an asset in custody, else ""
+    case_id: int | None  # the slot it is in (None: no slot)
+    case_code: str
+    position: int | None
+
+
+_AUDIT_ASSET_SQL = """
+SELECT a.id, a.asset_tag, a.description, a.location_type, a.retirement, h.name, h.badge_code,
+       s.case_id, c.case_code, s.position
+  FROM assets a
+  LEFT JOIN holders h ON h.id = a.current_holder_id
+  LEFT JOIN slots s ON s.asset_id = a.id
+  LEFT JOIN cases c ON c.id = s.case_id
+ WHERE a.id = ?
+"""
+
+
+def audit_asset(conn: Conn, asset_id: int) -> AuditAsset | None:
+    r = conn.execute(_AUDIT_ASSET_SQL, (asset_id,)).fetchone()
+    if r is None:
+        return None
+    holder = f"{r[5]} ({r[6]})" if r[5] is not None else ""
+    return AuditAsset(r[0], r[1], r[2] or "", r[3], r[4] or "", holder, r[7], r[8] or "", r[9])

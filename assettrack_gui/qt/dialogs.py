@@ -31,6 +31,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+6", "People: add, rename, change badge, deactivate; what each holds; scan a badge"),
     ("Ctrl+7", "Cases: create, rename, resize; the case map and its printable PDF"),
     ("Ctrl+8", "Devices: register, change serial or description, retire, reinstate"),
+    ("Ctrl+9", "Audit page: a stocktake of one case (scan the case, then what is in it)"),
     ("Ctrl+F / Enter", "On People, Cases, Devices: the search box / open the selected item"),
     ("Enter", "In the scan field: take the typed scan"),
     ("Ctrl+Return", "Commit the batch (asks for confirmation)"),

@@ -12,7 +12,7 @@ session and the engine do.
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
@@ -40,6 +40,9 @@ from assettrack_gui.core.settings import SettingsOwner
 from assettrack_gui.core.store import Store
 
 from .dialogs import KeyboardHome, ShortcutsDialog, bring_to_front, message, run_modal
+
+if TYPE_CHECKING:
+    from .audit_controller import AuditController
 from .preview_model import EventsModel, PreviewModel
 from .scan_controller import ScanController
 from .scan_page import ScanPage
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._wire()
+        self._build_audit_page()
         if load_lists:
             self.controller.reload_lists()
 
@@ -237,6 +241,7 @@ class MainWindow(QMainWindow):
         mode_menu = bar.addMenu("&Mode")
         for mode in tuple(Mode):
             mode_menu.addAction(self.mode_actions[mode])
+        self.mode_menu = mode_menu  # audit: the Audit page's entry follows
         self.settings_menu = bar.addMenu("Se&ttings")  # Alt+S is the Scan field
         self.settings_menu.addAction(self.operator_action)
         self.settings_menu.addAction(self.scanner_settings_action)
@@ -346,6 +351,42 @@ class MainWindow(QMainWindow):
         page = current.content if isinstance(current, LazyPage) else current
         return page if page is not None and hasattr(page, "take_scan") else None
 
+    # -- the Audit page (qt/audit_page.py, qt/audit_controller.py) ------------------------------
+
+    AUDIT_SHORTCUT = "Ctrl+9"
+
+    def _build_audit_page(self) -> None:
+        """The Audit tab, built the first time it is shown (or after the first screen), with
+        its entry in the Mode menu; while it is shown, scans go to it (``on_scan``)."""
+        from .lazy_page import LazyPage
+
+        self.audit: AuditController | None = None
+
+        def build() -> QWidget:
+            from .audit_controller import AuditController
+            from .audit_page import AuditPage
+
+            page = AuditPage()
+            self.audit = AuditController(self.engine, self.store.path, page, self)
+            self.audit.scanHandled.connect(self.scanHandled)
+            self.audit.statusShown.connect(self.show_status)
+            return page
+
+        self.audit_tab = LazyPage(build)
+        index = self.add_page(self.audit_tab, "Audit")
+        self.tabs.setTabToolTip(index, f"Audit: a stocktake of one case ({self.AUDIT_SHORTCUT})")
+        self.audit_action = self._action(
+            "&Audit (stocktake)", self.show_audit_page, self.AUDIT_SHORTCUT
+        )
+        self.audit_action.setObjectName("mode_AUDIT")
+        self.mode_menu.addSeparator()
+        self.mode_menu.addAction(self.audit_action)
+
+    def show_audit_page(self) -> None:
+        self.tabs.setCurrentWidget(self.audit_tab)
+        if self.audit is not None:
+            self.audit.page.scan_entry.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def _wire(self) -> None:
         """The controller's news to the window: status line, actions, mode, the Scan tab."""
         c = self.controller
@@ -452,10 +493,12 @@ class MainWindow(QMainWindow):
         self.controller.set_mode(mode)
 
     def on_scan(self, text: str, source: str = "manual") -> None:
-        """The one entry point for every scan (entry line, keyboard wedge, serial reader).
-
-        While the People, Cases or Devices page is in front, that page takes the scan (a badge
-        selects its person, …); otherwise it joins the Scan page's batch."""
+        """The one entry point for every scan (entry line, keyboard wedge, serial reader): to the
+        Audit page while it is shown; to the People, Cases or Devices page while one of them is
+        (a badge selects its person, …); else to the Scan page's batch."""
+        if self.audit is not None and self.tabs.currentWidget() is self.audit_tab:
+            self.audit.on_scan(text, source)
+            return
         page = self._scan_taker()
         if page is not None:
             ok, said = page.take_scan(text)  # type: ignore[attr-defined]
