@@ -143,6 +143,7 @@ def open_window(
         window.add_page(LazyPage(reports_page), "&Reports", "Ctrl+5")
     else:
         window.add_page(reports_page(), "&Reports", "Ctrl+5")
+    window.add_admin_pages(lazy=lazy_reports)  # People, Cases, Devices (Ctrl+6, 7, 8)
     return window
 
 

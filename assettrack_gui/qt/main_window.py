@@ -395,6 +395,40 @@ class MainWindow(QMainWindow):
             self._action(f"{title}", show_page, shortcut).setObjectName(f"page_{index}")
         return index
 
+    # issue 12: the administration pages, built when first shown (LazyPage) -------------------
+
+    ADMIN_PAGES = (
+        ("people_page", "PeoplePage", "People", "Ctrl+6"),
+        ("cases_page", "CasesPage", "Cases", "Ctrl+7"),
+        ("devices_page", "DevicesPage", "Devices", "Ctrl+8"),
+    )
+
+    def add_admin_pages(self, lazy: bool = True) -> None:
+        """People (Ctrl+6), Cases (Ctrl+7) and Devices (Ctrl+8). With ``lazy`` each page's
+        module is imported and the page built the first time it is shown (or when the app
+        builds the pages left for later), so the first screen does not wait for them."""
+        from importlib import import_module
+
+        from .lazy_page import LazyPage
+
+        for module, cls, title, key in self.ADMIN_PAGES:
+
+            def build(module: str = module, cls: str = cls) -> QWidget:
+                page: QWidget = getattr(import_module(f"{__package__}.{module}"), cls)(
+                    self.engine
+                )
+                return page
+
+            self.add_page(LazyPage(build) if lazy else build(), title, key)
+
+    def _scan_taker(self) -> QWidget | None:
+        """The current page if it takes scans itself (People, Cases, Devices), else None."""
+        from .lazy_page import LazyPage
+
+        current = self.tabs.currentWidget()
+        page = current.content if isinstance(current, LazyPage) else current
+        return page if page is not None and hasattr(page, "take_scan") else None
+
     # -- the Audit page (qt/audit_page.py, qt/audit_controller.py) ------------------------------
 
     AUDIT_SHORTCUT = "Ctrl+9"
@@ -598,9 +632,16 @@ class MainWindow(QMainWindow):
 
     def on_scan(self, text: str, source: str = "manual") -> None:
         """The one entry point for every scan (entry line, keyboard wedge, serial reader): to the
-        Audit page while it is shown, else to the Scan page's batch."""
+        Audit page while it is shown; to the People, Cases or Devices page while one of them is
+        (a badge selects its person, …); else to the Scan page's batch."""
         if self.audit is not None and self.tabs.currentWidget() is self.audit_tab:
             self.audit.on_scan(text, source)
+            return
+        page = self._scan_taker()
+        if page is not None:
+            ok, said = page.take_scan(text)  # type: ignore[attr-defined]
+            self.show_status(said, ok)
+            self.scanHandled.emit(ok, said)
             return
         self.controller.on_scan(text, source)
 
