@@ -42,11 +42,11 @@ def test_a_new_command_fails_until_documented():
     parser = cli.build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     common = argparse.ArgumentParser(add_help=False)
-    group = cli.add_group(commands, common, "audit", "audits")
+    group = cli.add_group(commands, common, "census", "censuses")
     cli.add_command(group, common, "shelves", lambda args, ctx: 0, "count the shelves")
     section = admin_section()
-    assert undocumented(parser, section) == ["audit", "audit shelves"]
-    section += "\n| `audit shelves` | count the shelves |\n"
+    assert undocumented(parser, section) == ["census", "census shelves"]
+    section += "\n| `census shelves` | count the shelves |\n"
     assert undocumented(parser, section) == []
 
 

@@ -14,7 +14,8 @@ live in core, and database errors arrive translated by ``core.store``.
 - ``context``: the database, engine and settings a command works on
 - ``output``: stdout/stderr, counts, visible values, aligned tables
 - one module per command family: ``init_db``, ``imports``, ``slots``, ``custody``,
-  ``holders``, ``cases``, ``assets``, ``inspection``, ``recovery``, ``reports``, ``labels``
+  ``holders``, ``cases``, ``assets``, ``inspection``, ``audit``, ``recovery``, ``reports``,
+  ``labels``
 
 Adding a command family (e.g. ``audit …``): write a module with
 ``register_<family>_commands(commands, common)`` using ``add_group`` / ``add_command`` and add

@@ -35,6 +35,7 @@ COMMAND_FAMILIES: dict[str, tuple[str, ...]] = {
     "cases:register_case_commands": ("case",),
     "assets:register_asset_commands": ("asset",),
     "inspection:register_inspection_commands": ("show", "verify", "backup"),
+    "audit:register_audit_commands": ("audit",),  # a stocktake of one case (cli/audit.py)
     "recovery:register_recovery_commands": ("restore", "accept-rollback"),
     "reports:register_report_commands": ("report",),
     "labels:register_label_commands": ("labels",),

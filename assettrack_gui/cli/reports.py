@@ -1,4 +1,4 @@
-"""``report custody|holder|history|occupancy|events|receipt``: read-only reports.
+"""``report custody|holder|history|occupancy|events|audits|audit|receipt``: read-only reports.
 
 Each report is built by ``core.reports`` inside one read snapshot and either printed as an
 aligned table in local time or written with ``--csv`` (plus the event-log head beside it).
@@ -101,7 +101,10 @@ def _report_output(
             say(empty)
         else:
             say()
-            say(f"{plural(count, 'row')}; times are local ({_local_zone()}); --csv adds UTC.")
+            if request.kind != "audit":
+                say(f"{plural(count, 'row')}; times are local ({_local_zone()}); --csv adds UTC.")
+            else:  # an audit's findings: no times
+                say(plural(count, "row"))
     return 0
 
 
@@ -133,13 +136,19 @@ def cmd_report_history(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_report_occupancy(args: argparse.Namespace, ctx: Context) -> int:
-    from ..core.report_requests import occupancy_summary
+    from ..core.report_requests import last_audit_by_case, occupancy_summary
 
     def table(report: Report) -> int:
-        # Per case first (used / free), then every slot and what is in it.
-        summary = occupancy_summary(ctx.store(), args.case, ctx.settings())
+        # Per case first (used / free, last audit), then every slot and what is in it.
+        audited = last_audit_by_case(ctx.store())
+        summary = [
+            (*row, audited.get(str(row[0]), ""))
+            for row in occupancy_summary(ctx.store(), args.case, ctx.settings())
+        ]
         print_table(
-            ["case_code", "case_name", "slots", "used", "free"], lambda: iter(summary), range(5)
+            ["case_code", "case_name", "slots", "used", "free", "last_audit"],
+            lambda: iter(summary),
+            range(6),
         )
         if not summary:
             return 0
@@ -161,6 +170,34 @@ def cmd_report_events(args: argparse.Namespace, ctx: Context) -> int:
         batch=args.batch or "",
     )
     return _report_output(args, ctx, request, "No events match.")
+
+
+# -- audits (core/audit_report.py) -----------------------------------------------------------------
+
+
+def cmd_report_audits(args: argparse.Namespace, ctx: Context) -> int:
+    empty = f"{args.case}: no audit recorded yet." if args.case else "No audit recorded yet."
+    return _report_output(args, ctx, _request("audits", case=args.case or ""), empty)
+
+
+def cmd_report_audit(args: argparse.Namespace, ctx: Context) -> int:
+    from ..core.errors import UsageError
+
+    if bool(args.batch_id) == bool(args.case):
+        raise UsageError("name one audit: its BATCH_ID, or --case CODE for the case's latest")
+    if args.pdf is not None:
+        from ..core.audit_report import write_audit_pdf
+        from ..core.csvout import check_destination
+        from ..core.report_requests import audit_sheet_for
+
+        dest = Path(check_destination(args.pdf, force=args.force, what="the PDF"))
+        sheet = audit_sheet_for(ctx.store(), args.batch_id or "", args.case or "", ctx.settings())
+        write_audit_pdf(sheet, dest)
+        say(f"{sheet.title}: {plural(len(sheet.findings), 'finding')}, written to {dest}")
+        if args.csv is None:
+            return 0
+    request = _request("audit", batch=args.batch_id or "", case=args.case or "")
+    return _report_output(args, ctx, request, "No findings.")
 
 
 def cmd_report_receipt(args: argparse.Namespace, ctx: Context) -> int:
@@ -186,7 +223,7 @@ def register_report_commands(
         commands,
         common,
         "report",
-        "custody, holder, history, occupancy and event reports; receipts as PDF",
+        "custody, holder, history, occupancy, event and audit reports; receipts as PDF",
         "Without --csv a report prints an aligned table with local times. With --csv FILE it\n"
         "writes a CSV for Excel (UTF-8 with BOM, CRLF; text that starts like a formula gets a\n"
         "leading apostrophe) and records the event-log head (event count and head hash) in\n"
@@ -297,6 +334,32 @@ def register_report_commands(
         help="only events recorded by this operator (exact name)",
     )
     parser.add_argument("--batch", metavar="ID", type=given, help="only this batch")
+    csv_option(parser)
+
+    parser = add_command(
+        group,
+        common,
+        "audits",
+        cmd_report_audits,
+        "recorded audits (stocktakes), newest first: case, date, operator, counts per class",
+    )
+    parser.add_argument("--case", metavar="CODE", type=given, help="only audits of this case")
+    csv_option(parser)
+
+    parser = add_command(
+        group,
+        common,
+        "audit",
+        cmd_report_audit,
+        "every finding of one recorded audit; --pdf writes a sheet for signing",
+        "Name the audit by BATCH_ID (report audits lists them) or --case CODE (its latest\n"
+        "audit). The findings are listed as recorded: asset_tag, status, expected_slot,\n"
+        "found_slot, detail. --pdf FILE writes the audit sheet (case, date, operator, every\n"
+        "finding, signature lines); with --csv too, both are written.",
+    )
+    parser.add_argument("batch_id", nargs="?", metavar="BATCH_ID", help="the audit's batch id")
+    parser.add_argument("--case", metavar="CODE", type=given, help="the latest audit of this case")
+    parser.add_argument("--pdf", metavar="FILE", type=given, help="PDF file to write")
     csv_option(parser)
 
     parser = add_command(

@@ -49,15 +49,20 @@ def pending_dir() -> Path:
     return paths.state_dir() / "pending"
 
 
-def pending_path(db_path: Path | str | object) -> Path:
-    """The file that holds the pending batch of one database (a file or a server database)."""
+def _db_key(db_path: Path | str | object) -> str:
+    """A short hash of the database (a file's resolved path, a server database's URI): names
+    its files in the pending dir."""
     from .backend import storage_key
 
     key = storage_key(db_path)
     import hashlib  # only to name the file; not needed before the first save
 
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
-    return pending_dir() / f"batch-{digest}.json"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+def pending_path(db_path: Path | str | object) -> Path:
+    """The file that holds the pending batch of one database (a file or a server database)."""
+    return pending_dir() / f"batch-{_db_key(db_path)}.json"
 
 
 def save_pending(db_path: Path | str | object, batch: PendingBatch) -> None:
@@ -128,3 +133,37 @@ def load_pending(db_path: Path | str | object) -> PendingBatch | None:
 def clear_pending(db_path: Path | str | object) -> None:
     with contextlib.suppress(FileNotFoundError):
         pending_path(db_path).unlink()
+
+
+# -- an audit in progress (core/audit.py) ---------------------------------------------------------
+# Its own file beside the batch file (``audit-<key>.json``), written atomically after every scan
+# so a crash or a restart loses no scan; ``core.audit.Audit.to_data`` / ``from_data`` say what is
+# in it. Finishing or discarding the audit removes it.
+
+
+def audit_path(db_path: Path | str | object) -> Path:
+    """The file that holds the audit in progress of one database."""
+    return pending_dir() / f"audit-{_db_key(db_path)}.json"
+
+
+def save_audit(db_path: Path | str | object, data: dict[str, Any]) -> None:
+    from .backend import storage_key
+
+    target = audit_path(db_path)
+    data = {**data, "saved_at": utc_now(), "db_path": storage_key(db_path)}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, json.dumps(data, ensure_ascii=False), mode=0o600)
+
+
+def load_audit(db_path: Path | str | object) -> dict[str, Any] | None:
+    """The saved audit of this database as stored, or None (no file, or unreadable)."""
+    try:
+        raw = json.loads(audit_path(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+def clear_audit(db_path: Path | str | object) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        audit_path(db_path).unlink()

@@ -441,6 +441,10 @@ def set_holder_active(conn: Conn, holder_id: int, active: bool) -> None:
     conn.execute("UPDATE holders SET active = ? WHERE id = ?", (int(active), holder_id))
 
 
+def rebadge_holder(conn: Conn, holder_id: int, badge_code: str) -> None:
+    conn.execute("UPDATE holders SET badge_code = ? WHERE id = ?", (badge_code, holder_id))
+
+
 # -- cases ------------------------------------------------------------------------------------
 
 _CASE_COLUMNS = "id, case_code, name, rows, cols"
@@ -482,6 +486,37 @@ def insert_case(conn: Conn, code: str, name: str, rows: int, cols: int) -> int:
         [(case_id, p) for p in range(1, rows * cols + 1)],
     )
     return case_id
+
+
+def rename_case(conn: Conn, case_id: int, name: str) -> None:
+    conn.execute("UPDATE cases SET name = ? WHERE id = ?", (name, case_id))
+
+
+def occupied_beyond(conn: Conn, case_id: int, size: int) -> list[tuple[int, str]]:
+    """(position, tag) of every occupied slot of a case past position ``size``."""
+    return conn.execute(
+        "SELECT s.position, a.asset_tag FROM slots s JOIN assets a ON a.id = s.asset_id "
+        "WHERE s.case_id = ? AND s.position > ? ORDER BY s.position",
+        (case_id, size),
+    ).fetchall()
+
+
+def resize_case(conn: Conn, case_id: int, rows: int, cols: int) -> None:
+    """The case becomes rows × cols: the positions it lacks get new slots (or the ones kept from
+    an earlier shrink are in use again), and the empty slots past the new size that no event
+    names are deleted; those history names stay, holding nothing (schema v3 triggers)."""
+    conn.execute("UPDATE cases SET rows = ?, cols = ? WHERE id = ?", (rows, cols, case_id))
+    size = rows * cols
+    have = {p for (p,) in conn.execute("SELECT position FROM slots WHERE case_id = ?", (case_id,))}
+    conn.executemany(
+        "INSERT INTO slots (case_id, position) VALUES (?, ?)",
+        [(case_id, p) for p in range(1, size + 1) if p not in have],
+    )
+    conn.execute(
+        "DELETE FROM slots WHERE case_id = ? AND position > ? AND asset_id IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.slot_id = slots.id)",
+        (case_id, size),
+    )
 
 
 # -- history ----------------------------------------------------------------------------------
@@ -545,7 +580,8 @@ class HolderNames:
 _HISTORY_SQL = """
 SELECT e.id, e.batch_id, e.event_type, e.created_at, e.operator, a.asset_tag,
        h.name,
-       CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
+       CASE WHEN e.event_type IN ('CASE_CREATE', 'AUDIT')  -- audit: its case
+            THEN json_extract(e.details, '$.case_code')
             ELSE c.case_code || '/' || s.position END,
        e.note, e.holder_id, h.badge_code, e.details
   FROM events e
@@ -581,11 +617,12 @@ def _history(
 
 
 def case_history(conn: Conn, case_id: int, limit: int | None = None) -> list[EventRow]:
-    """Events of one case, oldest first: its CASE_CREATE and every event at one of its slots."""
+    """Events of one case, oldest first: its CASE_CREATE, its audits and every event at one of
+    its slots."""
     return _history(
         conn,
         "(e.slot_id IN (SELECT id FROM slots WHERE case_id = ?) OR "
-        "(e.event_type = 'CASE_CREATE' "
+        "(e.event_type IN ('CASE_CREATE', 'AUDIT') "
         "AND CAST(json_extract(e.details, '$.case_id') AS INTEGER) = ?))",
         (case_id, case_id),
         limit,
@@ -775,3 +812,63 @@ _DESCRIBED = frozenset(
         EventType.CASE_RESIZE,
     }
 )
+
+
+# -- stocktakes (core/audit.py) ---------------------------------------------------------------
+# An audit reads its case's contents once when it starts, then one asset by id per scan (the
+# primary key and the ``slots_one_per_asset`` index): never the whole case again per scan.
+
+
+class CaseContent(NamedTuple):
+    """One slot of a case as an audit expects it: its position and the asset the database has
+    in it (None when empty)."""
+
+    position: int
+    asset_id: int | None
+    asset_tag: str | None
+    description: str
+
+
+def case_contents(conn: Conn, case_id: int) -> list[CaseContent]:
+    """Every slot of a case with its asset's id, tag and description, by position."""
+    return [
+        CaseContent(r[0], r[1], r[2], r[3] or "")
+        for r in conn.execute(
+            "SELECT s.position, a.id, a.asset_tag, a.description FROM slots s "
+            "LEFT JOIN assets a ON a.id = s.asset_id WHERE s.case_id = ? ORDER BY s.position",
+            (case_id,),
+        )
+    ]
+
+
+class AuditAsset(NamedTuple):
+    """Where the database has one asset, as an audit compares it with the shelf."""
+
+    id: int
+    tag: str
+    description: str
+    location_type: str  # STORAGE, IN_CUSTODY or RETIRED
+    retirement: str  # LOST / BROKEN / DISPOSED for a retired asset, else ""
+    holder: str  # "Dana Reyes (B-1001)" for an asset in custody, else ""
+    case_id: int | None  # the slot it is in (None: no slot)
+    case_code: str
+    position: int | None
+
+
+_AUDIT_ASSET_SQL = """
+SELECT a.id, a.asset_tag, a.description, a.location_type, a.retirement, h.name, h.badge_code,
+       s.case_id, c.case_code, s.position
+  FROM assets a
+  LEFT JOIN holders h ON h.id = a.current_holder_id
+  LEFT JOIN slots s ON s.asset_id = a.id
+  LEFT JOIN cases c ON c.id = s.case_id
+ WHERE a.id = ?
+"""
+
+
+def audit_asset(conn: Conn, asset_id: int) -> AuditAsset | None:
+    r = conn.execute(_AUDIT_ASSET_SQL, (asset_id,)).fetchone()
+    if r is None:
+        return None
+    holder = f"{r[5]} ({r[6]})" if r[5] is not None else ""
+    return AuditAsset(r[0], r[1], r[2] or "", r[3], r[4] or "", holder, r[7], r[8] or "", r[9])

@@ -16,6 +16,8 @@ Public API::
     export_report(source, request, dest, settings=None, *, progress=None, cancelled=None,
                   wrap_rows=None) -> int
     receipt_for_batch(source, batch_id) -> Receipt
+    audit_sheet_for(source, batch="", case="", settings=None) -> AuditSheet
+    last_audit_by_case(source) -> dict[str, str]
     pickers(source) -> tuple[list[HolderInfo], list[CaseInfo]]
     current_log_head(source) -> LogHead
     hidden_columns(header) -> set[int]; visible_columns(header) -> list[int]
@@ -29,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import queries, reports
 from .csvout import write_csv
@@ -40,9 +42,14 @@ from .reports import Report, Row
 from .settings import Settings
 from .store import Store
 
+if TYPE_CHECKING:
+    from .audit_report import AuditSheet
+
 __all__ = [
     "REPORT_KINDS",
     "ReportRequest",
+    "audit_sheet_for",
+    "last_audit_by_case",
     "StoreOrPath",
     "build_report",
     "column_title",
@@ -59,7 +66,10 @@ __all__ = [
     "visible_columns",
 ]
 
-REPORT_KINDS = ("custody", "holder", "history", "occupancy", "events")
+REPORT_KINDS = ("custody", "holder", "history", "occupancy", "events", "audits")
+# audit: "audit" (every finding of one recorded audit: ``batch`` or the latest of ``case``) is
+# built here too, for the CLI, CSV exports and the Reports page's findings panel; the page's
+# report list offers "audits" (REPORT_KINDS) and shows the findings of the selected one.
 
 StoreOrPath = Store | Path | str
 
@@ -75,6 +85,7 @@ _TITLES = {
     "case_code": "Case",
     "case_name": "Case name",
     "position": "Slot",
+    "last_audit": "Last audit",  # audit
 }
 
 
@@ -103,6 +114,8 @@ class ReportRequest:
             return "Pick a holder or scan a badge, then press Refresh."
         if self.kind == "history" and not self.scan.strip():
             return "Scan or type an asset tag, then press Enter."
+        if self.kind == "audit" and not (self.batch.strip() or self.case.strip()):
+            return "Choose an audit (its batch) or a case (its latest audit)."
         return None
 
 
@@ -136,6 +149,19 @@ def build_report(
             holder=holder,
             operator=request.operator.strip() or None,
             batch=request.batch.strip() or None,
+            settings=settings,
+        )
+    if request.kind in ("audits", "audit"):  # audit: core/audit_report.py
+        from . import audit_report
+
+        if request.kind == "audits":
+            return audit_report.audits_report(
+                conn, case=request.case.strip() or None, settings=settings
+            )
+        return audit_report.audit_findings_report(
+            conn,
+            batch=request.batch.strip() or None,
+            case=request.case.strip() or None,
             settings=settings,
         )
     raise ValueError(f"unknown report {request.kind!r}")
@@ -224,6 +250,36 @@ def occupancy_summary(
     """Per case: code, name, slots, used, free (one case, or all)."""
     with _snapshot(source) as conn:
         return list(reports.occupancy_summary(conn, case=case, settings=settings))
+
+
+# -- audits (core/audit_report.py) -----------------------------------------------------------------
+
+
+def audit_sheet_for(
+    source: StoreOrPath,
+    batch: str = "",
+    case: str = "",
+    settings: Settings | None = None,
+) -> AuditSheet:
+    """One recorded audit (by batch, or the latest of a case), read in its own snapshot: for the
+    findings panel and the PDF for signing (``audit_report.write_audit_pdf``)."""
+    from . import audit_report
+
+    with _snapshot(source) as conn:
+        return audit_report.audit_sheet(
+            conn, batch=batch or None, case=case or None, settings=settings
+        )
+
+
+def last_audit_by_case(source: StoreOrPath) -> dict[str, str]:
+    """case code -> the local time of its latest audit (cases never audited are absent)."""
+    with _snapshot(source) as conn:
+        codes = {c.id: c.case_code for c in queries.cases(conn)}
+        return {
+            codes[case_id]: reports.local_display(stamp)
+            for case_id, stamp in reports.last_audits(conn).items()
+            if case_id in codes
+        }
 
 
 def pickers(source: StoreOrPath) -> tuple[list[HolderInfo], list[CaseInfo]]:

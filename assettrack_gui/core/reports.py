@@ -269,7 +269,8 @@ EVENTS_HEADER = [
 
 _EVENTS_SQL = """
 SELECT e.id, e.created_at, e.event_type, a.asset_tag, h.name, h.badge_code,
-       CASE WHEN e.event_type = 'CASE_CREATE' THEN json_extract(e.details, '$.case_code')
+       CASE WHEN e.event_type IN ('CASE_CREATE', 'AUDIT')  -- audit: its case
+            THEN json_extract(e.details, '$.case_code')
             WHEN s.id IS NULL THEN NULL ELSE c.case_code || '/' || s.position END,
        e.operator, e.batch_id, e.note, e.holder_id, e.details
   FROM events e
@@ -422,14 +423,32 @@ OCCUPANCY_HEADER = [
     "asset_tag",
     "serial",
     "description",
+    "last_audit",  # audit: the local time of the case's latest AUDIT event, "" if never audited
 ]
+
+# audit: the latest stocktake of each case. AUDIT events have no asset, so the events_asset index
+# finds them among the asset-less events instead of reading the whole log.
+_LAST_AUDITS_SQL = """
+SELECT CAST(json_extract(details, '$.case_id') AS INTEGER), max(created_at) FROM events
+ WHERE asset_id IS NULL AND event_type = 'AUDIT' GROUP BY 1
+"""
+
+
+def last_audits(conn: sqlite3.Connection) -> dict[int, str]:
+    """case id -> the UTC time of its latest audit (cases never audited are absent)."""
+    return {
+        case_id: stamp
+        for case_id, stamp in conn.execute(_LAST_AUDITS_SQL)
+        if isinstance(case_id, int) and isinstance(stamp, str)
+    }
 
 
 def occupancy_report(
     conn: sqlite3.Connection, *, case: str | None = None, settings: Settings | None = None
 ) -> Report:
-    """Per case: slots used / free, and each slot's asset (one row per slot within the case's
-    size: the slots a case made smaller keeps past it are history, not places)."""
+    """Per case: slots used / free, each slot's asset (one row per slot within the case's size:
+    the slots a case made smaller keeps past it are history, not places) and when the case was
+    last audited (``last_audit``, local time; empty if never)."""
     where = ""
     params: tuple[int, ...] = ()
     title = "Occupancy of all cases"
@@ -439,9 +458,10 @@ def occupancy_report(
         title = f"Occupancy of {info.case_code}"
 
     def rows() -> Iterator[Row]:
+        audited = {case_id: local_display(stamp) for case_id, stamp in last_audits(conn).items()}
         sql = f"""
         SELECT c.case_code, c.name, c.rows * c.cols, u.used,
-               s.position, a.asset_tag, a.serial, a.description
+               s.position, a.asset_tag, a.serial, a.description, c.id
           FROM cases c
           JOIN (SELECT case_id, count(asset_id) AS used FROM slots GROUP BY case_id) u
             ON u.case_id = c.id
@@ -450,8 +470,11 @@ def occupancy_report(
           {where}
          ORDER BY c.case_code, s.position
         """
-        for code, name, size, used, pos, tag, serial, desc in conn.execute(sql, params):
-            yield (code, name, size, used, size - used, pos, tag or "", serial or "", desc or "")
+        for code, name, size, used, pos, tag, serial, desc, case_id in conn.execute(sql, params):
+            yield (
+                code, name, size, used, size - used, pos, tag or "", serial or "", desc or "",
+                audited.get(case_id, ""),
+            )  # fmt: skip
 
     return Report("occupancy", title, OCCUPANCY_HEADER, rows)
 

@@ -83,6 +83,7 @@ from ..core.report_requests import (
 from ..core.reports import EVENT_TYPES
 from ..core.settings import RANGES, Settings, SettingsOwner, as_owner
 from ..core.store import Store
+from .audit_report_panel import AuditFindingsPanel
 from .receipts import open_receipt, save_receipt_as
 from .report_jobs import FIRST_CHUNK_ROWS, ExportJob, LoadJob, ReportJobs
 from .report_model import FLAG_ROLE, PickerModel, ReportFilterProxy, ReportTableModel
@@ -105,6 +106,7 @@ _KIND_LABELS = {
     "history": "History — every event of one asset",
     "occupancy": "Occupancy — cases and slots",
     "events": "Events — the event log",
+    "audits": "Audits — stocktakes of cases",  # audit: findings in AuditFindingsPanel
 }
 
 RECEIPT_EVENT_TYPES = tuple(t.value for t in CUSTODY_EVENTS)
@@ -253,6 +255,17 @@ class ReportsTab(QWidget):
             ],
         )
 
+        # audits (audit_report_panel): the case picker; the selected audit's findings below
+        self.audits_case = QComboBox()
+        self.audits_case.setEditable(True)
+        self.audits_case.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.audits_case.setModel(self.cases_model)
+        self.audits_case.activated.connect(self._param_changed)
+        _takes_scans_as_text(self.audits_case)
+        self._add_page("audits", [("C&ase:", self.audits_case)])
+        self.audit_findings = AuditFindingsPanel(self.store, self.start_export, self)
+        self.audit_findings.hide()
+
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Run the report again (F5)")
         self.refresh_button.clicked.connect(self.refresh_all)
@@ -342,6 +355,7 @@ class ReportsTab(QWidget):
         layout.addLayout(top)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.audit_findings, 1)  # audit: only with the Audits report
         layout.addLayout(bottom)
 
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
@@ -408,7 +422,13 @@ class ReportsTab(QWidget):
         case_items = [
             (f"{c.case_code} — {c.name}" if c.name else c.case_code, c.case_code) for c in cases
         ]
-        combos = (self.custody_holder, self.holder_holder, self.events_holder, self.occupancy_case)
+        combos = (
+            self.custody_holder,
+            self.holder_holder,
+            self.events_holder,
+            self.occupancy_case,
+            self.audits_case,
+        )
         typed = [combo.currentText() for combo in combos]
         for combo in combos:
             combo.blockSignals(True)
@@ -466,6 +486,8 @@ class ReportsTab(QWidget):
             return replace(base, scan=self.history_scan.text())
         if kind == "occupancy":
             return replace(base, case=self._combo_ref(self.occupancy_case))
+        if kind == "audits":
+            return replace(base, case=self._combo_ref(self.audits_case))
         return replace(
             base,
             since=self.events_since.text(),
@@ -525,6 +547,7 @@ class ReportsTab(QWidget):
             return
         self._loaded_head = head if isinstance(head, LogHead) else None
         assert isinstance(header, list)
+        self.audit_findings.show_batch(None)  # audit: the rows (and the selection) are new
         request = self._loading
         tooltip = ""
         if request is not None and request.kind in ("custody", "holder"):
@@ -628,6 +651,8 @@ class ReportsTab(QWidget):
         # Another report has other columns: start it in its own order, not "sorted by column 6".
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.overdue_only.setEnabled(kind in ("custody", "holder"))
+        self.audit_findings.setVisible(kind == "audits")
+        self.audit_findings.show_batch(None)
         self.refresh()
 
     @Slot()
@@ -708,6 +733,21 @@ class ReportsTab(QWidget):
     @Slot()
     def _current_changed(self) -> None:
         self._update_buttons()
+        if self.audit_findings.isVisibleTo(self):
+            self.audit_findings.show_batch(self.selected_audit())
+
+    def selected_audit(self) -> str | None:
+        """The batch of the selected row of the Audits report (audit_report_panel), or None."""
+        index = self.table.currentIndex()
+        batch_col = self.model.column("batch_id")
+        if (
+            self._shown is None
+            or self._shown.kind != "audits"
+            or not index.isValid()
+            or batch_col is None
+        ):
+            return None
+        return str(self.model.row_values(self.proxy.mapToSource(index).row())[batch_col])
 
     def _update_buttons(self) -> None:
         batch = self.selected_batch()

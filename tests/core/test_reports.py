@@ -531,7 +531,7 @@ def test_tags_and_serials_keep_leading_zeros_and_numbers_stay_numbers(hostile, t
     zero_row = next(line for line in text.split("\r\n") if line.startswith("000123"))
     assert zero_row.startswith("000123,000456,leading zeros,")
     assert zero_row.endswith(",0,True")  # days_held is a bare number, never '0 or "0"
-    assert occ.split("\r\n")[1] == "Z-1,zeros,1,1,0,1,000777,000888,zeros stay"
+    assert occ.split("\r\n")[1] == "Z-1,zeros,1,1,0,1,000777,000888,zeros stay,"  # never audited
 
 
 def test_days_held_is_numeric_in_the_csv(conn, tmp_path):

@@ -63,7 +63,8 @@ def lazy_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
 
 
 def reports_page(window: MainWindow) -> LazyPage:
-    page = window.tabs.widget(1)
+    tabs = window.tabs
+    page = tabs.widget(next(i for i in range(tabs.count()) if tabs.tabText(i) == "&Reports"))
     assert isinstance(page, LazyPage)
     return page
 

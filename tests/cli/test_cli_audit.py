@@ -1,0 +1,279 @@
+"""``assettrack-admin audit --case CODE FILE``: the contract — the CSV's columns and statuses,
+exit codes 0 / 1 / 2, ``--dry-run`` records nothing, ``-`` reads stdin.
+
+The stockroom (built once with the engine): CART-A (2 × 5) holds AT-SMOKE-0001…0004 in slots
+1…4; SHELF-B (1 × 3) holds ZX9000 in slot 1; AT-SMOKE-0005 waits without a slot; Dana Reyes
+(B-1001) holds AT-SMOKE-0006 (it left CART-A/5).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assettrack_gui import cli
+from assettrack_gui.core import store as store_module
+from assettrack_gui.core.csvout import sidecar_path
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
+from assettrack_gui.core.settings import Settings
+from assettrack_gui.core.store import Store
+
+ADMIN = Path(sys.executable).parent / "assettrack-admin"
+if not ADMIN.exists():
+    ADMIN = Path(shutil.which("assettrack-admin") or ADMIN)
+
+HEADER = ["asset_tag", "status", "expected_slot", "found_slot", "detail"]
+STATUSES = {"ok", "wrong-slot", "missing", "unexpected", "unknown", "duplicate"}
+EVERYTHING = [
+    "AT-SMOKE-0001",  # ok (slot 1)
+    "CART-A/3",
+    "AT-SMOKE-0004",  # wrong-slot: expected 4, found 3
+    "ATSMOKE0003",  # wrong-slot, dash-stripped: expected 3, found 4 (after the last slot)
+    "AT-SMOKE-0006",  # unexpected: in custody of Dana Reyes
+    "ZX9000",  # unexpected: SHELF-B/1
+    "AT-SMOKE-0005",  # unexpected: no slot
+    "at-smoke-0002",  # unknown: Caps Lock
+    "NOPE-1",  # unknown
+    "AT-SMOKE-0001",  # duplicate
+    "",  # blank: ignored
+]  # AT-SMOKE-0002: missing
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "seed.db"
+    store = Store(path.with_name("work.db"))
+    engine = Engine(store, operator="seed", settings=Settings())
+    engine.add_holders([NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002")])
+    engine.create_cases(
+        [NewCase("CART-A", "Laptop cart A", 2, 5), NewCase("SHELF-B", "Scanner shelf B", 1, 3)]
+    )
+    engine.commit_register(
+        [NewAsset(f"AT-SMOKE-000{n}", f"SN{n}", "ThinkPad", "CART-A", n) for n in range(1, 5)]
+        + [
+            NewAsset("AT-SMOKE-0005", "SN5", "Dell spare"),
+            NewAsset("ZX9000", "ZX", "Zebra scanner", "SHELF-B", 1),
+            NewAsset("AT-SMOKE-0006", "SN6", "ThinkPad", "CART-A", 5),
+        ]
+    )
+    engine.commit_stock_out(["AT-SMOKE-0006"], "B-1001")
+    store.backup(path)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "at.db"
+    shutil.copy(template, path)
+    return path
+
+
+@pytest.fixture
+def scans(tmp_path: Path) -> Path:
+    path = tmp_path / "scans.txt"
+    path.write_text("\n".join(EVERYTHING) + "\n", encoding="utf-8")
+    return path
+
+
+def run(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        [str(ADMIN), "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=stdin,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def read_csv(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def audit_events(db: Path) -> list[tuple[str, str, str]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT operator, note, details FROM events WHERE event_type = 'AUDIT' ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def dump(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_audit_prints_records_and_writes_the_csv(db: Path, scans: Path, tmp_path: Path) -> None:
+    out = tmp_path / "findings.csv"
+    proc = run(db, "--operator", "auditor", "audit", "--case", "CART-A", str(scans), "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert "Audit of CART-A — Laptop cart A: 10 scans" in proc.stdout
+    assert (
+        "CART-A: 1 ok, 2 wrong-slot, 1 missing, 3 unexpected, 2 unknown, 1 duplicate"
+        in proc.stdout
+    )
+    assert "recorded the audit of CART-A (AUDIT event)" in proc.stdout
+    table = read_csv(out.read_text(encoding="utf-8-sig"))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel-safe: a BOM
+    assert table[0] == HEADER
+    rows = {(r[0], r[1]): r for r in table[1:]}
+    assert {r[1] for r in table[1:]} == STATUSES
+    assert rows["AT-SMOKE-0001", "ok"] == ["AT-SMOKE-0001", "ok", "CART-A/1", "CART-A/1", ""]
+    assert rows["AT-SMOKE-0004", "wrong-slot"][2:4] == ["CART-A/4", "CART-A/3"]
+    assert rows["AT-SMOKE-0003", "wrong-slot"][4].endswith("scanned as ATSMOKE0003")
+    assert rows["AT-SMOKE-0006", "unexpected"][4] == "in custody of Dana Reyes (B-1001)"
+    assert rows["ZX9000", "unexpected"][2] == "SHELF-B/1"
+    assert "is Caps Lock on?" in rows["at-smoke-0002", "unknown"][4]
+    assert rows["AT-SMOKE-0002", "missing"] == [
+        "AT-SMOKE-0002", "missing", "CART-A/2", "", "not scanned"
+    ]  # fmt: skip
+    assert rows["AT-SMOKE-0001", "duplicate"][4].startswith("scanned twice")
+    assert len(table) == 1 + 10
+    head = sidecar_path(out).read_text(encoding="utf-8")
+    assert "rows: 10" in head and "head_hash: " in head
+    events = audit_events(db)
+    assert len(events) == 1
+    operator, note, details = events[0]
+    assert (operator, note) == ("auditor", "")
+    data = json.loads(details)
+    assert data["counts"]["unexpected"] == 3 and len(data["findings"]) == 10
+    conn = sqlite3.connect(db)
+    count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    conn.close()
+    assert f"events: {count}\n" in head  # the head includes the AUDIT event
+
+
+def test_dry_run_records_nothing(db: Path, scans: Path) -> None:
+    before = dump(db)
+    proc = run(db, "audit", "--case", "CART-A", str(scans), "--dry-run")
+    assert proc.returncode == 0
+    assert "--dry-run: nothing recorded" in proc.stdout
+    assert "wrong-slot" in proc.stdout
+    assert dump(db) == before
+
+
+def test_stdin_and_csv_to_stdout(db: Path) -> None:
+    proc = run(
+        db, "audit", "--case", "CARTA", "-", "--csv", "-", stdin="CART-A/2\r\nAT-SMOKE-0002\r\n"
+    )
+    assert proc.returncode == 0
+    table = read_csv(proc.stdout)
+    assert table[0] == HEADER
+    assert table[1] == ["AT-SMOKE-0002", "ok", "CART-A/2", "CART-A/2", ""]
+    assert [r[1] for r in table[2:]] == ["missing", "missing", "missing"]
+    # Everything for people went to stderr, with the log head.
+    assert "CART-A: 1 ok, 0 wrong-slot, 3 missing" in proc.stderr
+    assert "head_hash: " in proc.stderr and len(audit_events(db)) == 1
+
+
+def test_scans_outside_the_audit_are_named_by_line(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "scans.txt"
+    path.write_text("SHELF-B\nAT-SMOKE-0001\nSHELF-B/1\nCART-A/99\n", encoding="utf-8")
+    proc = run(db, "audit", "--case", "CART-A", str(path), "--dry-run")
+    assert proc.returncode == 0
+    assert proc.stderr.splitlines() == [
+        "line 1: case SHELF-B is not the case being audited (CART-A): not recorded",
+        "line 3: SHELF-B/1 is a slot of case SHELF-B, not of CART-A: not recorded",
+        "line 4: CART-A/99: case CART-A has positions 1–10, not '99'",
+    ]
+
+
+def test_usage_errors_exit_2_and_record_nothing(db: Path, scans: Path, tmp_path: Path) -> None:
+    before = dump(db)
+    proc = run(db, "audit", "--case", "NOPE", str(scans))
+    assert proc.returncode == 2 and "no case 'NOPE'" in proc.stderr
+    proc = run(db, "audit", "--case", "CART-A", str(tmp_path / "missing.txt"))
+    assert proc.returncode == 2 and "Cannot read" in proc.stderr
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(b"AT-\xe9\n")
+    proc = run(db, "audit", "--case", "CART-A", str(bad))
+    assert proc.returncode == 2 and "not UTF-8 text" in proc.stderr
+    existing = tmp_path / "exists.csv"
+    existing.write_text("keep", encoding="utf-8")
+    proc = run(db, "audit", "--case", "CART-A", str(scans), "--csv", str(existing))
+    assert proc.returncode == 2 and "already exists; add --force" in proc.stderr
+    assert existing.read_text(encoding="utf-8") == "keep"
+    proc = run(db, "audit", str(scans))
+    assert proc.returncode == 2 and "--case" in proc.stderr
+    assert dump(db) == before
+    proc = run(db, "audit", "--case", "CART-A", str(scans), "--csv", str(existing), "--force")
+    assert proc.returncode == 0 and read_csv(existing.read_text(encoding="utf-8"))[0] == HEADER
+
+
+def test_a_busy_database_refuses_with_exit_1(
+    db: Path, scans: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
+    before = dump(db)
+    locker = sqlite3.connect(db, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        code = cli.main(["--db", str(db), "audit", "--case", "CART-A", str(scans)])
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "busy" in err.lower()
+    assert "wrong-slot" in out  # the findings were shown before the record was refused
+    assert dump(db) == before
+
+
+def test_help_states_the_contract() -> None:
+    proc = subprocess.run([str(ADMIN), "audit", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0
+    for words in ("--case CODE", "--dry-run", "--csv OUT", "ok, wrong-slot, missing", "stdin"):
+        assert words in " ".join(proc.stdout.split()), words
+
+
+# -- report audits / report audit / occupancy --------------------------------------------------------
+
+
+def test_report_audits_and_one_audit_with_its_pdf(db: Path, scans: Path, tmp_path: Path) -> None:
+    assert run(db, "report", "audits").stdout.strip().endswith("No audit recorded yet.")
+    assert run(db, "audit", "--case", "CART-A", str(scans)).returncode == 0
+    listing = run(db, "report", "audits", "--csv", "-")
+    table = read_csv(listing.stdout)
+    assert table[0] == [
+        "batch_id", "created_at_utc", "created_at_local", "case_code", "operator", "scans",
+        "ok", "wrong_slot", "missing", "unexpected", "unknown", "duplicate",
+    ]  # fmt: skip
+    batch = table[1][0]
+    assert table[1][3:] == ["CART-A", table[1][4], "10", "1", "2", "1", "3", "2", "1"]
+    shown = run(db, "report", "audit", batch)
+    assert shown.returncode == 0 and f"(batch {batch})" in shown.stdout
+    assert "in custody of Dana Reyes (B-1001)" in shown.stdout
+    latest = read_csv(run(db, "report", "audit", "--case", "CART-A", "--csv", "-").stdout)
+    assert latest[0] == HEADER and len(latest) == 11
+    pdf = tmp_path / "sheet.pdf"
+    proc = run(db, "report", "audit", "--case", "CART-A", "--pdf", str(pdf))
+    assert proc.returncode == 0 and "10 findings, written to" in proc.stdout
+    assert pdf.read_bytes().startswith(b"%PDF")
+    again = run(db, "report", "audit", "--case", "CART-A", "--pdf", str(pdf))
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert run(db, "report", "audit").returncode == 2
+    assert run(db, "report", "audit", batch, "--case", "CART-A").returncode == 2
+    missing = run(db, "report", "audit", "--case", "SHELF-B")
+    assert missing.returncode == 1 and "has not been audited yet" in missing.stderr
+    occupancy = run(db, "report", "occupancy", "--case", "CART-A")
+    assert "last audit" in occupancy.stdout
+    assert table[1][2] in occupancy.stdout  # the audit's local time
+    occ = read_csv(run(db, "report", "occupancy", "--csv", "-").stdout)
+    assert occ[0][-1] == "last_audit" and occ[1][-1] == table[1][2]
