@@ -17,7 +17,7 @@ live in core, and database errors arrive translated by ``core.store``.
   ``holders``, ``cases``, ``assets``, ``inspection``, ``audit``, ``recovery``, ``reports``,
   ``labels``
 
-Adding a command family (e.g. ``audit …``): write a module with
+Adding a command family: write a module with
 ``register_<family>_commands(commands, common)`` using ``add_group`` / ``add_command`` and add
 its line to ``parser.COMMAND_FAMILIES`` (the module and the top-level commands it adds). The
 README test then insists that every new command is documented.

@@ -2,14 +2,15 @@
 
 Start-up matters here (a script may run ``show`` hundreds of times), so the parser is lazy:
 ``build_parser(lazy=True)`` (what ``main`` uses) knows every command's name from
-:data:`COMMAND_FAMILIES` and imports and builds only the family of the command being run. The
-one-line summaries of ``--help`` are collected only when a help text or a choice is shown, by
-running every family's register function against stand-in parsers that drop options
+:data:`COMMAND_FAMILIES`, imports only the module of the command being run and builds only that
+command's parser. The one-line summaries of ``--help`` are collected only when a help text is
+shown, by running every family's register function against stand-in parsers that drop options
 (:class:`LazyCommands`). ``build_parser()`` builds everything (tests, ``iter_commands``).
 
-Adding a command family (e.g. ``audit …``): write ``cli/audit.py`` with
-``register_audit_commands(commands, common)`` using ``options.add_group`` / ``add_command``,
-and add its one line to :data:`COMMAND_FAMILIES`. ``tests/cli/test_lazy_parser.py`` checks that
+Adding a command family (e.g. ``stocktake …``): write ``cli/stocktake.py`` with
+``register_stocktake_commands(commands, common)`` using ``options.add_group`` /
+``add_command``, and add its one line to :data:`COMMAND_FAMILIES`. A new command of an
+existing family needs no line here. ``tests/cli/test_lazy_parser.py`` checks that
 every line names what its module registers; ``tests/test_readme.py`` that it is documented.
 """
 
