@@ -97,6 +97,10 @@ class Session:
         self.last_lookup: Lookup | None = None
         self.lookup_case: CaseInfo | None = None  # the case of the last Lookup, for its map
         self._saved_rows = False  # only a session that saved rows may delete the pending file
+        # The batch the last run left, read from the pending file before this session first
+        # writes it (False: not read yet; None: there was none, or it was offered already).
+        # Scans that arrive before the "Restore batch?" question must not replace it.
+        self._left_over: PendingBatch | None | bool = False
 
     # -- state ------------------------------------------------------------------------------
 
@@ -542,6 +546,8 @@ class Session:
             return
         batch = self.to_pending()
         if not batch.is_empty:
+            if not self._saved_rows:
+                self._read_left_over()  # before this session's first write replaces it
             save_pending(self.db_path, batch)
             self._saved_rows = True
         elif self._saved_rows:
@@ -570,24 +576,34 @@ class Session:
             m = self.engine.classify(raw)
             return m.id if m.kind == matching.ASSET else None
 
-        self.batches[Mode.STOCK_OUT] = [BatchRow(s, asset_id(s)) for s in batch.stock_out]
-        self.batches[Mode.STOCK_IN] = [BatchRow(s, asset_id(s)) for s in batch.stock_in]
+        # Scans made in this run before the question came stay, after the restored ones.
+        current = {mode: list(rows) for mode, rows in self.batches.items()}
+        self._left_over = None
+        self.batches[Mode.STOCK_OUT] = [
+            BatchRow(s, asset_id(s)) for s in batch.stock_out
+        ] + current[Mode.STOCK_OUT]
+        self.batches[Mode.STOCK_IN] = [
+            BatchRow(s, asset_id(s)) for s in batch.stock_in
+        ] + current[Mode.STOCK_IN]
         self.batches[Mode.PLACE] = [
             BatchRow(s, asset_id(s), c, p) for s, c, p in batch.placements
-        ]
+        ] + current[Mode.PLACE]
         try:
             holder = self.engine.holder(batch.custodian) if batch.custodian else None
         except UserError:
             holder = None
-        self.custodian = holder if holder is not None and rules.custodian(holder) is None else None
+        if holder is not None and rules.custodian(holder) is None:
+            self.custodian = self.custodian or holder
         try:
-            self.return_case = self.engine.case(batch.return_case) if batch.return_case else None
+            case = self.engine.case(batch.return_case) if batch.return_case else None
         except UserError:
-            self.return_case = None
+            case = None
+        self.return_case = self.return_case or case
         try:
-            self.place_case = self.engine.case(batch.place_case) if batch.place_case else None
+            case = self.engine.case(batch.place_case) if batch.place_case else None
         except UserError:
-            self.place_case = None
+            case = None
+        self.place_case = self.place_case or case
         self.place_position = self.next_free_position()
         self.slot_refusal = None
         if batch.place_operation in (Operation.PUT_AWAY, Operation.MOVE):
@@ -597,14 +613,24 @@ class Session:
         self._saved()
         self.refresh()
 
+    def _read_left_over(self) -> PendingBatch | None:
+        if self._left_over is False:
+            self._left_over = load_pending(self.db_path) if self.db_path is not None else None
+        assert self._left_over is not True and self._left_over is not False
+        return self._left_over
+
     def pending_batch(self) -> PendingBatch | None:
-        """The batch a previous run of this station left uncommitted, if any."""
-        return load_pending(self.db_path) if self.db_path is not None else None
+        """The batch a previous run of this station left uncommitted, if any — as it was before
+        this run saved anything (scans made before the question do not replace it)."""
+        return self._read_left_over()
 
     def discard_pending(self) -> None:
-        if self.db_path is not None:
+        """Forget the last run's batch. The pending file is deleted only if it still holds that
+        batch; once this run has saved its own scans there, they stay."""
+        self._read_left_over()
+        self._left_over = None
+        if self.db_path is not None and not self._saved_rows:
             clear_pending(self.db_path)
-        self._saved_rows = False
 
 
 __all__ = ["BatchRow", "ScanOutcome", "Session"]

@@ -553,7 +553,13 @@ class ScanController(QObject):
             "Restore batch",
             f"An uncommitted batch was left from {when}. Restore it?",
             "Restore",
-            "\n".join(parts) + "\n\nCancel discards it. Restored scans are checked again.",
+            "\n".join(parts)
+            + "\n\nCancel discards it. Restored scans are checked again."
+            + (
+                "\nThe scans made since the app started stay, after the restored ones."
+                if not self.session.to_pending().is_empty
+                else ""
+            ),
         )
         self.page.refocus()
         if restore:

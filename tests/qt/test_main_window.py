@@ -983,3 +983,48 @@ def test_a_badge_in_stock_in_offers_to_return_everything_its_holder_has(
     ok, message = scan(qtbot, window, "B-1001")
     assert ok and message == "Added 1 asset held by Dana Reyes (B-1001)"
     assert window.preview_model.rowCount() == 1
+
+
+def test_scans_made_before_the_restore_question_keep_the_left_over_batch(
+    qtbot, db: Path, make_window, monkeypatch  # noqa: F811
+) -> None:
+    """A scanner burst right after start (before "Restore batch?" is asked) must not replace
+    the batch the last run left: the question offers the old batch, and Restore keeps both."""
+    first = make_window(db)
+    scan(qtbot, first, "B-1001")
+    scan(qtbot, first, "AT-SMOKE-0001")
+    first.close()
+
+    second = make_window(db)
+    scan(qtbot, second, "B-1001")
+    scan(qtbot, second, "AT-SMOKE-0002")  # before the question: saved over the pending file
+    seen: list[str] = []
+
+    def answer(parent, title, text, yes, informative=""):  # noqa: ANN001
+        seen.append(informative)
+        return True
+
+    monkeypatch.setattr("assettrack_gui.qt.scan_controller.confirm", answer)
+    assert second.offer_pending_batch() is True
+    assert "Stock-Out: 1 scan" in seen[0] and "stay, after the restored ones" in seen[0]
+    rows = [r.scan for r in second.controller.session.batches[Mode.STOCK_OUT]]
+    assert rows == ["AT-SMOKE-0001", "AT-SMOKE-0002"]
+    assert second.offer_pending_batch() is False  # asked once
+
+
+def test_cancel_after_early_scans_keeps_this_runs_scans_saved(
+    qtbot, db: Path, make_window, monkeypatch  # noqa: F811
+) -> None:
+    first = make_window(db)
+    scan(qtbot, first, "B-1001")
+    scan(qtbot, first, "AT-SMOKE-0001")
+    first.close()
+    second = make_window(db)
+    scan(qtbot, second, "B-1001")
+    scan(qtbot, second, "AT-SMOKE-0002")
+    monkeypatch.setattr("assettrack_gui.qt.scan_controller.confirm", lambda *a, **k: False)
+    assert second.offer_pending_batch() is False
+    saved = second.controller.session.pending_batch()
+    assert saved is None  # the old batch is gone, as the clerk chose
+    on_disk = load_pending(db)
+    assert on_disk is not None and on_disk.stock_out == ["AT-SMOKE-0002"]  # this run's scan
