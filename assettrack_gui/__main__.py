@@ -1,4 +1,5 @@
-"""Start the AssetTrack window: ``assettrack [--db PATH] [--serial PORT] [--operator NAME]``.
+"""Start the AssetTrack window: ``assettrack [--db PATH] [--demo | --new-demo] [--serial PORT]
+[--operator NAME]``.
 
 Start-up time is a feature (a clerk opens the app with a device in hand), so this module imports
 only argparse and core helpers at the top; Qt and the window come in ``main``. With
@@ -25,6 +26,7 @@ from assettrack_gui.core.errors import UserError
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from assettrack_gui.core.backend import Target
     from assettrack_gui.core.store import Store
     from assettrack_gui.qt.main_window import MainWindow
 
@@ -46,6 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
         "postgresql://user@host:port/dbname; default: $ASSETTRACK_DB or the user data dir",
     )
     parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo stockroom: made-up people, cases and devices in a separate database "
+        "(demo.db beside the default database; made if missing) to try AssetTrack on. The title "
+        "says DEMO; File → Leave the demo opens the real database (--db, or the default)",
+    )
+    parser.add_argument(
+        "--new-demo",
+        action="store_true",
+        help="like --demo, but make the demo stockroom afresh first (only the demo file is "
+        "replaced, never a real database)",
+    )
+    parser.add_argument(
         "--serial",
         metavar="PORT",
         default=None,
@@ -60,13 +75,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_window(store: Store, args: argparse.Namespace, lazy_reports: bool = False) -> MainWindow:
+DEMO_WAIT_S = 5.0  # --new-demo: how long the window being closed may keep the old demo open
+
+
+def database_paths(args: argparse.Namespace) -> tuple[Target, Target | None]:
+    """(the database to open, the real database when that is the demo, else None).
+
+    With ``--demo``/``--new-demo`` the demo stockroom (a SQLite file, ``core.demo``) is made
+    first if needed (``UserError`` if it cannot be); ``--db`` then names the real database to
+    go back to (a file or a server)."""
+    from assettrack_gui.core import backend
+
+    real = backend.target(args.db)
+    if not (args.demo or args.new_demo):
+        return real, None
+    from assettrack_gui.core import demo
+
+    real_file = real if isinstance(real, Path) else None  # a server is never the demo's file
+    if not args.new_demo:
+        return demo.ensure_demo(real=real_file), real
+    # Started from the demo's own window (File → Start the demo afresh…): that window closes
+    # as this one starts, and the old demo can only be replaced once it has let go of it.
+    deadline = time.monotonic() + DEMO_WAIT_S
+    while True:
+        try:
+            return demo.build_demo(real=real_file).path, real
+        except demo.DemoInUse:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def open_window(
+    store: Store,
+    args: argparse.Namespace,
+    lazy_reports: bool = False,
+    real_db: Target | None = None,
+) -> MainWindow:
     """The whole app on an open database: window, scanners (wedge + serial), Reports page.
 
     With ``lazy_reports`` (what ``main`` does) the Reports page is built when first shown or once
     the window is on screen (``LazyPage``); the custodian and case pickers are filled and the
     scanners started then too (:func:`after_first_screen`), not before the first screen: a scan
     typed before that reaches the Scan field as text and is scanned on Enter all the same.
+    With ``real_db`` the window is the demo stockroom's (``store`` is the demo database).
     """
     from assettrack_gui.qt.main_window import MainWindow
 
@@ -75,6 +127,7 @@ def open_window(store: Store, args: argparse.Namespace, lazy_reports: bool = Fal
         operator=args.operator,
         serial_port_override=args.serial,
         load_lists=not lazy_reports,
+        real_db=real_db,
     )
     if not lazy_reports:
         start_scanners(window)
@@ -90,6 +143,7 @@ def open_window(store: Store, args: argparse.Namespace, lazy_reports: bool = Fal
         window.add_page(LazyPage(reports_page), "&Reports", "Ctrl+5")
     else:
         window.add_page(reports_page(), "&Reports", "Ctrl+5")
+    window.add_admin_pages(lazy=lazy_reports)  # People, Cases, Devices (Ctrl+6, 7, 8)
     return window
 
 
@@ -259,7 +313,11 @@ def start_daily_backup(window: MainWindow) -> None:
     on the way stops all writes from this window too."""
     from assettrack_gui.qt.backup_job import DailyBackup
 
-    if str(window.store.path) == ":memory:" or os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
+    if (
+        str(window.store.path) == ":memory:"
+        or window.is_demo  # made-up data: nothing to keep
+        or os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1"
+    ):
         return
     if getattr(window.store, "backend", "sqlite") == "postgresql":
         return  # a server's backups are its administrator's (README: PostgreSQL)
@@ -314,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     db_path: object = args.db or "the default database"
     try:
-        db_path = backend.target(args.db)
+        db_path, real_db = database_paths(args)
         store = backend.open_store(db_path, create=True)
     except UserError as exc:
         QMessageBox.critical(None, "AssetTrack cannot open the database", str(exc))
@@ -323,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "AssetTrack cannot open the database", f"{db_path}: {exc}")
         return 1
 
-    window = open_window(store, args, lazy_reports=True)
+    window = open_window(store, args, lazy_reports=True, real_db=real_db)
     window.show()
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         exit_when_shown(app, window)

@@ -1,4 +1,4 @@
-"""``holder add|rename|deactivate|reactivate|list``: the people who take custody.
+"""``holder add|rename|rebadge|deactivate|reactivate|list``: the people who take custody.
 
 A holder is found by badge code or exact name; a change that changes nothing says so instead of
 recording an event.
@@ -40,6 +40,17 @@ def cmd_holder_rename(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_holder_rebadge(args: argparse.Namespace, ctx: Context) -> int:
+    before = _find_holder(ctx, args.holder)
+    after = ctx.engine().rebadge_holder(args.holder, args.new_badge)
+    if before is not None and before.badge_code == after.badge_code:
+        say(f"{after.label} already has that badge; nothing changed")
+    else:
+        old = before.badge_code if before else args.holder
+        say(f"Changed the badge of {after.name}: {old} → {after.badge_code}")
+    return 0
+
+
 def _set_active(active: bool) -> Handler:
     def run(args: argparse.Namespace, ctx: Context) -> int:
         before = _find_holder(ctx, args.holder)
@@ -72,7 +83,7 @@ def register_holder_commands(
         commands,
         common,
         "holder",
-        "add, rename, deactivate, reactivate or list holders",
+        "add, rename, rebadge, deactivate, reactivate or list holders",
         "A holder is found by badge code (as scanned) or by exact name.",
     )
     parser = add_command(group, common, "add", cmd_holder_add, "add a holder")
@@ -81,6 +92,18 @@ def register_holder_commands(
     parser = add_command(group, common, "rename", cmd_holder_rename, "change a holder's name")
     parser.add_argument("holder", metavar="BADGE_OR_NAME")
     parser.add_argument("new_name", metavar="NEW_NAME")
+    parser = add_command(
+        group,
+        common,
+        "rebadge",
+        cmd_holder_rebadge,
+        "give a holder a new badge code (lost or reissued badge)",
+        "The new code is checked like a new holder's badge: it must scan as itself, be used by\n"
+        "no holder, asset or case, and not differ from another code only in dashes or letter\n"
+        "case. The old badge scans as nothing afterwards; history keeps the change.",
+    )
+    parser.add_argument("holder", metavar="BADGE_OR_NAME")
+    parser.add_argument("new_badge", metavar="NEW_BADGE")
     parser = add_command(
         group,
         common,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import matching, queries, rules
 from .errors import Refused, UserError
-from .eventlog import EventBatch
+from .eventlog import Clock, EventBatch
 from .lookup import lookup_scan
 from .matching import Match, classify, normalize_scan
 from .model import (
@@ -89,10 +89,15 @@ class Engine:
         store: Store,
         operator: str | None = None,
         settings: Settings | SettingsOwner | None = None,
+        *,
+        clock: Clock | None = None,
     ) -> None:
+        """``clock`` (the demo stockroom's builder only) dates the batches committed here;
+        None is the wall clock, as for every real station."""
         self.store = store
         self.operator = operator or rules.default_operator()
         self.settings_owner = as_owner(settings)
+        self.clock = clock
 
     @property
     def settings(self) -> Settings:
@@ -336,6 +341,31 @@ class Engine:
         assert updated is not None
         return updated
 
+    # issue 12: a holder's badge changes (lost or reissued badge) --------------------------------
+
+    def rebadge_holder(self, ref: str | int, new_badge: str) -> HolderInfo:
+        """Give a holder another badge code, checked like a new badge (``registry.badge_problem``:
+        scannable, unused, no near-duplicate); one HOLDER_REBADGE event with
+        ``{"badge_code": [old, new]}``. The old badge scans as nothing afterwards."""
+        with self.store.write() as conn:
+            holder = self._holder_or_fail(conn, ref)
+            if new_badge == holder.badge_code:
+                return holder
+            verdict = registry.badge_problem(self, conn, new_badge, holder.id)
+            if verdict is not None:
+                raise Refused([verdict.message], verdict)
+            queries.rebadge_holder(conn, holder.id, new_badge)
+            events = EventBatch(conn, self.operator)
+            events.add(
+                EventType.HOLDER_REBADGE,
+                holder_id=holder.id,
+                details={"badge_code": [holder.badge_code, new_badge]},
+            )
+            events.flush()
+            updated = queries.holder_by_id(conn, holder.id)
+        assert updated is not None
+        return updated
+
     # -- Cases -------------------------------------------------------------------------------------
 
     def preview_create_cases(
@@ -358,6 +388,64 @@ class Engine:
         assert case is not None
         return case
 
+    # issue 12: a case's name and size change ----------------------------------------------------
+
+    def _case_or_fail(self, conn: Conn, ref: str | int) -> CaseInfo:
+        case = self.find_case(conn, ref)
+        if case is None:
+            verdict = rules.unknown_case(ref)
+            raise Refused([verdict.message], verdict)
+        return case
+
+    def rename_case(self, code: str | int, new_name: str) -> CaseInfo:
+        """A case's name (what its labels and the pickers show) changes; one CASE_RENAME event
+        with ``{"case": code, "name": [old, new]}``. Its code, slots and contents stay."""
+        new_name = new_name.strip()
+        with self.store.write() as conn:
+            case = self._case_or_fail(conn, code)
+            if (verdict := rules.name_problem(new_name)) is not None:
+                raise Refused([verdict.message], verdict)
+            if new_name == case.name:
+                return case
+            queries.rename_case(conn, case.id, new_name)
+            events = EventBatch(conn, self.operator)
+            events.add(
+                EventType.CASE_RENAME,
+                details={"case": case.case_code, "name": [case.name, new_name]},
+            )
+            events.flush()
+            updated = queries.case_by_id(conn, case.id)
+        assert updated is not None
+        return updated
+
+    def resize_case(self, code: str | int, rows: int, cols: int) -> CaseInfo:
+        """A case becomes rows × cols. Refused (``Code.CASE_SHRINK_OCCUPIED``, naming each asset)
+        while an occupied slot would fall outside; growing adds the new slots; shrinking deletes
+        the empty slots outside that no event names and keeps the others as history (they take
+        nothing). One CASE_RESIZE event with ``{"case", "rows": [old, new], "cols": [old, new]}``."""
+        with self.store.write() as conn:
+            case = self._case_or_fail(conn, code)
+            verdict = rules.case_size(rows, cols, (rows, cols))
+            if verdict is None and (outside := queries.occupied_beyond(conn, case.id, rows * cols)):
+                verdict = rules.case_shrink_occupied(case, rows, cols, outside)
+            if verdict is not None:
+                raise Refused([verdict.message], verdict)
+            if (rows, cols) == (case.rows, case.cols):
+                return case
+            queries.resize_case(conn, case.id, rows, cols)
+            events = EventBatch(conn, self.operator)
+            events.add(
+                EventType.CASE_RESIZE,
+                details={
+                    "case": case.case_code,
+                    "rows": [case.rows, rows],
+                    "cols": [case.cols, cols],
+                },
+            )
+            events.flush()
+            updated = queries.case_by_id(conn, case.id)
+        assert updated is not None
+        return updated
     # -- Devices: retire, reinstate, edit (issue 12; core/ops/retire.py) --------------------------
 
     def preview_retire(
@@ -459,7 +547,7 @@ class Engine:
             count = sum(1 for line in preview.lines if not line.skipped)
             if count == 0:  # every import row already exists as given: nothing to write
                 return CommitResult("", 0, preview)
-            events = EventBatch(conn, self.operator)
+            events = EventBatch(conn, self.operator, clock=self.clock)
             apply(conn, events, preview)
             events.flush()
             return CommitResult(events.batch_id, count, preview)

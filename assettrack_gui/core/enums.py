@@ -144,6 +144,7 @@ class Code(StrEnum):
     INVALID_CODE = "INVALID_CODE"
     INVALID_NAME = "INVALID_NAME"
     INVALID_SIZE = "INVALID_SIZE"
+    CASE_SHRINK_OCCUPIED = "CASE_SHRINK_OCCUPIED"  # a resize would leave occupied slots outside
     CODE_EXISTS = "CODE_EXISTS"
     CODE_IN_USE = "CODE_IN_USE"  # used by another kind (a badge as an asset tag, …)
     NEAR_DUPLICATE = "NEAR_DUPLICATE"  # equal to an existing code without dashes and case

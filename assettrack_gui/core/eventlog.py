@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,9 +26,19 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
+# What an Engine may be given instead of the wall clock (``Engine(clock=…)``): the demo
+# stockroom (core/demo.py) is built through the engine as if over several days.
+Clock = Callable[[], datetime]
+
+
+def stamp(moment: datetime) -> str:
+    """``moment`` (aware) as the log writes times: UTC ISO-8601 with milliseconds and a Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
 def utc_now() -> str:
     """UTC ISO-8601 with milliseconds and a Z, e.g. 2026-11-24T18:30:12.123Z."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return stamp(datetime.now(UTC))
 
 
 def canonical(row: tuple[Any, ...]) -> str:
@@ -59,10 +70,11 @@ def log_head(conn: sqlite3.Connection) -> LogHead:
     return LogHead(count, row[0] if row else GENESIS)
 
 
-def new_batch_id(conn: sqlite3.Connection) -> str:
-    """Readable and unique: 20261124-183012-a1b2c3 (UTC time + random)."""
+def new_batch_id(conn: sqlite3.Connection, moment: datetime | None = None) -> str:
+    """Readable and unique: 20261124-183012-a1b2c3 (UTC time, now unless given, + random)."""
+    when = (moment or datetime.now(UTC)).astimezone(UTC)
     while True:
-        batch = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + os.urandom(3).hex()
+        batch = when.strftime("%Y%m%d-%H%M%S-") + os.urandom(3).hex()
         if conn.execute("SELECT 1 FROM events WHERE batch_id = ? LIMIT 1", (batch,)).fetchone():
             continue
         return batch
@@ -72,14 +84,25 @@ class EventBatch:
     """Collects the events of one commit; ``flush`` appends them to the chain.
 
     Must be used inside ``Store.write()`` so that reading the head and appending happen under
-    the same write lock.
+    the same write lock. With a ``clock`` the batch's id and time are the clock's, not now.
     """
 
-    def __init__(self, conn: sqlite3.Connection, operator: str, batch_id: str | None = None):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        operator: str,
+        batch_id: str | None = None,
+        clock: Clock | None = None,
+    ):
         self.conn = conn
         self.operator = operator
-        self.batch_id = batch_id or new_batch_id(conn)
-        self.created_at = utc_now()
+        if clock is None:
+            self.batch_id = batch_id or new_batch_id(conn)
+            self.created_at = utc_now()
+        else:
+            moment = clock()
+            self.batch_id = batch_id or new_batch_id(conn, moment)
+            self.created_at = stamp(moment)
         self._pending: list[tuple[Any, ...]] = []
 
     def add(

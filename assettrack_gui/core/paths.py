@@ -9,6 +9,7 @@ import platformdirs
 
 APP_DIR_NAME = "AssetTrack"
 DB_FILENAME = "assettrack.db"
+DEMO_FILENAME = "demo.db"
 SETTINGS_FILENAME = "settings.json"
 DB_ENV_VAR = "ASSETTRACK_DB"
 
@@ -36,3 +37,9 @@ def default_db_path() -> Path:
 
 def settings_path() -> Path:
     return config_dir() / SETTINGS_FILENAME
+
+
+def demo_db_path() -> Path:
+    """The demo stockroom (core/demo.py): its own file in the platform data dir, beside the
+    default database, whichever database the app was started on."""
+    return data_dir() / DEMO_FILENAME

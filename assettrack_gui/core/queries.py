@@ -441,6 +441,10 @@ def set_holder_active(conn: Conn, holder_id: int, active: bool) -> None:
     conn.execute("UPDATE holders SET active = ? WHERE id = ?", (int(active), holder_id))
 
 
+def rebadge_holder(conn: Conn, holder_id: int, badge_code: str) -> None:
+    conn.execute("UPDATE holders SET badge_code = ? WHERE id = ?", (badge_code, holder_id))
+
+
 # -- cases ------------------------------------------------------------------------------------
 
 _CASE_COLUMNS = "id, case_code, name, rows, cols"
@@ -482,6 +486,37 @@ def insert_case(conn: Conn, code: str, name: str, rows: int, cols: int) -> int:
         [(case_id, p) for p in range(1, rows * cols + 1)],
     )
     return case_id
+
+
+def rename_case(conn: Conn, case_id: int, name: str) -> None:
+    conn.execute("UPDATE cases SET name = ? WHERE id = ?", (name, case_id))
+
+
+def occupied_beyond(conn: Conn, case_id: int, size: int) -> list[tuple[int, str]]:
+    """(position, tag) of every occupied slot of a case past position ``size``."""
+    return conn.execute(
+        "SELECT s.position, a.asset_tag FROM slots s JOIN assets a ON a.id = s.asset_id "
+        "WHERE s.case_id = ? AND s.position > ? ORDER BY s.position",
+        (case_id, size),
+    ).fetchall()
+
+
+def resize_case(conn: Conn, case_id: int, rows: int, cols: int) -> None:
+    """The case becomes rows × cols: the positions it lacks get new slots (or the ones kept from
+    an earlier shrink are in use again), and the empty slots past the new size that no event
+    names are deleted; those history names stay, holding nothing (schema v3 triggers)."""
+    conn.execute("UPDATE cases SET rows = ?, cols = ? WHERE id = ?", (rows, cols, case_id))
+    size = rows * cols
+    have = {p for (p,) in conn.execute("SELECT position FROM slots WHERE case_id = ?", (case_id,))}
+    conn.executemany(
+        "INSERT INTO slots (case_id, position) VALUES (?, ?)",
+        [(case_id, p) for p in range(1, size + 1) if p not in have],
+    )
+    conn.execute(
+        "DELETE FROM slots WHERE case_id = ? AND position > ? AND asset_id IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.slot_id = slots.id)",
+        (case_id, size),
+    )
 
 
 # -- history ----------------------------------------------------------------------------------

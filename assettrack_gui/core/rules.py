@@ -389,6 +389,33 @@ def case_size(rows: int | None, cols: int | None, given: tuple[object, object]) 
     return None
 
 
+# -- changing a holder's badge, a case's name or size (issue 12) -----------------------------------
+
+
+_KIND_WORDS = {"holder": "a holder", "asset": "an asset tag", "case": "a case code"}
+
+
+def badge_taken(badge: str, kind: str, used_by: str) -> Verdict:
+    """A new or changed badge that a holder, an asset tag or a case code already uses."""
+    return Verdict(
+        Code.CODE_EXISTS if kind == "holder" else Code.CODE_IN_USE,
+        f"badge {badge} is already used by {_KIND_WORDS[kind]} ({used_by})",
+    )
+
+
+def case_shrink_occupied(
+    case: CaseInfo, rows: int, cols: int, occupied: Sequence[tuple[int, str]]
+) -> Verdict:
+    """A case may become smaller only while every occupied slot stays inside it; ``occupied``
+    holds (position, tag) of each slot that would fall outside."""
+    where = ", ".join(f"{case.case_code}/{pos} holds {tag}" for pos, tag in occupied)
+    return Verdict(
+        Code.CASE_SHRINK_OCCUPIED,
+        f"case {case.case_code} cannot become {rows} × {cols}: {where} — move "
+        f"{'it' if len(occupied) == 1 else 'them'} to a slot inside the new size first",
+    )
+
+
 # -- the operator -----------------------------------------------------------------------------
 
 

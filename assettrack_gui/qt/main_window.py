@@ -12,6 +12,7 @@ session and the engine do.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
@@ -19,6 +20,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequenc
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -39,17 +42,21 @@ from assettrack_gui.core.session import Session
 from assettrack_gui.core.settings import SettingsOwner
 from assettrack_gui.core.store import Store
 
-from .dialogs import KeyboardHome, ShortcutsDialog, bring_to_front, message, run_modal
-
-if TYPE_CHECKING:
-    from .audit_controller import AuditController
+from .dialogs import KeyboardHome, ShortcutsDialog, bring_to_front, confirm, message, run_modal
 from .preview_model import EventsModel, PreviewModel
 from .scan_controller import ScanController
 from .scan_page import ScanPage
 from .settings_signal import SettingsSignal
 from .widgets import Banner, CaseChooser, CaseMapView, CustodianPicker, ScanEntry
 
+if TYPE_CHECKING:
+    from assettrack_gui.core.backend import Target
+
+    from .audit_controller import AuditController
+    from .first_run import FirstRun
+
 APP_NAME = "AssetTrack"
+DEMO_TITLE = "AssetTrack — DEMO stockroom (not your real data)"
 IMPORT_SHORTCUT, LABELS_SHORTCUT = "Ctrl+I", "Ctrl+P"
 MODE_SHORTCUTS = {Mode.STOCK_OUT: "Ctrl+1", Mode.STOCK_IN: "Ctrl+2", Mode.PLACE: "Ctrl+3", Mode.LOOKUP: "Ctrl+4"}
 SCANNER_STATES = {
@@ -121,11 +128,17 @@ class MainWindow(QMainWindow):
         config: SettingsOwner | None = None,
         *,
         load_lists: bool = True,
+        real_db: Target | None = None,
     ) -> None:
         """``load_lists=False`` leaves the custodian and case pickers empty until
-        ``controller.reload_lists()`` (the app fills them right after the first paint)."""
+        ``controller.reload_lists()`` (the app fills them right after the first paint).
+
+        ``real_db`` makes this the demo stockroom's window (``store`` is the demo database):
+        the title, a banner and the status bar say DEMO, and File → Leave the demo opens
+        ``real_db`` (which this window never opens itself)."""
         super().__init__()
         self.store = store
+        self.real_db = real_db
         # The one settings owner of this window: the engine, the scanners and the Reports page
         # read it; the Qt signal tells widgets when it changes.
         self.config = config if config is not None else SettingsOwner()
@@ -135,7 +148,7 @@ class MainWindow(QMainWindow):
         self.qsettings = settings if settings is not None else QSettings()
         self.serial_port_override = serial_port_override
 
-        self.setWindowTitle(f"AssetTrack — {store.path.name}")
+        self.setWindowTitle(DEMO_TITLE if self.is_demo else f"AssetTrack — {store.path.name}")
         self.setObjectName("mainWindow")
         self.page = ScanPage()
         self.controller = ScanController(self.session, self.page, self)
@@ -159,6 +172,28 @@ class MainWindow(QMainWindow):
         last = self.qsettings.value("window/mode", Mode.STOCK_OUT)
         self.set_mode(Mode(str(last)) if last in tuple(Mode) else Mode.STOCK_OUT)
         self.scan_entry.setFocus()
+        self.first_run: FirstRun | None = None
+        self._welcome_if_empty()
+
+    @property
+    def is_demo(self) -> bool:
+        """This window shows the demo stockroom (``core.demo``), not a real database."""
+        return self.real_db is not None
+
+    def _welcome_if_empty(self) -> None:
+        """An empty database shows the welcome panel (``qt.first_run``) instead of the batch."""
+        from assettrack_gui.core.errors import UserError
+        from assettrack_gui.core.first_run import stockroom_is_empty
+
+        try:
+            empty = stockroom_is_empty(self.store)
+        except UserError:
+            return  # a database problem: the banner (check_database_state) says what it is
+        if empty:
+            from .first_run import FirstRun
+
+            self.first_run = FirstRun(self)
+            self.first_run.panel.setFocus()
 
     # -- building -------------------------------------------------------------------------------
 
@@ -202,6 +237,12 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.restore_action = self._action("Restore from &backup…", c.restore_from_backup)
+        self.demo_action = self._action("Open the &demo stockroom", self.open_demo)
+        self.demo_action.setObjectName("openDemoAction")
+        self.leave_demo_action = self._action("&Leave the demo", self.leave_demo)
+        self.leave_demo_action.setObjectName("leaveDemoAction")
+        self.fresh_demo_action = self._action("Start the demo &afresh…", self.start_demo_afresh)
+        self.fresh_demo_action.setObjectName("freshDemoAction")
         self.operator_action = self._action("&Operator…", c.change_operator)
         self.report_settings_action = self._action("&Reports and backups…", self.edit_settings)
         self.scanner_settings_action = QAction("&Scanner settings…", self)
@@ -230,6 +271,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.labels_action)
         file_menu.addSeparator()
         file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
+        if self.is_demo:
+            file_menu.addAction(self.leave_demo_action)
+            file_menu.addAction(self.fresh_demo_action)
+        else:
+            file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -271,9 +318,37 @@ class MainWindow(QMainWindow):
     def _build_central(self) -> None:
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("pages")
-        self.setCentralWidget(self.tabs)
         self.tabs.addTab(self.page, "Scan")
         self.page.table.addAction(self.delete_action)
+        if not self.is_demo:
+            self.setCentralWidget(self.tabs)
+            return
+        # The demo says so above every page, with the way back.
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        strip = QWidget(central)
+        strip.setObjectName("demoBanner")
+        strip.setStyleSheet(
+            "#demoBanner { background: #ef6c00; } #demoBanner QLabel { color: white; }"
+        )
+        row = QHBoxLayout(strip)
+        row.setContentsMargins(12, 6, 12, 6)
+        self.demo_label = QLabel(
+            "<b>DEMO stockroom</b> — made-up people and devices in a separate file "
+            f"({self.store.path.name}). Nothing you do here touches your real database."
+        )
+        self.demo_label.setObjectName("demoLabel")
+        row.addWidget(self.demo_label, 1)
+        leave = QPushButton("Leave the demo")
+        leave.setObjectName("leaveDemoButton")
+        leave.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        leave.clicked.connect(self.leave_demo)
+        row.addWidget(leave)
+        layout.addWidget(strip)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -283,6 +358,9 @@ class MainWindow(QMainWindow):
         self.scanner_label.setObjectName("scannerLabel")
         self.operator_label = QLabel()
         self.operator_label.setObjectName("operatorLabel")
+        if self.is_demo:
+            self.db_label.setText(f"DEMO database: {self.store.path}")
+            self.db_label.setStyleSheet("color: #e65100; font-weight: bold;")
         for label in (self.db_label, self.scanner_label, self.operator_label):
             bar.addPermanentWidget(label)
         self.scanner_state = "wedge"
@@ -316,6 +394,40 @@ class MainWindow(QMainWindow):
             self.tabs.setTabToolTip(index, f"{title.replace('&', '')} ({shortcut})")
             self._action(f"{title}", show_page, shortcut).setObjectName(f"page_{index}")
         return index
+
+    # issue 12: the administration pages, built when first shown (LazyPage) -------------------
+
+    ADMIN_PAGES = (
+        ("people_page", "PeoplePage", "People", "Ctrl+6"),
+        ("cases_page", "CasesPage", "Cases", "Ctrl+7"),
+        ("devices_page", "DevicesPage", "Devices", "Ctrl+8"),
+    )
+
+    def add_admin_pages(self, lazy: bool = True) -> None:
+        """People (Ctrl+6), Cases (Ctrl+7) and Devices (Ctrl+8). With ``lazy`` each page's
+        module is imported and the page built the first time it is shown (or when the app
+        builds the pages left for later), so the first screen does not wait for them."""
+        from importlib import import_module
+
+        from .lazy_page import LazyPage
+
+        for module, cls, title, key in self.ADMIN_PAGES:
+
+            def build(module: str = module, cls: str = cls) -> QWidget:
+                page: QWidget = getattr(import_module(f"{__package__}.{module}"), cls)(
+                    self.engine
+                )
+                return page
+
+            self.add_page(LazyPage(build) if lazy else build(), title, key)
+
+    def _scan_taker(self) -> QWidget | None:
+        """The current page if it takes scans itself (People, Cases, Devices), else None."""
+        from .lazy_page import LazyPage
+
+        current = self.tabs.currentWidget()
+        page = current.content if isinstance(current, LazyPage) else current
+        return page if page is not None and hasattr(page, "take_scan") else None
 
     # -- the Audit page (qt/audit_page.py, qt/audit_controller.py) ------------------------------
 
@@ -398,15 +510,75 @@ class MainWindow(QMainWindow):
     def restart(self) -> None:
         """Open the database afresh after a restore: start a new AssetTrack on the same database
         and operator, then close this window (its pending batch is saved and offered again)."""
-        import sys
+        self.reopen(demo=self.is_demo)
 
-        from PySide6.QtCore import QProcess
+    def reopen(self, *, demo: bool, new_demo: bool = False) -> bool:
+        """Open a database afresh: start a new AssetTrack (same operator and serial port) on
+        the demo stockroom (``demo``) or on the real database, then close this window (its
+        pending batch is saved and offered again when that database is opened next).
 
-        args = ["-m", "assettrack_gui", "--db", str(self.store.path), "--operator", self.engine.operator]
+        The demo and the real database are never open in the same process: each window has
+        one, and this is how it goes from one to the other. False if nothing could be started
+        (this window then stays)."""
+        real = self.real_db if self.real_db is not None else self.store.path
+        args = ["-m", "assettrack_gui", "--db", str(real), "--operator", self.engine.operator]
+        if demo:
+            args.append("--new-demo" if new_demo else "--demo")
         if self.serial_port_override:
             args += ["--serial", self.serial_port_override]
-        QProcess.startDetached(sys.executable, args)
+        if not start_assettrack(args):
+            message(
+                self,
+                "AssetTrack",
+                "AssetTrack could not be started again; this window stays open.",
+                details=f"Tried: python {' '.join(args)}",
+            )
+            self._refocus()
+            return False
         self.close()
+        return True
+
+    def open_demo(self) -> None:
+        """File → Open the demo stockroom (and the welcome panel's button): make the demo
+        database if there is none yet, then open it in place of this window."""
+        from assettrack_gui.core.demo import ensure_demo
+        from assettrack_gui.core.errors import UserError
+
+        if self.is_demo:
+            return
+        real = self.store.path if isinstance(self.store.path, Path) else None  # a server: apart
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            ensure_demo(real=real)
+        except (UserError, OSError) as exc:
+            QApplication.restoreOverrideCursor()
+            message(self, "Open the demo stockroom", f"The demo stockroom cannot be opened: {exc}")
+            self._refocus()
+            return
+        QApplication.restoreOverrideCursor()
+        self.show_status("Opening the demo stockroom…", ok=True)
+        self.reopen(demo=True)
+
+    def leave_demo(self) -> None:
+        """File → Leave the demo: open the real database again (the demo file stays as it is)."""
+        if self.is_demo:
+            self.reopen(demo=False)
+
+    def start_demo_afresh(self) -> None:
+        """File → Start the demo afresh…: the demo as it was first made (the real database is
+        not touched)."""
+        if not self.is_demo:
+            return
+        sure = confirm(
+            self,
+            "Start the demo afresh",
+            "Throw away what was done in the demo stockroom and start it again as new?",
+            "Start afresh",
+            "Only the demo file is replaced; your real database is not touched.",
+        )
+        self._refocus()
+        if sure:
+            self.reopen(demo=True, new_demo=True)
 
     def set_scanner_state(self, state: str, message: str = "") -> None:
         """Show the scanner's state: connected / disconnected / reconnecting / stopped / wedge."""
@@ -477,9 +649,16 @@ class MainWindow(QMainWindow):
 
     def on_scan(self, text: str, source: str = "manual") -> None:
         """The one entry point for every scan (entry line, keyboard wedge, serial reader): to the
-        Audit page while it is shown, else to the Scan page's batch."""
+        Audit page while it is shown; to the People, Cases or Devices page while one of them is
+        (a badge selects its person, …); else to the Scan page's batch."""
         if self.audit is not None and self.tabs.currentWidget() is self.audit_tab:
             self.audit.on_scan(text, source)
+            return
+        page = self._scan_taker()
+        if page is not None:
+            ok, said = page.take_scan(text)  # type: ignore[attr-defined]
+            self.show_status(said, ok)
+            self.scanHandled.emit(ok, said)
             return
         self.controller.on_scan(text, source)
 
@@ -548,7 +727,19 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("window/mode", self.mode)
         self.qsettings.sync()
         self.controller.stop()
+        if self.first_run is not None:
+            self.first_run.stop()
         super().closeEvent(event)
+
+
+def start_assettrack(args: list[str]) -> bool:
+    """Start another AssetTrack process (``python ARGS``), detached from this one."""
+    import sys
+
+    from PySide6.QtCore import QProcess
+
+    started = QProcess.startDetached(sys.executable, args)
+    return bool(started[0] if isinstance(started, tuple) else started)
 
 
 def app_icon() -> QIcon:
@@ -560,4 +751,4 @@ def app_icon() -> QIcon:
         return QIcon()
 
 
-__all__ = ["APP_NAME", "MainWindow", "app_icon"]
+__all__ = ["APP_NAME", "DEMO_TITLE", "MainWindow", "app_icon", "start_assettrack"]

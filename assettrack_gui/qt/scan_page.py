@@ -98,6 +98,8 @@ class ScanPage(QWidget):
         self.setObjectName("workArea")
         self._fitted_rows: list[tuple[str, str, int] | None] = []  # what each row's height fits
         self._map_case: CaseInfo | None = None  # the case the map showed last
+        self.welcome: QWidget | None = None  # the first-run panel (qt.first_run), if shown
+        self._mode = Mode.STOCK_OUT
         self._build()
 
     # -- building -------------------------------------------------------------------------------
@@ -324,9 +326,31 @@ class ScanPage(QWidget):
         return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
 
     def refocus(self) -> None:
-        """After a dialog: keyboard focus back to this page's window and its scan entry."""
+        """After a dialog: keyboard focus back to this page's window and its scan entry (or
+        the welcome panel, while it shows)."""
         bring_to_front(self.window())
-        self.scan_entry.setFocus(Qt.FocusReason.OtherFocusReason)
+        target = self.welcome if self.welcome is not None else self.scan_entry
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_welcome(self, panel: QWidget | None) -> None:
+        """``panel`` (an empty database's welcome, ``qt.first_run``) in place of the batch
+        table and the case map; None takes it away (for good) and shows them again."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        if self.welcome is not None:
+            layout.removeWidget(self.welcome)
+            self.welcome.hide()
+            self.welcome.deleteLater()
+            self.welcome = None
+        if panel is None:
+            self.splitter.show()
+            self._show_batch_controls()
+            return
+        self.welcome = panel
+        self.splitter.hide()
+        self._show_batch_controls()
+        layout.insertWidget(layout.indexOf(self.splitter) + 1, panel, 1)
+        panel.show()
 
     def focus_custodian(self) -> None:
         self.custodian_picker.setFocus()
@@ -338,7 +362,7 @@ class ScanPage(QWidget):
 
     def show_mode(self, mode: str) -> None:
         """Title, hint and controls of ``mode``; the batch buttons only where there is a batch."""
-        mode = Mode(mode)
+        mode = self._mode = Mode(mode)
         self.mode_label.setText(MODE_TITLES[mode])
         self.mode_hint.setText(MODE_HINTS[mode])
         self.clear_scan_feedback()  # the last scan was about another mode
@@ -357,10 +381,16 @@ class ScanPage(QWidget):
             if page is not None:
                 page.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
         self.context_stack.updateGeometry()
-        self.context_stack.setVisible(mode != Mode.LOOKUP)
         self.main_stack.setCurrentIndex(1 if mode == Mode.LOOKUP else 0)
-        for w in (self.commit_button, self.clear_button, self.remove_button):
-            w.setVisible(mode != Mode.LOOKUP)
+        self._show_batch_controls()
+
+    def _show_batch_controls(self) -> None:
+        """The custodian/case controls and the batch buttons: in the modes with a batch, and
+        not while the welcome panel shows (an empty database has nothing to choose)."""
+        batch = self._mode != Mode.LOOKUP and self.welcome is None
+        self.context_stack.setVisible(batch)
+        for w in (self.commit_button, self.clear_button, self.remove_button, self.summary_label):
+            w.setVisible(batch)
 
     def set_lists(
         self,

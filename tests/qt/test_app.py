@@ -38,7 +38,7 @@ def app_window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
 
 def test_reports_page_is_one_shortcut_away(qtbot, app_window: MainWindow) -> None:
     titles = [app_window.tabs.tabText(i) for i in range(app_window.tabs.count())]
-    assert titles == ["Scan", "Audit", "&Reports"]  # Audit: Ctrl+9 (qt/audit_page.py)
+    assert titles == ["Scan", "Audit", "&Reports", "People", "Cases", "Devices"]
     qtbot.keyClick(app_window.scan_entry, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     page = app_window.tabs.currentWidget()
     assert isinstance(page, ReportsTab)

@@ -26,8 +26,6 @@ from .placement import target_slot
 if TYPE_CHECKING:
     from ..engine import Engine
 
-_KIND_WORDS = {"holder": "a holder", "asset": "an asset tag", "case": "a case code"}
-
 
 class _Alike:
     """Near-duplicates of new codes: against the database (index-friendly, see
@@ -43,10 +41,34 @@ class _Alike:
         if first is not None and first[0] != code:
             return rules.near_duplicate(self.what, code, self.what, first[0], first[1])
         self.rows.setdefault(key, (code, ref))
-        for kind, _id, existing in queries.codes_alike(conn, code):
-            if existing != code:
-                return rules.near_duplicate(self.what, code, kind, existing)
-        return None
+        return alike_in_database(conn, self.what, code)
+
+
+def alike_in_database(
+    conn: Conn, what: str, code: str, own: tuple[str, int] | None = None
+) -> Verdict | None:
+    """A new code too like an existing one (dashes, letter case); ``own`` (kind, id) is the
+    record whose code is changing: its current code is no conflict."""
+    for kind, id_, existing in queries.codes_alike(conn, code):
+        if existing != code and (kind, id_) != own:
+            return rules.near_duplicate(what, code, kind, existing)
+    return None
+
+
+def badge_problem(
+    engine: Engine, conn: Conn, badge: str, holder_id: int | None = None
+) -> Verdict | None:
+    """The checks a new badge code passes — it scans as itself, nothing uses it, it is not a
+    near-duplicate of another code — for a changed badge (``Engine.rebadge_holder``; the holder
+    ``holder_id`` is no conflict with itself). ``validate_holders`` runs the same three checks
+    with an import's extras (repeats in the file, ``--skip-existing``) between them."""
+    verdict = rules.code_problem(badge, "badge code", engine.settings)
+    if verdict is None and (users := queries.code_users(conn, badge)):
+        verdict = rules.badge_taken(badge, *users[0])
+    if verdict is None:
+        own = ("holder", holder_id) if holder_id is not None else None
+        verdict = alike_in_database(conn, "badge", badge, own)
+    return verdict
 
 
 def _skip(line: Line, verdict: Verdict) -> None:
@@ -194,11 +216,7 @@ def validate_holders(
                     continue
                 verdict = rules.exists_different("holder", badge, [("name", used_by, name)])
         if verdict is None and users:
-            kind, used_by = users[0]
-            verdict = Verdict(
-                Code.CODE_EXISTS if kind == "holder" else Code.CODE_IN_USE,
-                f"badge {badge} is already used by {_KIND_WORDS[kind]} ({used_by})",
-            )
+            verdict = rules.badge_taken(badge, *users[0])
         if verdict is None:
             verdict = alike.check(conn, badge, line.ref)
         if verdict is not None:
