@@ -63,7 +63,7 @@ class RetireDialog(QDialog):
         """``candidates``: (asset tag, words shown beside it); ``ticked``: the tags ticked at
         first; ``preview(tags, kind, reason)``: the engine's preview of that retirement."""
         super().__init__(parent)
-        self.setObjectName("retireDialog")
+        self.setObjectName("retireAssetsDialog")
         self.setWindowTitle("Retire assets")
         self._preview_of = preview
         self.preview: Preview | None = None
