@@ -59,6 +59,9 @@ def _labels_command(
         )
         say(f"Wrote {plural(len(labels), what[:-1] + ' label')} ({plural(pages, 'page')}, "
             f"{args.layout}, {'QR' if args.symbology == 'qr' else 'Code 128'}) to {dest}")
+        for label in labels:
+            if label.note:  # a retired asset named by a scan
+                say(f"note: {label.note}")
         return 0
 
     return run
@@ -141,11 +144,13 @@ def register_label_commands(
     parser = add_command(
         group, common, "assets", _labels_command("assets", _assets),
         "asset tag labels, with the description",
-        "SCAN is matched as a scanner's input; --case adds every asset slotted in that case.",
+        "SCAN is matched as a scanner's input; --case adds every asset slotted in that case.\n"
+        "Retired assets (lost, broken, disposed) are left out of --all (and are in no case);\n"
+        "one named by a SCAN is printed all the same, with a note that it is retired.",
     )
     parser.add_argument("scans", nargs="*", metavar="SCAN", help="asset tag as scanned")
     parser.add_argument("--case", type=given, metavar="CODE", help="every asset in this case")
-    all_option(parser, "asset")
+    all_option(parser, "asset that is not retired")
     common_options(parser)
 
     parser = add_command(

@@ -1,4 +1,5 @@
-"""``report custody|holder|history|occupancy|events|audits|audit|receipt``: read-only reports.
+"""``report custody|holder|history|occupancy|events|audits|audit|assets|receipt``: read-only
+reports.
 
 Each report is built by ``core.reports`` inside one read snapshot and either printed as an
 aligned table in local time or written with ``--csv`` (plus the event-log head beside it).
@@ -101,9 +102,9 @@ def _report_output(
             say(empty)
         else:
             say()
-            if request.kind != "audit":
+            if request.kind not in ("audit", "assets"):
                 say(f"{plural(count, 'row')}; times are local ({_local_zone()}); --csv adds UTC.")
-            else:  # an audit's findings: no times
+            else:  # an audit's findings, the assets: no times
                 say(plural(count, "row"))
     return 0
 
@@ -200,6 +201,11 @@ def cmd_report_audit(args: argparse.Namespace, ctx: Context) -> int:
     return _report_output(args, ctx, request, "No findings.")
 
 
+def cmd_report_assets(args: argparse.Namespace, ctx: Context) -> int:
+    empty = "No retired assets." if args.retired else "No assets yet."
+    return _report_output(args, ctx, _request("assets", retired_only=args.retired), empty)
+
+
 def cmd_report_receipt(args: argparse.Namespace, ctx: Context) -> int:
     from ..core.csvout import check_destination
     from ..core.receipt import receipt_title, write_receipt_pdf
@@ -223,7 +229,7 @@ def register_report_commands(
         commands,
         common,
         "report",
-        "custody, holder, history, occupancy, event and audit reports; receipts as PDF",
+        "custody, holder, history, occupancy, event, audit and asset reports; receipts as PDF",
         "Without --csv a report prints an aligned table with local times. With --csv FILE it\n"
         "writes a CSV for Excel (UTF-8 with BOM, CRLF; text that starts like a formula gets a\n"
         "leading apostrophe) and records the event-log head (event count and head hash) in\n"
@@ -360,6 +366,21 @@ def register_report_commands(
     parser.add_argument("batch_id", nargs="?", metavar="BATCH_ID", help="the audit's batch id")
     parser.add_argument("--case", metavar="CODE", type=given, help="the latest audit of this case")
     parser.add_argument("--pdf", metavar="FILE", type=given, help="PDF file to write")
+    csv_option(parser)
+
+    parser = add_command(
+        group,
+        common,
+        "assets",
+        cmd_report_assets,
+        "where everything is: every asset with its slot, holder, storage or RETIRED (LOST)",
+        "One row per asset, by tag: asset_tag, serial, description, status (STORAGE,\n"
+        "IN_CUSTODY, RETIRED) and location (CART-A/3, the holder, 'storage (no slot)' or\n"
+        "'RETIRED (LOST)' / '(BROKEN)' / '(DISPOSED)'). Retired assets are listed too.",
+    )
+    parser.add_argument(
+        "--retired", action="store_true", help="only the retired assets (lost, broken, disposed)"
+    )
     csv_option(parser)
 
     parser = add_command(

@@ -699,13 +699,17 @@ class FixPlan:
     * ``stock_ins``: (tag, holder) of assets the database has in someone's custody, found here:
       Stock-In, into this case (its own slot if free, else the lowest free slot);
     * ``follow_up``: (tag, why) for what no batch can fix: missing assets, retired ones, unknown
-      scans, and assets found by scan order only (their slot is not proven).
+      scans, and assets found by scan order only (their slot is not proven);
+    * ``retirable``: the missing assets that are not retired (yet), by slot: what a retirement
+      (``Engine.preview_retire`` / ``commit_retire``, lost, broken or disposed with a reason)
+      may take out of use once nobody finds them.
     """
 
     moves: list[Placement] = field(default_factory=list)
     put_aways: list[Placement] = field(default_factory=list)
     stock_ins: list[tuple[str, str]] = field(default_factory=list)
     follow_up: list[tuple[str, str]] = field(default_factory=list)
+    retirable: list[str] = field(default_factory=list)
     # Move candidates: slot the database has each in now -> its tag (to explain chains, swaps).
     _occupying: dict[str, str] = field(default_factory=dict, repr=False)
     _missing: set[str] = field(default_factory=set, repr=False)  # tags not found on the shelf
@@ -727,9 +731,16 @@ def plan_fixes(engine: Engine, audit: Audit) -> FixPlan:
                 continue
             if f.status == AuditStatus.MISSING:
                 plan._missing.add(f.tag)
-                plan.follow_up.append(
-                    (f.tag, f"not found on the shelf (expected in {f.expected_slot}): look for it")
-                )
+                gone = queries.audit_asset(conn, f.asset_id) if f.asset_id is not None else None
+                if gone is not None and gone.location_type == LocationType.RETIRED:
+                    why = f"not found on the shelf (expected in {f.expected_slot}); {_unexpected(gone)}"
+                else:
+                    plan.retirable.append(f.tag)
+                    why = (
+                        f"not found on the shelf (expected in {f.expected_slot}): look for it, "
+                        "or retire it"
+                    )
+                plan.follow_up.append((f.tag, why))
                 continue
             assert f.asset_id is not None
             now = queries.audit_asset(conn, f.asset_id)

@@ -32,6 +32,7 @@ __all__ = [
     "Label",
     "Layout",
     "asset_labels",
+    "retired_note",
     "badge_labels",
     "case_labels",
     "slot_labels",
@@ -46,6 +47,8 @@ SYMBOLOGIES = (CODE128, QR)
 class Label:
     code: str  # exactly what a scanner reads back
     second_line: str  # description, case name or holder name
+    # Not printed: what the person asking should know about this label (a retired asset's).
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,10 +136,19 @@ def _case(engine: Engine, code: str) -> CaseInfo:
     return case
 
 
+def retired_note(tag: str, retirement: str) -> str:
+    """What a label of a retired asset says to the person who asked for it (not printed)."""
+    return f"{tag} is retired ({retirement.lower()}): its label is printed anyway"
+
+
 def asset_labels(
     engine: Engine, scans: Sequence[str] = (), *, case: str | None = None, everything: bool = False
 ) -> list[Label]:
-    """Labels for the assets scanned, those slotted in ``case`` (by position), or every asset."""
+    """Labels for the assets scanned, those slotted in ``case`` (by position), or every asset.
+
+    Retired assets (lost, broken, disposed) are left out of ``everything`` and of a case (they
+    are in no slot); one named by a scan is labelled all the same, with a ``note`` saying it is
+    retired (``retired_note``) for the caller to show."""
     if everything:
         with engine.store.read() as conn:
             return [Label(tag, desc) for tag, desc in queries.all_asset_label_texts(conn)]
@@ -145,7 +157,10 @@ def asset_labels(
     _refuse_unknown(problems)
     labels: list[Label] = []
     with engine.store.read() as conn:
-        labels += [Label(*queries.asset_label_text(conn, i)) for i in ids]
+        for i in ids:
+            tag, description, retired = queries.asset_label_text(conn, i)
+            note = retired_note(tag, retired) if retired is not None else ""
+            labels.append(Label(tag, description, note))
         if found is not None:
             labels += [
                 Label(s.asset_tag, s.description)

@@ -641,19 +641,25 @@ def holder_history(conn: Conn, holder_id: int, limit: int | None = None) -> list
 # -- labels (core/labels.py) ------------------------------------------------------------------
 
 
-def asset_label_text(conn: Conn, asset_id: int) -> tuple[str, str]:
-    """(canonical tag, description) of one asset: what its label carries."""
+def asset_label_text(conn: Conn, asset_id: int) -> tuple[str, str, str | None]:
+    """(canonical tag, description, retirement) of one asset: what its label carries, and
+    LOST / BROKEN / DISPOSED if it is retired (else None)."""
     r = conn.execute(
-        "SELECT asset_tag, description FROM assets WHERE id = ?", (asset_id,)
+        "SELECT asset_tag, description, location_type, retirement FROM assets WHERE id = ?",
+        (asset_id,),
     ).fetchone()
-    return r[0], r[1] or ""
+    return r[0], r[1] or "", (r[3] or "?") if r[2] == LocationType.RETIRED else None
 
 
 def all_asset_label_texts(conn: Conn) -> list[tuple[str, str]]:
-    """(tag, description) of every asset, by tag."""
+    """(tag, description) of every asset that is not retired, by tag: a sheet of "every
+    asset" is for the shelves, and a retired asset is on none."""
     return [
         (r[0], r[1] or "")
-        for r in conn.execute("SELECT asset_tag, description FROM assets ORDER BY asset_tag")
+        for r in conn.execute(
+            "SELECT asset_tag, description FROM assets WHERE location_type <> 'RETIRED' "
+            "ORDER BY asset_tag"
+        )
     ]
 
 

@@ -9,7 +9,8 @@ to the thread that opened it (the report workers pass a path; the GUI thread pas
 Public API::
 
     ReportRequest(kind, holder="", overdue_days=14, overdue_only=False, scan="", case="",
-                  since="", until="", event_type="", operator="", batch="")
+                  since="", until="", event_type="", operator="", batch="",
+                  retired_only=False)
     build_report(conn, request, settings=None) -> Report
     report_rows(report, request) -> Iterator[Row]
     open_report(source, request, settings=None) -> ContextManager[tuple[Report, LogHead]]
@@ -66,7 +67,7 @@ __all__ = [
     "visible_columns",
 ]
 
-REPORT_KINDS = ("custody", "holder", "history", "occupancy", "events", "audits")
+REPORT_KINDS = ("custody", "holder", "history", "occupancy", "events", "audits", "assets")
 # audit: "audit" (every finding of one recorded audit: ``batch`` or the latest of ``case``) is
 # built here too, for the CLI, CSV exports and the Reports page's findings panel; the page's
 # report list offers "audits" (REPORT_KINDS) and shows the findings of the selected one.
@@ -107,6 +108,7 @@ class ReportRequest:
     event_type: str = ""
     operator: str = ""
     batch: str = ""
+    retired_only: bool = False  # "assets": only the retired ones
 
     def missing(self) -> str | None:
         """What must be filled in before this report can run, as a hint; None if complete."""
@@ -164,6 +166,8 @@ def build_report(
             case=request.case.strip() or None,
             settings=settings,
         )
+    if request.kind == "assets":  # where everything is, retired ones included
+        return reports.assets_report(conn, retired_only=request.retired_only)
     raise ValueError(f"unknown report {request.kind!r}")
 
 

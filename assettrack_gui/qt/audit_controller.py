@@ -15,7 +15,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from assettrack_gui.core import matching
-from assettrack_gui.core.audit import FIX_TITLES, AuditScan, AuditSession, counts_text
+from assettrack_gui.core.audit import (
+    FIX_TITLES,
+    AuditScan,
+    AuditSession,
+    AuditStatus,
+    counts_text,
+)
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused, StoreError, UserError
 from assettrack_gui.core.model import plural
@@ -46,6 +52,7 @@ class AuditController(QObject):
         page.finishRequested.connect(self.finish)
         page.fixRequested.connect(self.fix)
         page.followUpRequested.connect(self.follow_up)
+        page.retireRequested.connect(self.retire_missing)
         page.discardRequested.connect(self.discard)
         page.bySlotToggled.connect(lambda _on: self.refresh_view())
         page.firstShown.connect(self.offer_saved)
@@ -272,6 +279,98 @@ class AuditController(QObject):
             "\n".join(lines[:40]) + (f"\n… and {len(lines) - 40} more" if len(lines) > 40 else ""),
         )
         self.page.refocus()
+
+    def _selected_missing(self) -> set[str]:
+        """The missing assets among the list's selected rows (by scan, or slot by slot)."""
+        audit = self.session.audit
+        if audit is None:
+            return set()
+        findings = audit.findings()
+        missing = {f.tag for f in findings if f.status == AuditStatus.MISSING}
+        rows = self.page.selected_rows()
+        if self.page.by_slot.isChecked():
+            slots = audit.slot_rows()
+            picked = {slots[r].expected for r in rows if r < len(slots)}
+        else:
+            picked = {findings[r].tag for r in rows if r < len(findings)}
+        return {tag for tag in picked if tag in missing}
+
+    def retire_missing(self) -> None:
+        """Retire missing assets (lost, broken, disposed, with a reason): the selected ones are
+        ticked (all, if none is selected), the engine previews exactly the ticked ones, the
+        dialog asks first, and ``Engine.commit_retire`` retires them all in one batch — or,
+        if anything changed since the preview, none (the reasons are shown)."""
+        from .retire_dialog import RetireDialog
+
+        audit = self.session.audit
+        if audit is None:
+            return
+        try:
+            plan = self.session.plan()
+        except StoreError as exc:
+            self._say(str(exc), ok=False)
+            return
+        if not plan.retirable:
+            missing = audit.counts()[AuditStatus.MISSING.value]
+            self._say(
+                "Nothing to retire: every missing asset is retired already"
+                if missing
+                else "Nothing to retire: no asset is missing",
+                ok=True,
+            )
+            return
+        expected = {
+            f.tag: f for f in audit.findings() if f.status == AuditStatus.MISSING
+        }
+        candidates = [
+            (tag, f"expected in {expected[tag].expected_slot}"
+             + (f", {expected[tag].description}" if expected[tag].description else ""))
+            for tag in plan.retirable
+        ]
+        selected = self._selected_missing() & set(plan.retirable)
+        ticked = selected or set(plan.retirable)
+        count = plural(len(plan.retirable), "missing asset")
+        intro = (
+            f"Retire missing assets of {audit.case.case_code}: "
+            + (f"the {plural(len(ticked), 'selected one')} ticked" if selected else
+               f"all {count} ticked")
+            + ". Untick those to keep looking for."
+        )
+        dialog = RetireDialog(
+            candidates,
+            ticked,
+            lambda tags, kind, reason: self.engine.preview_retire(tags, kind, reason),
+            intro,
+            self._parent(),
+        )
+        accepted = bool(run_modal(dialog))
+        tags, kind, reason = dialog.choice()
+        dialog.deleteLater()
+        self.page.refocus()
+        if not accepted:
+            return
+        try:
+            result = self.engine.commit_retire(tags, kind, reason)
+        except Refused as exc:
+            message(
+                self._parent(),
+                "Retirement refused",
+                "Nothing was retired: the database changed since the preview.",
+                details="\n".join(exc.reasons[:20]) + "\n\nPress Retire missing again.",
+            )
+            self.page.refocus()
+            return
+        except StoreError as exc:
+            message(self._parent(), "Could not save", str(exc), QMessageBox.Icon.Critical)
+            self.page.refocus()
+            return
+        self.last_fix = result.batch_id
+        self._say(
+            f"Retired {plural(result.count, 'asset')} as {kind}, batch {result.batch_id}",
+            ok=True,
+        )
+        self.refresh_view()
+        self.committed.emit()
 
     # -- state → page
 

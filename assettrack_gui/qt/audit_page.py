@@ -306,6 +306,7 @@ class AuditPage(QWidget):
     finishRequested = Signal()
     fixRequested = Signal(str)  # FIX_MOVE / FIX_PUT_AWAY / FIX_STOCK_IN
     followUpRequested = Signal()
+    retireRequested = Signal()  # retire the missing assets selected in the list (or all)
     discardRequested = Signal()
     bySlotToggled = Signal(bool)
     firstShown = Signal()
@@ -405,6 +406,12 @@ class AuditPage(QWidget):
         self.follow_up_button = QPushButton("Follo&w-up…")
         self.follow_up_button.setToolTip("Missing, retired and unknown: what no batch can fix")
         self.follow_up_button.clicked.connect(self.followUpRequested)
+        self.retire_button = QPushButton("Retire missin&g…")
+        self.retire_button.setToolTip(
+            "Retire the missing assets selected in the list (or all of them) as lost, broken or "
+            "disposed, with a reason: previewed, asked first, all or none"
+        )
+        self.retire_button.clicked.connect(self.retireRequested)
         self.discard_button = QPushButton("&Discard audit…")
         self.discard_button.clicked.connect(self.discardRequested)
         buttons = QHBoxLayout()
@@ -412,6 +419,7 @@ class AuditPage(QWidget):
         for button in self.fix_buttons.values():
             buttons.addWidget(button)
         buttons.addWidget(self.follow_up_button)
+        buttons.addWidget(self.retire_button)
         buttons.addStretch(1)
         buttons.addWidget(self.discard_button)
         layout.addLayout(buttons)
@@ -471,6 +479,9 @@ class AuditPage(QWidget):
         self.finish_button.setEnabled(active)
         for button in (*self.fix_buttons.values(), self.follow_up_button):
             button.setEnabled(audit is not None)
+        self.retire_button.setEnabled(
+            audit is not None and audit.counts()[AuditStatus.MISSING.value] > 0
+        )
         self.discard_button.setEnabled(audit is not None)
         self.discard_button.setText("&Discard audit…" if active else "&Close audit")
 
@@ -492,6 +503,11 @@ class AuditPage(QWidget):
             index = self.case_map.model.index_of_position(finding.position)
             if index.isValid():
                 self.case_map.view.setCurrentIndex(index)
+
+    def selected_rows(self) -> list[int]:
+        """The rows selected in the findings list, top to bottom."""
+        model = self.table.selectionModel()
+        return sorted({index.row() for index in model.selectedRows()}) if model else []
 
     def show_feedback(self, text: str, ok: bool) -> None:
         colour = "#1b5e20" if ok else "#b71c1c"

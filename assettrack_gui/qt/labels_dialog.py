@@ -65,7 +65,7 @@ WHICH: dict[str, tuple[tuple[str, str], ...]] = {
     ASSETS: (
         (CODES, "These asset tags (type or scan them below)"),
         (IN_CASE, "Every asset slotted in this case"),
-        (EVERYTHING, "Every asset"),
+        (EVERYTHING, "Every asset (not the retired ones)"),
     ),
     CASES: ((CODES, "These case codes (type or scan them below)"), (EVERYTHING, "Every case")),
     SLOTS: ((IN_CASE, "Every slot of this case"),),
@@ -109,6 +109,7 @@ class LabelsDialog(QDialog):
         self.setObjectName("labelsDialog")
         self.setWindowTitle("Print labels — AssetTrack")
         self.written: Path | None = None  # the PDF made last
+        self._notes: list[str] = []  # what the last sheet's labels note (a retired asset)
         self._suggested = ""  # the file name filled in, until the person types their own
         self.worker = Background(self)
         self.worker.finished.connect(self._written)
@@ -379,6 +380,7 @@ class LabelsDialog(QDialog):
             self._say(f"No {NOUNS[kind]}s to label.", ok=False)
             return
         what = plural(len(made), NOUNS[kind] + " label")
+        self._notes = [label.note for label in made if label.note]  # retired assets named
         how = f"{layout}, {self.symbology_combo.currentText()}"
         self._say(f"Drawing {what} …", ok=True)
         self.make_button.setEnabled(False)
@@ -395,7 +397,8 @@ class LabelsDialog(QDialog):
         self.make_button.setEnabled(True)
         self.written = sheet.path
         self._say(
-            f"Wrote {sheet.what} ({plural(sheet.pages, 'page')}, {sheet.how}) to {sheet.path}",
+            f"Wrote {sheet.what} ({plural(sheet.pages, 'page')}, {sheet.how}) to {sheet.path}"
+            + "".join(f"\nNote: {note}" for note in self._notes),
             ok=True,
         )
         self.open_button.setEnabled(True)

@@ -477,6 +477,9 @@ class MainWindow(QMainWindow):
         c.receiptChanged.connect(self._receipt_changed)
         c.operatorChanged.connect(self._show_operator)
         c.restartWanted.connect(self.restart)
+        # followup: the batch actions act only while the Scan page is current (any other page,
+        # now or added later, leaves the hidden batch alone; see _update_batch_actions).
+        self.tabs.currentChanged.connect(lambda _index: self._update_batch_actions())
         self.page.case_map.slotLabelsRequested.connect(
             lambda code: self.open_labels_dialog("slots", case=code)
         )
@@ -611,8 +614,22 @@ class MainWindow(QMainWindow):
         self.receipt_action.setEnabled(bool(batch_id))
 
     def _commands_changed(self, can_commit: bool, has_rows: bool) -> None:
-        self.commit_action.setEnabled(can_commit)
-        self.undo_action.setEnabled(has_rows)
+        self._batch_state = (can_commit, has_rows)
+        self._update_batch_actions()
+
+    # followup: one place decides whether the Scan page's batch actions may act.
+    _batch_state: tuple[bool, bool] = (True, True)  # (can commit, has rows), as last told
+
+    def _update_batch_actions(self) -> None:
+        """Ctrl+Return, Ctrl+Z, Delete and Ctrl+Shift+Delete act on the Scan page's batch: only
+        while that page is current. On any other page (Audit, Reports, pages added later) they
+        are disabled, so the keys reach that page's own fields instead of the hidden batch."""
+        on_scan_page = self.tabs.currentWidget() is self.page
+        can_commit, has_rows = self._batch_state
+        self.commit_action.setEnabled(on_scan_page and can_commit)
+        self.undo_action.setEnabled(on_scan_page and has_rows)
+        self.clear_action.setEnabled(on_scan_page)
+        self.delete_action.setEnabled(on_scan_page)
 
     def show_scan_page(self, focus_entry: bool = True) -> None:
         """The Scan tab in front; the keyboard to its scan entry if asked or if it was hidden."""

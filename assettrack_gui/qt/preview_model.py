@@ -290,10 +290,11 @@ class EventsModel(QAbstractTableModel):
 
     "When" is local time, formatted by the Reports page's one formatter
     (``core.reports.local_display``, which shows an unreadable stored value as it is instead of
-    failing); the stored UTC value is the cell's tooltip.
+    failing); the stored UTC value is the cell's tooltip. "Note" is history's note
+    (``queries.event_note``): a retirement's kind and reason, an edit's old and new values.
     """
 
-    COLUMNS = ("When", "Event", "Asset", "Holder", "Slot", "Operator", "Batch")
+    COLUMNS = ("When", "Event", "Asset", "Holder", "Slot", "Operator", "Batch", "Note")
     WHEN = 0
 
     def __init__(self, parent: Any = None) -> None:
@@ -343,5 +344,6 @@ class EventsModel(QAbstractTableModel):
             e.slot or "",
             e.operator,
             e.batch_id,
+            visible(e.note or ""),
         )
         return values[index.column()]

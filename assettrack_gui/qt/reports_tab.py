@@ -107,6 +107,7 @@ _KIND_LABELS = {
     "occupancy": "Occupancy — cases and slots",
     "events": "Events — the event log",
     "audits": "Audits — stocktakes of cases",  # audit: findings in AuditFindingsPanel
+    "assets": "Assets (where each one is)",  # every asset: slot, holder, storage, RETIRED (…)
 }
 
 RECEIPT_EVENT_TYPES = tuple(t.value for t in CUSTODY_EVENTS)
@@ -264,6 +265,11 @@ class ReportsTab(QWidget):
         _takes_scans_as_text(self.audits_case)
         self._add_page("audits", [("C&ase:", self.audits_case)])
         self.audit_findings = AuditFindingsPanel(self.store, self.start_export, self)
+        # assets: every asset and where it is; retired ones included (or only they)
+        self.assets_retired = QCheckBox("Only ret&ired assets")
+        self.assets_retired.setToolTip("List only the assets retired as lost, broken or disposed")
+        self.assets_retired.toggled.connect(self._param_changed)
+        self._add_page("assets", [("", self.assets_retired)])
         self.audit_findings.hide()
 
         self.refresh_button = QPushButton("Refresh")
@@ -488,6 +494,8 @@ class ReportsTab(QWidget):
             return replace(base, case=self._combo_ref(self.occupancy_case))
         if kind == "audits":
             return replace(base, case=self._combo_ref(self.audits_case))
+        if kind == "assets":
+            return replace(base, retired_only=self.assets_retired.isChecked())
         return replace(
             base,
             since=self.events_since.text(),

@@ -4,6 +4,8 @@ line per scan on stderr naming it; nothing changes on a refusal."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import sqlite3
@@ -234,3 +236,61 @@ def test_the_console_script_retires_and_verifies(db):
         ).fetchone() == ("RETIRED",)
     finally:
         conn.close()
+
+
+# -- report assets: where everything is ---------------------------------------------------------
+
+
+def test_report_assets_lists_every_asset_with_where_it_is(capsys, db):
+    admin(capsys, db, "asset", "retire", "AT-0002", "--kind", "lost", "--reason", "gone")
+    code, out, err = admin(capsys, db, "report", "assets")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "Assets: where everything is"
+    rows = [re.split(r"\s{2,}", line.strip()) for line in lines[2:]]
+    assert rows[0] == ["asset tag", "serial", "description", "status", "location"]
+    assert rows[2:6] == [
+        ["AT-0001", "SN1", "ThinkPad", "STORAGE", "CART-A/1"],
+        ["AT-0002", "SN2", "ThinkPad", "RETIRED", "RETIRED (LOST)"],
+        ["AT-0003", "SN3", "ThinkPad", "IN_CUSTODY", "Lee Park (B-1002)"],
+        ["AT-0009", "SN9", "Dell spare", "STORAGE", "storage (no slot)"],
+    ]
+    assert lines[-1] == "4 rows"
+    code, out, _ = admin(capsys, db, "report", "assets", "--retired")
+    assert code == 0 and out.splitlines()[0] == "Retired assets"
+    assert [line.split()[0] for line in out.splitlines()[4:-2]] == ["AT-0002"]
+
+
+def test_report_assets_csv_is_excel_safe_with_the_log_head(capsys, db, tmp_path):
+    admin(capsys, db, "asset", "edit", "AT-0009", "--description", "@SUM(A1)")
+    admin(capsys, db, "asset", "retire", "AT-0001", "--kind", "broken", "--reason", "cracked")
+    dest = tmp_path / "assets.csv"
+    code, out, err = admin(capsys, db, "report", "assets", "--csv", str(dest))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"Wrote 4 rows to {dest}\nEvent-log head recorded in {dest}.loghead.txt\n"
+    )
+    raw = dest.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == 5
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["asset_tag", "serial", "description", "status", "location"]
+    assert rows[1] == ["AT-0001", "SN1", "ThinkPad", "RETIRED", "RETIRED (BROKEN)"]
+    assert rows[4] == ["AT-0009", "SN9", "'@SUM(A1)", "STORAGE", "storage (no slot)"]
+    (count,) = query(db, "SELECT count(*) FROM events")[0]
+    assert f"{count}" in Path(f"{dest}.loghead.txt").read_text()
+    # Never over an existing file without --force; to stdout, the head goes to stderr.
+    code, _out, err = admin(capsys, db, "report", "assets", "--csv", str(dest))
+    assert code == 2 and "already exists" in err
+    code, out, err = admin(capsys, db, "report", "assets", "--retired", "--csv", "-")
+    assert code == 0
+    assert list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))[1][0] == "AT-0001"
+    assert "head" in err.lower()
+
+
+def test_report_assets_on_an_empty_database(capsys, tmp_path):
+    path = tmp_path / "empty.db"
+    Store(path).close()
+    code, out, _ = admin(capsys, path, "report", "assets")
+    assert code == 0 and out.splitlines()[-1] == "No assets yet."
+    code, out, _ = admin(capsys, path, "report", "assets", "--retired")
+    assert code == 0 and out.splitlines()[-1] == "No retired assets."

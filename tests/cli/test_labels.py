@@ -60,3 +60,29 @@ def test_usage_errors_exit_2(db, tmp_path):  # noqa: F811
     assert proc.returncode == 2 and pdf.read_bytes() == b"keep"
     assert run("labels", "cases", "--all", "--pdf", str(pdf), "--force", db=db).returncode == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@needs_poppler
+def test_retired_assets_are_skipped_by_all_and_case_and_noted_when_named(db, tmp_path):  # noqa: F811
+    retire = run("asset", "retire", "AT-SMOKE-0002", "--kind", "broken", "--reason", "cracked", db=db)
+    assert retire.returncode == 0, retire.stderr
+    every = tmp_path / "all.pdf"
+    proc = run("labels", "assets", "--all", "--pdf", str(every), db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert "note:" not in proc.stdout and proc.stdout.startswith("Wrote 4 asset labels")
+    assert printed(read_labels(every, "avery-l7651")) == [
+        "AT-SMOKE-0001", "AT-SMOKE-0003", "AT-SMOKE-0004", "AT-SMOKE-0005"
+    ]  # fmt: skip
+    case = tmp_path / "case.pdf"
+    proc = run("labels", "assets", "--case", "CART-A", "--pdf", str(case), db=db)
+    assert proc.returncode == 0 and "note:" not in proc.stdout
+    assert printed(read_labels(case, "avery-l7651")) == [
+        "AT-SMOKE-0001", "AT-SMOKE-0003", "AT-SMOKE-0004"
+    ]  # fmt: skip
+    named = tmp_path / "named.pdf"
+    proc = run("labels", "assets", "ATSMOKE0002", "AT-SMOKE-0001", "--pdf", str(named), db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1:] == [
+        "note: AT-SMOKE-0002 is retired (broken): its label is printed anyway"
+    ]
+    assert printed(read_labels(named, "avery-l7651")) == ["AT-SMOKE-0002", "AT-SMOKE-0001"]

@@ -371,7 +371,31 @@ def test_fix_plan_sorts_findings_into_batches_and_follow_ups(engine: Engine) -> 
     follow = dict(plan.follow_up)
     assert follow["ZX9000"].startswith("found by scan order")
     assert follow["NOPE"].startswith("matches no asset")
-    assert follow["AT-SMOKE-0002"] == "not found on the shelf (expected in CART-A/2): look for it"
+    assert follow["AT-SMOKE-0002"] == (
+        "not found on the shelf (expected in CART-A/2): look for it, or retire it"
+    )
+    assert plan.retirable == ["AT-SMOKE-0002", "AT-SMOKE-0003", "AT-SMOKE-0004"]
+
+
+def test_missing_assets_can_be_retired_in_one_batch_and_then_are_not_offered_again(
+    engine: Engine, store
+) -> None:
+    audit = run(engine, "CART-A", "AT-SMOKE-0001", "AT-SMOKE-0002")
+    plan = audit_mod.plan_fixes(engine, audit)
+    assert plan.retirable == ["AT-SMOKE-0003", "AT-SMOKE-0004"]
+    result = engine.commit_retire(plan.retirable, "lost", "not found at the stocktake")
+    assert result.count == 2
+    again = audit_mod.plan_fixes(engine, audit)
+    assert again.retirable == []
+    follow = dict(again.follow_up)
+    assert follow["AT-SMOKE-0003"] == (
+        "not found on the shelf (expected in CART-A/3); retired (lost): the database has it "
+        "out of use"
+    )
+    # The audit itself is what was found: the findings do not change.
+    assert audit.counts()["missing"] == 2
+    with store.read() as conn:
+        assert where(conn, "AT-SMOKE-0003")[0] == "RETIRED"
 
 
 def test_each_fix_batch_commits_atomically_and_then_nothing_is_left(

@@ -112,3 +112,24 @@ def test_cases_slots_and_badges(engine):
 def test_lowercase_and_leading_zero_tags_keep_their_spelling(engine):
     engine.commit_register([NewAsset("007-abc", "S", "Pager")])
     assert asset_labels(engine, ["007abc"]) == [Label("007-abc", "Pager")]
+
+
+def test_retired_assets_are_left_out_of_every_asset_and_a_case_but_print_when_named(engine):
+    engine.commit_retire(["AT-SMOKE-0002", "AT-SMOKE-0005"], "lost", "not found")
+    every = asset_labels(engine, everything=True)
+    assert [lb.code for lb in every] == [
+        "AT-SMOKE-0001", "AT-SMOKE-0003", "AT-SMOKE-0004", "AT-SMOKE-0006", "AT-SMOKE-0007",
+        "ZX9000",
+    ]  # fmt: skip
+    assert not any(lb.note for lb in every)
+    assert [lb.code for lb in asset_labels(engine, case="CART-A")] == [
+        "AT-SMOKE-0001", "AT-SMOKE-0003", "AT-SMOKE-0004"
+    ]  # fmt: skip
+    # Named by a scan: printed, with a note for whoever asked (not on the label).
+    assert asset_labels(engine, ["ATSMOKE0002", "AT-SMOKE-0001"], case="SHELF-B") == [
+        Label(
+            "AT-SMOKE-0002", "ThinkPad", "AT-SMOKE-0002 is retired (lost): its label is printed anyway"
+        ),
+        Label("AT-SMOKE-0001", "ThinkPad"),
+        Label("ZX9000", "Zebra scanner"),
+    ]

@@ -6,6 +6,8 @@ connection of its own, as a worker thread must); none leaves a transaction open.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import UserError
 from assettrack_gui.core.eventlog import log_head
 from assettrack_gui.core.report_requests import (
+    REPORT_KINDS,
     ReportRequest,
     column_title,
     current_log_head,
@@ -158,3 +161,40 @@ def test_missing_parameters_are_a_hint() -> None:
     assert ReportRequest("history", scan=" ").missing() is not None
     assert ReportRequest("holder", holder="B-1").missing() is None
     assert ReportRequest("custody").missing() is None
+
+
+def test_the_assets_report_says_where_everything_is_retired_ones_included(
+    source: Store | Path, engine: Engine, tmp_path: Path
+) -> None:
+    engine.commit_retire(["AT-SMOKE-0002"], "lost", "not found at the stocktake")
+    engine.edit_asset("AT-SMOKE-0005", description="=HYPERLINK(\"x\")")
+    assert "assets" in REPORT_KINDS
+    with open_report(source, ReportRequest("assets")) as (report, head):
+        rows = {row[0]: row[3:] for row in report.rows()}
+        assert report.title == "Assets: where everything is"
+        assert report.header == ["asset_tag", "serial", "description", "status", "location"]
+    assert rows == {
+        "AT-SMOKE-0001": ("STORAGE", "CART-A/1"),
+        "AT-SMOKE-0002": ("RETIRED", "RETIRED (LOST)"),
+        "AT-SMOKE-0003": ("STORAGE", "CART-A/3"),
+        "AT-SMOKE-0004": ("STORAGE", "CART-A/4"),
+        "AT-SMOKE-0005": ("STORAGE", "storage (no slot)"),
+        "AT-SMOKE-0006": ("IN_CUSTODY", "Dana Reyes (B-1001)"),
+        "AT-SMOKE-0007": ("IN_CUSTODY", "Lee Park (B-1002)"),
+        "ZX9000": ("STORAGE", "SHELF-B/1"),
+    }
+    with open_report(source, ReportRequest("assets", retired_only=True)) as (report, _head):
+        assert [row[0] for row in report.rows()] == ["AT-SMOKE-0002"]
+        assert report.title == "Retired assets"
+    # CSV: Excel-safe like every report, with the log head beside it.
+    dest = tmp_path / "assets.csv"
+    assert export_report(source, ReportRequest("assets"), dest) == 8
+    text = dest.read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf") and b"\r\n" in text
+    table = {row[0]: row for row in csv.reader(io.StringIO(text.decode("utf-8-sig")))}
+    assert table["asset_tag"] == ["asset_tag", "serial", "description", "status", "location"]
+    assert table["AT-SMOKE-0002"][3:] == ["RETIRED", "RETIRED (LOST)"]
+    assert table["AT-SMOKE-0005"][2] == "'=HYPERLINK(\"x\")"  # not a formula in Excel
+    head = log_head(engine.store.conn)
+    assert f"{head.count}" in sidecar_path(dest).read_text()
+    assert head.head_hash in sidecar_path(dest).read_text()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.report_requests import ReportRequest
@@ -21,6 +21,7 @@ from assettrack_gui.qt.audit_page import AuditPage, StatusRole
 from assettrack_gui.qt.dialogs import SHORTCUTS
 from assettrack_gui.qt.main_window import MainWindow
 from assettrack_gui.qt.reports_tab import ReportsTab
+from assettrack_gui.qt.retire_dialog import RetireDialog
 
 from .test_main_window import answer_dialog, make_window, seed, where  # noqa: F401 (fixture)
 
@@ -287,3 +288,145 @@ def test_the_page_s_letters_do_not_clash_and_its_models_are_sound(
     qtmodeltester.check(page.case_map.audit_model)
     page.by_slot.setChecked(True)
     qtmodeltester.check(page.model)
+
+
+# -- retiring missing assets (issue 13's follow-up, with retirement) ----------------------------
+
+
+def in_dialogs(qtbot, *steps) -> list[QWidget]:
+    """Run each step in the next modal dialog that opens (a dialog opened from a dialog counts:
+    the confirmation a dialog asks). Returns the dialogs, in order."""
+    pending = list(steps)
+    seen: list[QWidget] = []
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or (seen and dialog is seen[-1]):
+            QTimer.singleShot(10, poll)
+            return
+        seen.append(dialog)
+        step = pending.pop(0)
+        if pending:
+            QTimer.singleShot(0, poll)
+        step(dialog)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def retire_events(db_path: Path) -> list[tuple[str, str, str]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(
+            "SELECT a.asset_tag, e.note, json_extract(e.details, '$.kind') FROM events e "
+            "JOIN assets a ON a.id = e.asset_id WHERE e.event_type = 'RETIRE' ORDER BY a.asset_tag"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_retire_the_selected_missing_assets_as_lost_after_asking(
+    qtbot, window: MainWindow, db: Path
+) -> None:
+    page = open_audit(qtbot, window)
+    assert not page.retire_button.isEnabled()  # no audit yet
+    for text in ("CART-A", "AT-SMOKE-0001", "AT-SMOKE-0002"):
+        scan(qtbot, window, text)
+    assert page.retire_button.isEnabled()  # 0003 and 0004 are missing
+    assert classes(page)[2:] == [("AT-SMOKE-0003", "missing"), ("AT-SMOKE-0004", "missing")]
+    page.table.selectRow(2)  # AT-SMOKE-0003 only
+
+    shown: dict[str, object] = {}
+
+    def fill_in(dialog: QWidget) -> None:
+        assert isinstance(dialog, RetireDialog)
+        shown["intro"] = dialog.findChild(QLabel, "retireIntro").text()
+        shown["ticked"] = dialog.tags()
+        shown["items"] = [dialog.assets.item(i).text() for i in range(dialog.assets.count())]
+        # No reason yet: the engine's verdict is shown and Retire does nothing.
+        shown["before"] = (dialog.retire_button.isEnabled(), dialog.problems.text())
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+        assert dialog.isVisible()
+        dialog.kind.setCurrentIndex(dialog.kind.findData("lost"))
+        qtbot.keyClicks(dialog.reason, "not found at the stocktake")
+        shown["preview"] = [
+            (dialog.model.line(r).asset_tag, dialog.model.line(r).to, dialog.model.line(r).ok)
+            for r in range(dialog.model.rowCount())
+        ]
+        shown["button"] = dialog.retire_button.text()
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)  # Retire: asks first
+
+    def agree(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        shown["question"] = box.text()
+        qtbot.keyClick(box.focusWidget() or box, Qt.Key.Key_Return)
+
+    in_dialogs(qtbot, fill_in, agree)
+    page.retire_button.click()
+    qtbot.waitUntil(lambda: where(db, "AT-SMOKE-0003")[0] == "RETIRED", timeout=3000)
+    assert shown["intro"] == (
+        "Retire missing assets of CART-A: the 1 selected one ticked. "
+        "Untick those to keep looking for."
+    )
+    assert shown["ticked"] == ["AT-SMOKE-0003"]
+    assert shown["items"] == [
+        "AT-SMOKE-0003 — expected in CART-A/3, ThinkPad T14",
+        "AT-SMOKE-0004 — expected in CART-A/4, ThinkPad T14",
+    ]
+    assert shown["before"] == (False, "give a reason for the retirement")
+    assert shown["preview"] == [("AT-SMOKE-0003", "RETIRED (LOST)", True)]
+    assert shown["button"] == "&Retire 1 asset…"
+    assert shown["question"] == "Retire 1 asset as lost?"
+    assert where(db, "AT-SMOKE-0003") == ("RETIRED", None, None)  # its slot is vacated
+    assert where(db, "AT-SMOKE-0004") == ("STORAGE", None, "CART-A/4")  # not ticked: kept
+    assert retire_events(db) == [("AT-SMOKE-0003", "not found at the stocktake", "LOST")]
+    assert "Retired 1 asset as lost, batch" in page.feedback.text()
+    # Next time only AT-SMOKE-0004 is offered; nothing selected: all of them are ticked.
+    page.table.clearSelection()
+    offered: dict[str, object] = {}
+
+    def look(dialog: QWidget) -> None:
+        assert isinstance(dialog, RetireDialog)
+        offered["ticked"] = dialog.tags()
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Escape)
+
+    in_dialogs(qtbot, look)
+    page.retire_button.click()
+    assert offered["ticked"] == ["AT-SMOKE-0004"]
+    assert where(db, "AT-SMOKE-0004") == ("STORAGE", None, "CART-A/4")  # Esc: nothing
+
+
+def test_retiring_missing_assets_is_refused_whole_if_the_database_changed(
+    qtbot, window: MainWindow, db: Path
+) -> None:
+    page = open_audit(qtbot, window)
+    for text in ("CART-A", "AT-SMOKE-0001", "AT-SMOKE-0002"):
+        scan(qtbot, window, text)
+    said: list[str] = []
+
+    def fill_in(dialog: QWidget) -> None:
+        assert isinstance(dialog, RetireDialog)
+        assert dialog.tags() == ["AT-SMOKE-0003", "AT-SMOKE-0004"]  # none selected: all
+        dialog.kind.setCurrentIndex(dialog.kind.findData("broken"))
+        qtbot.keyClicks(dialog.reason, "dropped")
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+
+    def meanwhile(box: QWidget) -> None:
+        # Another station retires one of them while the question is open.
+        with Store(db) as store:
+            Engine(store, "other").commit_retire(["AT-SMOKE-0004"], "lost", "gone")
+        qtbot.keyClick(box.focusWidget() or box, Qt.Key.Key_Return)
+
+    def refused(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        said.append(box.text())
+        said.append(box.informativeText())
+        qtbot.keyClick(box.focusWidget() or box, Qt.Key.Key_Return)
+
+    in_dialogs(qtbot, fill_in, meanwhile, refused)
+    page.retire_button.click()
+    qtbot.waitUntil(lambda: len(said) == 2, timeout=3000)
+    assert said[0] == "Nothing was retired: the database changed since the preview."
+    assert "AT-SMOKE-0004: " in said[1] and "already retired" in said[1]
+    assert where(db, "AT-SMOKE-0003") == ("STORAGE", None, "CART-A/3")  # whole batch refused
+    assert retire_events(db) == [("AT-SMOKE-0004", "gone", "LOST")]

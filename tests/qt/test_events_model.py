@@ -25,3 +25,17 @@ def test_history_shows_local_time_like_reports(qtmodeltester, local_cet: None) -
     assert when[0].data(Qt.ItemDataRole.ToolTipRole) == "2026-11-24T18:30:12.123Z UTC"
     assert when[1].data() == "damaged<U+0000>stamp"
     assert model.index(0, 1).data() == "STOCK_OUT"
+
+
+def test_history_shows_each_event_s_note(qtmodeltester) -> None:
+    model = EventsModel()
+    retire = EventRow(
+        2, "b-2", "RETIRE", "2026-11-24T18:30:12.123Z", "olga", "AT-0001", None, "C-1/3",
+        "retired (lost): fell\x07 off the cart",
+    )  # fmt: skip
+    model.set_events([event("2026-11-24T18:00:00.000Z"), retire])
+    qtmodeltester.check(model, force_py=True)
+    last = model.columnCount() - 1
+    assert model.headerData(last, Qt.Orientation.Horizontal) == "Note"
+    assert model.index(0, last).data() == ""
+    assert model.index(1, last).data() == "retired (lost): fell<U+0007> off the cart"

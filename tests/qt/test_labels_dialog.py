@@ -229,3 +229,29 @@ def test_pages_open_it_preset(qtbot, window: MainWindow) -> None:  # noqa: F811
     assert unknown.message_label.text() == "No case NOPE-C."
     with pytest.raises(ValueError, match="choose one of assets, cases, slots, badges"):
         LabelsDialog(window.engine, window, kind="people")
+
+
+@needs_poppler
+def test_retired_assets_are_left_out_of_every_asset_and_noted_when_named(
+    qtbot, window: MainWindow, tmp_path: Path  # noqa: F811
+) -> None:
+    window.engine.commit_retire(["AT-SMOKE-0003"], "disposed", "recycled")
+    dialog = opened(qtbot, window, kind="assets")
+    dialog.which_combo.setCurrentIndex(dialog.which_combo.findData("all"))
+    assert dialog.which_combo.currentText() == "Every asset (not the retired ones)"
+    every = tmp_path / "every.pdf"
+    dialog.path_edit.setText(str(every))
+    make(qtbot, dialog)
+    assert "Note:" not in dialog.message_label.text()
+    assert printed(read_labels(every, "avery-l7651")) == [
+        "AT-SMOKE-0001", "AT-SMOKE-0002", "AT-SMOKE-0004", "AT-SMOKE-0005"
+    ]  # fmt: skip
+    dialog = opened(qtbot, window, kind="assets", codes=["AT-SMOKE-0003"])
+    named = tmp_path / "named.pdf"
+    dialog.path_edit.setText(str(named))
+    make(qtbot, dialog)
+    assert dialog.message_label.text() == (
+        f"Wrote 1 asset label (1 page, avery-l7651, Code 128) to {named}\n"
+        "Note: AT-SMOKE-0003 is retired (disposed): its label is printed anyway"
+    )
+    assert printed(read_labels(named, "avery-l7651")) == ["AT-SMOKE-0003"]

@@ -15,8 +15,10 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from assettrack_gui.core.csvout import SIDECAR_SUFFIX
+from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.eventlog import log_head
 from assettrack_gui.core.model import NewHolder
+from assettrack_gui.core.report_requests import ReportRequest
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 from assettrack_gui.qt import report_jobs
@@ -153,6 +155,50 @@ def test_occupancy_report_counts_slots(qtbot, tab: ReportsTab) -> None:
     assert column(tab, "asset_tag")[:3] == ["", "", ""]
     run(qtbot, tab, occupancy_case="NO-SUCH")
     assert "no such case" in tab.status.text()
+
+
+def test_assets_report_says_where_each_one_is_retired_ones_included(
+    qtbot, tab: ReportsTab, store: Store, save_to, tmp_path: Path
+) -> None:
+    Engine(store, "clerk.ann").commit_retire(["AT-0007"], "lost", "not found at the stocktake")
+    index = tab.kind_combo.findData("assets")
+    assert tab.kind_combo.itemText(index) == "Assets (where each one is)"
+    tab.kind_combo.setFocus()
+    with qtbot.waitSignal(tab.loadFinished, timeout=WAIT_MS):
+        tab.kind_combo.setCurrentIndex(index)  # choosing it runs it
+    qtbot.waitUntil(lambda: not tab.is_loading(), timeout=WAIT_MS)
+    assert tab.current_request() == ReportRequest("assets")
+    assert column(tab, "asset_tag") == [f"AT-000{n}" for n in range(1, 8)]
+    assert column(tab, "location") == [
+        "Dana Reyes (B-1001)",
+        "Dana Reyes (B-1001)",
+        "=HYPERLINK(evil) (B-1002)",
+        "CART-A/4",
+        "CART-A/5",
+        "CART-A/6",
+        "RETIRED (LOST)",
+    ]
+    assert column(tab, "status")[-1] == "RETIRED"
+    assert not tab.overdue_only.isEnabled()
+    # Only retired assets (Alt+I): the report runs again with just them.
+    tab.assets_retired.setFocus()
+    with qtbot.waitSignal(tab.loadFinished, timeout=WAIT_MS):
+        qtbot.keyClick(tab.assets_retired, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not tab.is_loading(), timeout=WAIT_MS)
+    assert column(tab, "asset_tag") == ["AT-0007"]
+    # Its CSV: the same Excel-safe rules and log-head sidecar as every report.
+    tab.assets_retired.setChecked(False)
+    qtbot.waitUntil(lambda: not tab.is_loading() and tab.model.rowCount() == 7, timeout=WAIT_MS)
+    dest = tmp_path / "assets.csv"
+    save_to(dest)
+    with qtbot.waitSignal(tab.exportFinished, timeout=WAIT_MS):
+        qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    rows = read_csv(dest)
+    assert rows[0] == ["asset_tag", "serial", "description", "status", "location"]
+    assert rows[3][4] == "'=HYPERLINK(evil) (B-1002)"
+    assert rows[6][1:3] == ["'-SN6", "'=SUM(1+1)"]
+    assert rows[7] == ["AT-0007", "007", "Spare", "RETIRED", "RETIRED (LOST)"]
+    assert dest.with_name(dest.name + SIDECAR_SUFFIX).exists()
 
 
 def test_events_report_filters(qtbot, tab: ReportsTab, seeded: Seeded) -> None:
