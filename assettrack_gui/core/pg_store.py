@@ -575,6 +575,44 @@ def check_schema(conn: PgConnection, report: Any) -> None:
             report.problems.append(f"schema: unexpected {kind} {name}")
 
 
+# AssetTrack's foreign keys (child table, column, parent table), as schema_pg.sql declares them.
+FOREIGN_KEYS = (
+    ("assets", "current_holder_id", "holders"),
+    ("slots", "case_id", "cases"),
+    ("slots", "asset_id", "assets"),
+    ("events", "asset_id", "assets"),
+    ("events", "holder_id", "holders"),
+    ("events", "slot_id", "slots"),
+)
+
+_FOREIGN_KEY_DECLARED_SQL = """
+SELECT 1 FROM pg_constraint k
+  JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+ WHERE k.contype = 'f' AND k.convalidated AND cardinality(k.conkey) = 1
+   AND k.conrelid = to_regclass(?) AND a.attname = ? AND k.confrelid = to_regclass(?)
+"""
+
+
+def check_foreign_keys(conn: PgConnection, report: Any) -> None:
+    """verify's foreign-key stage on PostgreSQL (SQLite's ``PRAGMA foreign_key_check``): each of
+    AssetTrack's foreign keys is declared, and no row points to a missing row. A superuser's
+    session with ``session_replication_role = replica`` skips the checks without changing the
+    schema, so the rows themselves are read."""
+    for child, column, parent in FOREIGN_KEYS:
+        if conn.execute(_FOREIGN_KEY_DECLARED_SQL, (child, column, parent)).fetchone() is None:
+            report.problems.append(
+                f"schema: foreign key {child}.{column} → {parent} is missing or not validated"
+            )
+        dangling = conn.execute(
+            f"SELECT c.id FROM {child} c WHERE c.{column} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {parent} p WHERE p.id = c.{column}) ORDER BY c.id"
+        )
+        for (row_id,) in dangling:
+            report.problems.append(
+                f"foreign key: {child} row {row_id} points to a missing {parent} row"
+            )
+
+
 def _anchor() -> Any:
     from . import anchor
 
