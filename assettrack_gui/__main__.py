@@ -25,6 +25,7 @@ from assettrack_gui.core.errors import UserError
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from assettrack_gui.core.settings import SettingsOwner
     from assettrack_gui.core.store import Store
     from assettrack_gui.qt.main_window import MainWindow
 
@@ -60,7 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_window(store: Store, args: argparse.Namespace, lazy_reports: bool = False) -> MainWindow:
+def open_window(
+    store: Store,
+    args: argparse.Namespace,
+    lazy_reports: bool = False,
+    config: SettingsOwner | None = None,
+) -> MainWindow:
     """The whole app on an open database: window, scanners (wedge + serial), Reports page.
 
     With ``lazy_reports`` (what ``main`` does) the Reports page is built when first shown or once
@@ -74,6 +80,7 @@ def open_window(store: Store, args: argparse.Namespace, lazy_reports: bool = Fal
         store,
         operator=args.operator,
         serial_port_override=args.serial,
+        config=config,
         load_lists=not lazy_reports,
     )
     if not lazy_reports:
@@ -312,18 +319,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("assettrack")
     install_excepthook(app)
 
+    from assettrack_gui.core.settings import SettingsOwner
+
+    config = SettingsOwner()  # server (issue 14): it remembers File → Connect to a server…
     db_path: object = args.db or "the default database"
     try:
-        db_path = backend.target(args.db)
+        db_path = backend.app_target(args.db, config.current.database)
         store = backend.open_store(db_path, create=True)
     except UserError as exc:
-        QMessageBox.critical(None, "AssetTrack cannot open the database", str(exc))
-        return 1
+        if not backend.is_server(db_path):
+            QMessageBox.critical(None, "AssetTrack cannot open the database", str(exc))
+            return 1
+        from assettrack_gui.qt.server_dialog import server_down_at_start  # server (issue 14)
+
+        opened = server_down_at_start(db_path, exc)  # type: ignore[arg-type]
+        if opened is None:
+            return 1
+        store = opened
     except OSError as exc:
         QMessageBox.critical(None, "AssetTrack cannot open the database", f"{db_path}: {exc}")
         return 1
 
-    window = open_window(store, args, lazy_reports=True)
+    window = open_window(store, args, lazy_reports=True, config=config)
     window.show()
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         exit_when_shown(app, window)

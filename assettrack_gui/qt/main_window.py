@@ -42,7 +42,10 @@ from assettrack_gui.core.store import Store
 from .dialogs import KeyboardHome, ShortcutsDialog, bring_to_front, message, run_modal
 
 if TYPE_CHECKING:
+    from assettrack_gui.core.backend import Target
+
     from .audit_controller import AuditController
+    from .server_status import ServerWatch
 from .preview_model import EventsModel, PreviewModel
 from .scan_controller import ScanController
 from .scan_page import ScanPage
@@ -218,6 +221,9 @@ class MainWindow(QMainWindow):
         self.labels_action = self._action(
             "Print &labels…", lambda: self.open_labels_dialog(), LABELS_SHORTCUT
         )
+        # server (issue 14): which database this station works on (qt/server_dialog.py)
+        self.server_action = self._action("Co&nnect to a server…", self.open_server_dialog)
+        self.server_action.setObjectName("connectServerAction")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -229,6 +235,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.labels_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.server_action)  # server (issue 14)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -287,6 +294,16 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
         self.scanner_state = "wedge"
         self._show_operator(self.engine.operator)
+        # server (issue 14): on PostgreSQL the database line is the server's state, and the
+        # connection is made again by itself (qt/server_status.py)
+        self.server_watch: ServerWatch | None = None
+        if getattr(self.store, "backend", "sqlite") == "postgresql":
+            from .server_status import ServerWatch
+
+            self.server_watch = ServerWatch(self.store, self.db_label, self)  # type: ignore[arg-type]
+            self.server_watch.stateChanged.connect(
+                lambda state, words: self.show_status(words, ok=state == "connected")
+            )
 
     # -- integration points -----------------------------------------------------------------
 
@@ -392,14 +409,22 @@ class MainWindow(QMainWindow):
 
         open_labels_dialog(self, kind, codes, case)
 
-    def restart(self) -> None:
-        """Open the database afresh after a restore: start a new AssetTrack on the same database
-        and operator, then close this window (its pending batch is saved and offered again)."""
+    def open_server_dialog(self) -> None:
+        """File → Connect to a server… (or back to a local file): qt/server_dialog.py."""
+        from .server_dialog import open_server_dialog  # loaded when first used
+
+        open_server_dialog(self)
+
+    def restart(self, db: Target | None = None) -> None:
+        """Open the database afresh after a restore (or ``db``, another database chosen): start
+        a new AssetTrack on it with the same operator, then close this window (its pending batch
+        is saved and offered again)."""
         import sys
 
         from PySide6.QtCore import QProcess
 
-        args = ["-m", "assettrack_gui", "--db", str(self.store.path), "--operator", self.engine.operator]
+        where = str(db if db is not None else self.store.path)
+        args = ["-m", "assettrack_gui", "--db", where, "--operator", self.engine.operator]
         if self.serial_port_override:
             args += ["--serial", self.serial_port_override]
         QProcess.startDetached(sys.executable, args)
@@ -531,6 +556,8 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("window/mode", self.mode)
         self.qsettings.sync()
         self.controller.stop()
+        if self.server_watch is not None:  # server (issue 14)
+            self.server_watch.stop()
         super().closeEvent(event)
 
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from assettrack_gui.core import rules
-from assettrack_gui.core.errors import Refused, StoreError, UserError
+from assettrack_gui.core.errors import Refused, ServerUnavailable, StoreError, UserError
 from assettrack_gui.core.model import MODE_TITLES, Mode, plural
 from assettrack_gui.core.pending import PendingBatch
 from assettrack_gui.core.session import ScanOutcome, Session
@@ -336,14 +336,20 @@ class ScanController(QObject):
                 self.page.refocus()
                 return
             except StoreError as exc:
-                banner.show_problem(f"Not committed: {exc} The batch is kept.", mode=s.mode)
+                gone = isinstance(exc, ServerUnavailable)  # its words say the batch is kept
+                banner.show_problem(
+                    f"Not committed: {exc}" + ("" if gone else " The batch is kept."), mode=s.mode
+                )
                 self.check_database_state()
                 message(
                     parent,
-                    "Could not save",
+                    "The server is not reachable" if gone else "Could not save",
                     str(exc),
                     QMessageBox.Icon.Critical,
-                    "Your batch is kept; commit again when the problem is solved.",
+                    "Your batch is kept; commit again once the status bar says the server is "
+                    "connected."
+                    if gone
+                    else "Your batch is kept; commit again when the problem is solved.",
                 )
                 self.page.refocus()
                 return
