@@ -384,10 +384,9 @@ class PgStore(Store):
         self, *, accepting_rollback: bool = False
     ) -> Iterator[PgConnection]:
         """One transaction per batch, one writer at a time (see the module docstring); COMMIT,
-        or ROLLBACK on any error. Refused on a rolled-back log, as on SQLite."""
-        self._ensure_connected()
-        if (rollback := self.rollback()) is not None and not accepting_rollback:
-            raise RolledBack(rollback.message)
+        or ROLLBACK on any error. Refused on a rolled-back log, as on SQLite (checked inside
+        the transaction: its first statement, BEGIN, is where a connection the server dropped
+        since the last command is made again)."""
         self._begin(
             "BEGIN ISOLATION LEVEL REPEATABLE READ; LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
         )
@@ -395,6 +394,8 @@ class PgStore(Store):
         committing = False
         head: LogHead | None = None
         try:
+            if (rollback := self.rollback()) is not None and not accepting_rollback:
+                raise RolledBack(rollback.message)
             yield self.pg
             head = _anchor().fast_head(self.conn)
             raw.execute(f"NOTIFY {CHANNEL}")
@@ -651,6 +652,32 @@ def check_foreign_keys(conn: PgConnection, report: Any) -> None:
             report.problems.append(
                 f"foreign key: {child} row {row_id} points to a missing {parent} row"
             )
+
+
+# -- restore: the other sessions on the database ---------------------------------------------------
+
+
+def other_sessions(store: PgStore) -> list[int]:
+    """Process ids of the other client sessions connected to the store's database."""
+    rows = store.raw.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY pid"
+    ).fetchall()
+    return [int(pid) for (pid,) in rows]
+
+
+def end_sessions(store: PgStore, pids: list[int]) -> None:
+    """End those sessions (``pg_terminate_backend``); a ``StoreError`` in words when this user
+    may not (a superuser, the same role or ``pg_signal_backend`` may)."""
+    for pid in pids:
+        try:
+            store.raw.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"Nothing was restored: the other sessions could not be ended ({' '.join(str(exc).split())}). "
+                "Close them (the counters' AssetTrack, psql), or restore as the database's "
+                "administrator."
+            ) from None
 
 
 def _anchor() -> Any:

@@ -402,6 +402,18 @@ class ScanController(QObject):
         from .dialogs import confirm
 
         store = self.engine.store
+        if getattr(store, "backend", "sqlite") == "postgresql":  # server (issue 14)
+            message(
+                self._dialog_parent(),
+                "Restore from backup",
+                f"{store.path.name} is a database on a server, shared by every counter: a dump "
+                "of it is put back by its administrator with 'assettrack-admin --db "
+                f"{store.path} restore DUMP' (README: PostgreSQL).",
+                QMessageBox.Icon.Information,
+                "The scans on screen are kept.",
+            )
+            self.page.refocus()
+            return
         start = backup_dir(store.path)
         chosen, _ = QFileDialog.getOpenFileName(
             self._dialog_parent(),

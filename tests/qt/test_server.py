@@ -393,3 +393,16 @@ def test_the_app_starts_on_the_remembered_server(
     with pytest.raises(SystemExit):
         app_main.main([])
     assert opened == [(server_db, server_db.uri)]
+
+
+def test_restore_from_backup_on_a_server_points_to_the_administrator_s_command(
+    qtbot, open_window, server_db: ServerDatabase
+) -> None:
+    window = open_window(server_db)
+    scan(qtbot, window, "B-1001")
+    scan(qtbot, window, "AT-SMOKE-0001")
+    seen = answer_boxes(qtbot, 1, QMessageBox)
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert f"assettrack-admin --db {server_db.uri} restore DUMP" in seen[0][1]
+    assert verdicts(window) == ["OK"]
