@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from assettrack_gui.core.backend import Target
+    from assettrack_gui.core.settings import SettingsOwner
     from assettrack_gui.core.store import Store
     from assettrack_gui.qt.main_window import MainWindow
 
@@ -79,7 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
 DEMO_WAIT_S = 5.0  # --new-demo: how long the window being closed may keep the old demo open
 
 
-def database_paths(args: argparse.Namespace) -> tuple[Target, Target | None]:
+def database_paths(
+    args: argparse.Namespace, remembered: str = ""
+) -> tuple[Target, Target | None]:
     """(the database to open, the real database when that is the demo, else None).
 
     With ``--demo``/``--new-demo`` the demo stockroom (a SQLite file, ``core.demo``) is made
@@ -87,7 +90,8 @@ def database_paths(args: argparse.Namespace) -> tuple[Target, Target | None]:
     go back to (a file or a server)."""
     from assettrack_gui.core import backend
 
-    real = backend.target(args.db)
+    # --db, else $ASSETTRACK_DB, else the server remembered by File → Connect to a server…
+    real = backend.app_target(args.db, remembered)
     if not (args.demo or args.new_demo):
         return real, None
     from assettrack_gui.core import demo
@@ -112,6 +116,7 @@ def open_window(
     args: argparse.Namespace,
     lazy_reports: bool = False,
     real_db: Target | None = None,
+    config: SettingsOwner | None = None,
 ) -> MainWindow:
     """The whole app on an open database: window, scanners (wedge + serial), Reports page.
 
@@ -127,6 +132,7 @@ def open_window(
         store,
         operator=args.operator,
         serial_port_override=args.serial,
+        config=config,
         load_lists=not lazy_reports,
         real_db=real_db,
     )
@@ -396,18 +402,28 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("assettrack")
     install_excepthook(app)
 
+    from assettrack_gui.core.settings import SettingsOwner
+
+    config = SettingsOwner()  # server (issue 14): it remembers File → Connect to a server…
     db_path: object = args.db or "the default database"
     try:
-        db_path, real_db = database_paths(args)
+        db_path, real_db = database_paths(args, config.current.database)
         store = backend.open_store(db_path, create=True)
     except UserError as exc:
-        QMessageBox.critical(None, "AssetTrack cannot open the database", str(exc))
-        return 1
+        if not backend.is_server(db_path):
+            QMessageBox.critical(None, "AssetTrack cannot open the database", str(exc))
+            return 1
+        from assettrack_gui.qt.server_dialog import server_down_at_start  # server (issue 14)
+
+        opened = server_down_at_start(db_path, exc)  # type: ignore[arg-type]
+        if opened is None:
+            return 1
+        store = opened
     except OSError as exc:
         QMessageBox.critical(None, "AssetTrack cannot open the database", f"{db_path}: {exc}")
         return 1
 
-    window = open_window(store, args, lazy_reports=True, real_db=real_db)
+    window = open_window(store, args, lazy_reports=True, real_db=real_db, config=config)
     window.show()
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         exit_when_shown(app, window)

@@ -20,7 +20,7 @@ import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from . import paths
 from .errors import UsageError
@@ -129,6 +129,63 @@ def default_target() -> Target:
 def target(value: str | Path | None) -> Target:
     """``--db`` if given, else the default."""
     return parse(value) if value else default_target()
+
+
+def app_target(value: str | Path | None, remembered: str = "") -> Target:
+    """The app's database: ``--db``, else ``$ASSETTRACK_DB``, else the one remembered by
+    File → Connect to a server… (the settings' ``database``), else the default file. The admin
+    command line does not read the remembered one (``target``): scripts name their database."""
+    if value:
+        return parse(value)
+    if not os.environ.get(paths.DB_ENV_VAR) and remembered.strip():
+        return parse(remembered)
+    return default_target()
+
+
+def remembered_value(where: Target) -> str:
+    """What the settings keep for the app's choice: a server's URI (never a password: ``parse``
+    refuses one), a file's path, or "" for the default file."""
+    if isinstance(where, ServerDatabase):
+        return where.uri
+    path = Path(where).expanduser().resolve()
+    default = (paths.data_dir() / paths.DB_FILENAME).expanduser().resolve()
+    return "" if path == default else str(path)
+
+
+def server_uri(host: str = "", port: str = "", dbname: str = "", user: str = "") -> str:
+    """The libpq URI for the app's server fields (there is no password field). A host that
+    starts with ``/`` is the directory of a local Unix socket:
+    ``postgresql://user@/dbname?host=/run/postgresql&port=5433``. Blank fields are left to
+    libpq's defaults; a port that is not a number is a ``UsageError``."""
+    host, port, dbname, user = (v.strip() for v in (host, port, dbname, user))
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        raise UsageError(f"The port must be a number from 1 to 65535, not {port!r}.")
+    query: list[str] = []
+    if host.startswith("/"):
+        query.append(f"host={quote(host, safe='/')}")
+        netloc = ""
+        if port:
+            query.append(f"port={port}")
+    else:
+        netloc = f"[{host}]" if ":" in host else quote(host, safe=".-")
+        if port:
+            netloc += f":{port}"
+    if user:
+        netloc = f"{quote(user, safe='')}@{netloc}"
+    uri = f"postgresql://{netloc}/{quote(dbname, safe='')}"
+    return uri + (f"?{'&'.join(query)}" if query else "")
+
+
+def server_fields(uri: str) -> dict[str, str]:
+    """host, port, dbname and user of a libpq URI (blank where libpq would use its default),
+    to fill the app's fields; a ``UsageError`` if libpq does not accept it."""
+    target = parse(uri)
+    if not isinstance(target, ServerDatabase):
+        raise UsageError(f"{uri!r} is not a postgresql:// address.")
+    from psycopg import conninfo
+
+    parts = conninfo.conninfo_to_dict(target.uri)
+    return {key: str(parts.get(key) or "") for key in ("host", "port", "dbname", "user")}
 
 
 def open_store(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +57,12 @@ SCHEMA_FILE = Path(__file__).with_name("schema_pg.sql")  # package data, like sc
 SCHEMA_VERSION = 3  # the version schema_pg.sql creates (store.latest_version() today)
 LOCK_TIMEOUT_MS = 5000  # as SQLite's busy_timeout
 CONNECT_TIMEOUT_S = 10
+# How long data_version() listens for notifications: long enough to read the socket, so a line
+# the server closed is noticed by the poll (with 0 psycopg does not read it), short for the GUI.
+NOTIFY_WAIT_S = 0.001
+# With a watcher reconnecting in the background (the app's status bar): after a failed attempt,
+# reads and commits are refused at once for this long instead of each waiting for the server.
+RETRY_AFTER_S = 2.0
 CHANNEL = "assettrack"  # NOTIFY on every commit; data_version() counts the others'
 # pg_advisory_xact_lock key for schema creation (no table to lock yet): "AssetTrk" in ASCII
 MIGRATION_LOCK = 0x4173736574547266
@@ -237,6 +244,10 @@ class PgStore(Store):
         self.anchored = anchored
         self._rolled_back: Rollback | None | bool = False
         self._changes = 0
+        # Set by a watcher that reconnects off the GUI thread (qt/server_status.py): then a
+        # transaction does not wait for a server that just failed to answer (RETRY_AFTER_S).
+        self.background_reconnect = False
+        self._failed_at: float | None = None
         self.raw = _connect(target)
         self.pg = PgConnection(self)
         self.conn = self.pg  # type: ignore[assignment]
@@ -258,18 +269,44 @@ class PgStore(Store):
         if not self.raw.closed:
             return True
         try:
-            self.raw = _connect(self.target)
+            conn = _connect(self.target)
         except StoreError:
+            self.connection_failed()
             return False
+        return self.adopt(conn)
+
+    def new_connection(self) -> psycopg.Connection[Any]:
+        """A new connection to this store's server, not yet in use: safe to call from another
+        thread (it reads only the address), handed over with :meth:`adopt` on the store's own
+        thread. A ``StoreError`` (``ServerUnavailable``…) when the server cannot be reached."""
+        return _connect(self.target)
+
+    def adopt(self, conn: psycopg.Connection[Any]) -> bool:
+        """Use ``conn`` (from :meth:`new_connection`) if this store lost its own; the store's
+        changes counter moves, so a poller re-reads what happened meanwhile. False (and
+        ``conn`` closed) if the store had meanwhile connected again by itself."""
+        if not self.raw.closed:
+            conn.close()
+            return False
+        self.raw = conn
+        self._failed_at = None
         self._changes += 1  # whatever happened meanwhile: the caller re-reads
         return True
 
+    def connection_failed(self) -> None:
+        """An attempt to reach the server failed just now (here or in a watcher's thread)."""
+        self._failed_at = time.monotonic()
+
     def _ensure_connected(self) -> None:
-        if self.raw.closed and not self.reconnect():
-            raise ServerUnavailable(
-                f"The database server at {self.target} cannot be reached. Nothing was changed; "
-                "your batch is kept — commit again when the server is back."
-            )
+        if not self.raw.closed:
+            return
+        recently = self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_AFTER_S
+        if not (self.background_reconnect and recently) and self.reconnect():
+            return
+        raise ServerUnavailable(
+            f"The database server at {self.target} cannot be reached. Nothing was changed; "
+            "your batch is kept — commit again when the server is back."
+        )
 
     def user_error(self, exc: BaseException) -> StoreError | None:
         return translate_error(exc, self.target, self.raw)
@@ -347,10 +384,9 @@ class PgStore(Store):
         self, *, accepting_rollback: bool = False
     ) -> Iterator[PgConnection]:
         """One transaction per batch, one writer at a time (see the module docstring); COMMIT,
-        or ROLLBACK on any error. Refused on a rolled-back log, as on SQLite."""
-        self._ensure_connected()
-        if (rollback := self.rollback()) is not None and not accepting_rollback:
-            raise RolledBack(rollback.message)
+        or ROLLBACK on any error. Refused on a rolled-back log, as on SQLite (checked inside
+        the transaction: its first statement, BEGIN, is where a connection the server dropped
+        since the last command is made again)."""
         self._begin(
             "BEGIN ISOLATION LEVEL REPEATABLE READ; LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
         )
@@ -358,6 +394,8 @@ class PgStore(Store):
         committing = False
         head: LogHead | None = None
         try:
+            if (rollback := self.rollback()) is not None and not accepting_rollback:
+                raise RolledBack(rollback.message)
             yield self.pg
             head = _anchor().fast_head(self.conn)
             raw.execute(f"NOTIFY {CHANNEL}")
@@ -450,21 +488,24 @@ class PgStore(Store):
 
     def data_version(self) -> int:
         """Moves whenever another connection committed (``NOTIFY assettrack`` in each commit),
-        or the connection was made again; polled by the app like SQLite's data_version."""
-        if self.raw.closed:
-            self.reconnect()
-            return self._changes
-        if self.pg.in_transaction:
+        or the connection was made again; polled by the app like SQLite's data_version.
+
+        Listening reads the socket, so a connection the server closed is noticed here (then
+        ``connected`` is False). Connecting again is left to the next transaction, or to a
+        watcher off the GUI thread (``background_reconnect``): a poll must never wait for a
+        server that is gone."""
+        if self.raw.closed or self.pg.in_transaction:
             return self._changes
         mine = self.raw.info.backend_pid
         try:
-            for note in self.raw.notifies(timeout=0):
+            for note in self.raw.notifies(timeout=NOTIFY_WAIT_S):
                 if note.pid != mine:
                     self._changes += 1
         except psycopg.Error as exc:
             if not _gone(exc, self.raw):
                 raise
-            self.reconnect()
+            with contextlib.suppress(psycopg.Error):
+                self.raw.close()
         return self._changes
 
     # -- checks and backups --------------------------------------------------------------------
@@ -573,6 +614,70 @@ def check_schema(conn: PgConnection, report: Any) -> None:
     for kind, name in sorted(actual.keys() - expected.keys()):
         if kind in ("trigger", "table", "function"):
             report.problems.append(f"schema: unexpected {kind} {name}")
+
+
+# AssetTrack's foreign keys (child table, column, parent table), as schema_pg.sql declares them.
+FOREIGN_KEYS = (
+    ("assets", "current_holder_id", "holders"),
+    ("slots", "case_id", "cases"),
+    ("slots", "asset_id", "assets"),
+    ("events", "asset_id", "assets"),
+    ("events", "holder_id", "holders"),
+    ("events", "slot_id", "slots"),
+)
+
+_FOREIGN_KEY_DECLARED_SQL = """
+SELECT 1 FROM pg_constraint k
+  JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+ WHERE k.contype = 'f' AND k.convalidated AND cardinality(k.conkey) = 1
+   AND k.conrelid = to_regclass(?) AND a.attname = ? AND k.confrelid = to_regclass(?)
+"""
+
+
+def check_foreign_keys(conn: PgConnection, report: Any) -> None:
+    """verify's foreign-key stage on PostgreSQL (SQLite's ``PRAGMA foreign_key_check``): each of
+    AssetTrack's foreign keys is declared, and no row points to a missing row. A superuser's
+    session with ``session_replication_role = replica`` skips the checks without changing the
+    schema, so the rows themselves are read."""
+    for child, column, parent in FOREIGN_KEYS:
+        if conn.execute(_FOREIGN_KEY_DECLARED_SQL, (child, column, parent)).fetchone() is None:
+            report.problems.append(
+                f"schema: foreign key {child}.{column} → {parent} is missing or not validated"
+            )
+        dangling = conn.execute(
+            f"SELECT c.id FROM {child} c WHERE c.{column} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {parent} p WHERE p.id = c.{column}) ORDER BY c.id"
+        )
+        for (row_id,) in dangling:
+            report.problems.append(
+                f"foreign key: {child} row {row_id} points to a missing {parent} row"
+            )
+
+
+# -- restore: the other sessions on the database ---------------------------------------------------
+
+
+def other_sessions(store: PgStore) -> list[int]:
+    """Process ids of the other client sessions connected to the store's database."""
+    rows = store.raw.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY pid"
+    ).fetchall()
+    return [int(pid) for (pid,) in rows]
+
+
+def end_sessions(store: PgStore, pids: list[int]) -> None:
+    """End those sessions (``pg_terminate_backend``); a ``StoreError`` in words when this user
+    may not (a superuser, the same role or ``pg_signal_backend`` may)."""
+    for pid in pids:
+        try:
+            store.raw.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"Nothing was restored: the other sessions could not be ended ({' '.join(str(exc).split())}). "
+                "Close them (the counters' AssetTrack, psql), or restore as the database's "
+                "administrator."
+            ) from None
 
 
 def _anchor() -> Any:

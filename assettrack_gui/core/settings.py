@@ -56,6 +56,10 @@ class Settings(NamedTuple):
     overdue_days: int = 14
     # Automatic backups (at app start once a day, before imports and accept-rollback)
     backups_keep: int = 14
+    # The app's database when neither --db nor ASSETTRACK_DB names one (File → Connect to a
+    # server…): a postgresql:// URI without password, a file's path, or "" for the default file.
+    # Read by the app only (core.backend.app_target); the admin CLI names its database itself.
+    database: str = ""
 
     def validated(self) -> Settings:
         """These settings with what a hand-edited file may have broken clamped or reset, so a

@@ -55,9 +55,12 @@ def verify(store: Store, expect: tuple[int, str] | None = None) -> VerifyReport:
     damaged = False
     on_server = getattr(store, "backend", "sqlite") == "postgresql"
     if on_server:  # the server guards its pages; its schema check is its own (core.pg_store)
-        from .pg_store import check_schema
+        from .pg_store import check_foreign_keys, check_schema
 
-        structure: tuple[tuple[str, Stage], ...] = (("schema check", check_schema),)
+        structure: tuple[tuple[str, Stage], ...] = (
+            ("schema check", check_schema),
+            ("foreign key check", check_foreign_keys),
+        )
     else:
         structure = (("file check", _check_file), ("schema check", _check_schema))
     stages = (

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     from .audit_controller import AuditController
     from .first_run import FirstRun
+    from .server_status import ServerWatch
 
 APP_NAME = "AssetTrack"
 DEMO_TITLE = "AssetTrack — DEMO stockroom (not your real data)"
@@ -260,6 +261,9 @@ class MainWindow(QMainWindow):
         self.labels_action = self._action(
             "Print &labels…", lambda: self.open_labels_dialog(), LABELS_SHORTCUT
         )
+        # server (issue 14): which database this station works on (qt/server_dialog.py)
+        self.server_action = self._action("Co&nnect to a server…", self.open_server_dialog)
+        self.server_action.setObjectName("connectServerAction")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -271,6 +275,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.labels_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.server_action)  # server (issue 14)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         if self.is_demo:
@@ -366,6 +371,16 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
         self.scanner_state = "wedge"
         self._show_operator(self.engine.operator)
+        # server (issue 14): on PostgreSQL the database line is the server's state, and the
+        # connection is made again by itself (qt/server_status.py)
+        self.server_watch: ServerWatch | None = None
+        if getattr(self.store, "backend", "sqlite") == "postgresql":
+            from .server_status import ServerWatch
+
+            self.server_watch = ServerWatch(self.store, self.db_label, self)  # type: ignore[arg-type]
+            self.server_watch.stateChanged.connect(
+                lambda state, words: self.show_status(words, ok=state == "connected")
+            )
 
     # -- integration points -----------------------------------------------------------------
 
@@ -508,21 +523,33 @@ class MainWindow(QMainWindow):
 
         open_labels_dialog(self, kind, codes, case)
 
-    def restart(self) -> None:
-        """Open the database afresh after a restore: start a new AssetTrack on the same database
-        and operator, then close this window (its pending batch is saved and offered again)."""
-        self.reopen(demo=self.is_demo)
+    def open_server_dialog(self) -> None:
+        """File → Connect to a server… (or back to a local file): qt/server_dialog.py."""
+        from .server_dialog import open_server_dialog  # loaded when first used
 
-    def reopen(self, *, demo: bool, new_demo: bool = False) -> bool:
+        open_server_dialog(self)
+
+    def restart(self, db: Target | None = None) -> None:
+        """Open the database afresh after a restore (or ``db``, another database chosen in
+        File → Connect to a server…, which also leaves the demo): start a new AssetTrack on it
+        with the same operator, then close this window (its pending batch is saved and offered
+        again)."""
+        self.reopen(demo=self.is_demo and db is None, db=db)
+
+    def reopen(
+        self, *, demo: bool, new_demo: bool = False, db: Target | None = None
+    ) -> bool:
         """Open a database afresh: start a new AssetTrack (same operator and serial port) on
         the demo stockroom (``demo``) or on the real database, then close this window (its
         pending batch is saved and offered again when that database is opened next).
 
         The demo and the real database are never open in the same process: each window has
-        one, and this is how it goes from one to the other. False if nothing could be started
+        one, and this is how it goes from one to the other. ``db`` names another real database
+        (a server chosen in File → Connect to a server…). False if nothing could be started
         (this window then stays)."""
-        real = self.real_db if self.real_db is not None else self.store.path
-        args = ["-m", "assettrack_gui", "--db", str(real), "--operator", self.engine.operator]
+        real = db if db is not None else self.real_db if self.real_db is not None else None
+        where = str(real if real is not None else self.store.path)
+        args = ["-m", "assettrack_gui", "--db", where, "--operator", self.engine.operator]
         if demo:
             args.append("--new-demo" if new_demo else "--demo")
         if self.serial_port_override:
@@ -730,6 +757,8 @@ class MainWindow(QMainWindow):
         self.controller.stop()
         if self.first_run is not None:
             self.first_run.stop()
+        if self.server_watch is not None:  # server (issue 14)
+            self.server_watch.stop()
         super().closeEvent(event)
 
 

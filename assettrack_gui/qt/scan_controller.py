@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from assettrack_gui.core import rules
-from assettrack_gui.core.errors import Refused, StoreError, UserError
+from assettrack_gui.core.errors import Refused, ServerUnavailable, StoreError, UserError
 from assettrack_gui.core.model import MODE_TITLES, Mode, plural
 from assettrack_gui.core.pending import PendingBatch
 from assettrack_gui.core.session import ScanOutcome, Session
@@ -336,14 +336,20 @@ class ScanController(QObject):
                 self.page.refocus()
                 return
             except StoreError as exc:
-                banner.show_problem(f"Not committed: {exc} The batch is kept.", mode=s.mode)
+                gone = isinstance(exc, ServerUnavailable)  # its words say the batch is kept
+                banner.show_problem(
+                    f"Not committed: {exc}" + ("" if gone else " The batch is kept."), mode=s.mode
+                )
                 self.check_database_state()
                 message(
                     parent,
-                    "Could not save",
+                    "The server is not reachable" if gone else "Could not save",
                     str(exc),
                     QMessageBox.Icon.Critical,
-                    "Your batch is kept; commit again when the problem is solved.",
+                    "Your batch is kept; commit again once the status bar says the server is "
+                    "connected."
+                    if gone
+                    else "Your batch is kept; commit again when the problem is solved.",
                 )
                 self.page.refocus()
                 return
@@ -396,6 +402,18 @@ class ScanController(QObject):
         from .dialogs import confirm
 
         store = self.engine.store
+        if getattr(store, "backend", "sqlite") == "postgresql":  # server (issue 14)
+            message(
+                self._dialog_parent(),
+                "Restore from backup",
+                f"{store.path.name} is a database on a server, shared by every counter: a dump "
+                "of it is put back by its administrator with 'assettrack-admin --db "
+                f"{store.path} restore DUMP' (README: PostgreSQL).",
+                QMessageBox.Icon.Information,
+                "The scans on screen are kept.",
+            )
+            self.page.refocus()
+            return
         start = backup_dir(store.path)
         chosen, _ = QFileDialog.getOpenFileName(
             self._dialog_parent(),

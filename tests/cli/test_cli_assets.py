@@ -8,12 +8,12 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from assettrack_gui import cli
+from assettrack_gui.core.backend import open_store
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
@@ -21,11 +21,13 @@ from assettrack_gui.core.store import Store
 
 from .test_cli import dump, query, run
 
+pytestmark = pytest.mark.both_backends  # the tests that take ``db`` run on both
+
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "at.db"
-    store = Store(path)
+def db(db_path: Path) -> Path:
+    """The stockroom: a file, or a database on the session's PostgreSQL server."""
+    store = open_store(db_path)
     engine = Engine(store, operator="seed", settings=Settings())
     engine.add_holders([NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002")])
     engine.create_cases([NewCase("CART-A", "Laptop cart A", 2, 5)])
@@ -35,7 +37,7 @@ def db(tmp_path: Path) -> Path:
     )
     engine.commit_stock_out(["AT-0003"], "B-1002")
     store.close()
-    return path
+    return db_path
 
 
 def admin(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:
@@ -229,13 +231,9 @@ def test_the_console_script_retires_and_verifies(db):
     proc = run("asset", "retire", "AT-0002", "--kind", "lost", "--reason", "gone", db=db)
     assert proc.returncode == 0, proc.stderr
     verified(db)
-    conn = sqlite3.connect(db)
-    try:
-        assert conn.execute(
-            "SELECT location_type FROM assets WHERE asset_tag = 'AT-0002'"
-        ).fetchone() == ("RETIRED",)
-    finally:
-        conn.close()
+    assert query(db, "SELECT location_type FROM assets WHERE asset_tag = 'AT-0002'") == [
+        ("RETIRED",)
+    ]
 
 
 # -- report assets: where everything is ---------------------------------------------------------

@@ -15,17 +15,24 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from assettrack_gui import cli
+from assettrack_gui.core import pg_store
 from assettrack_gui.core import store as store_module
+from assettrack_gui.core.backend import ServerDatabase, open_store
 from assettrack_gui.core.csvout import sidecar_path
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
+from tests.conftest import drop_pg_database, new_pg_database
+
+from .test_cli import dump, query
 
 ADMIN = Path(sys.executable).parent / "assettrack-admin"
 if not ADMIN.exists():
@@ -48,10 +55,10 @@ EVERYTHING = [
 ]  # AT-SMOKE-0002: missing
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "seed.db"
-    store = Store(path.with_name("work.db"))
+pytestmark = pytest.mark.both_backends  # the tests that take ``db`` run on both
+
+
+def seed(store: Store) -> None:
     engine = Engine(store, operator="seed", settings=Settings())
     engine.add_holders([NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002")])
     engine.create_cases(
@@ -66,16 +73,40 @@ def template(tmp_path_factory) -> Path:
         ]
     )
     engine.commit_stock_out(["AT-SMOKE-0006"], "B-1001")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "seed.db"
+    store = Store(path.with_name("work.db"))
+    seed(store)
     store.backup(path)
     store.close()
     return path
 
 
+@pytest.fixture(scope="module")
+def pg_template(request) -> Iterator[str]:
+    """The stockroom as a PostgreSQL database, copied for each test (CREATE DATABASE … TEMPLATE)."""
+    cluster = request.getfixturevalue("pg_cluster")
+    db = new_pg_database(cluster)
+    with open_store(db) as store:
+        seed(store)
+    yield db.name
+    drop_pg_database(cluster, db)
+
+
 @pytest.fixture
-def db(template: Path, tmp_path: Path) -> Path:
+def db(template: Path, tmp_path: Path, backend: str, request) -> Iterator[Path | ServerDatabase]:
+    if backend == "postgres":
+        cluster = request.getfixturevalue("pg_cluster")
+        server = new_pg_database(cluster, template=request.getfixturevalue("pg_template"))
+        yield server
+        drop_pg_database(cluster, server)
+        return
     path = tmp_path / "at.db"
     shutil.copy(template, path)
-    return path
+    yield path
 
 
 @pytest.fixture
@@ -102,21 +133,9 @@ def read_csv(text: str) -> list[list[str]]:
 
 
 def audit_events(db: Path) -> list[tuple[str, str, str]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(
-            "SELECT operator, note, details FROM events WHERE event_type = 'AUDIT' ORDER BY id"
-        ).fetchall()
-    finally:
-        conn.close()
-
-
-def dump(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
+    return query(
+        db, "SELECT operator, note, details FROM events WHERE event_type = 'AUDIT' ORDER BY id"
+    )
 
 
 def test_audit_prints_records_and_writes_the_csv(db: Path, scans: Path, tmp_path: Path) -> None:
@@ -154,9 +173,7 @@ def test_audit_prints_records_and_writes_the_csv(db: Path, scans: Path, tmp_path
     assert (operator, note) == ("auditor", "")
     data = json.loads(details)
     assert data["counts"]["unexpected"] == 3 and len(data["findings"]) == 10
-    conn = sqlite3.connect(db)
-    count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-    conn.close()
+    ((count,),) = query(db, "SELECT count(*) FROM events")
     assert f"events: {count}\n" in head  # the head includes the AUDIT event
 
 
@@ -218,12 +235,18 @@ def test_usage_errors_exit_2_and_record_nothing(db: Path, scans: Path, tmp_path:
 
 
 def test_a_busy_database_refuses_with_exit_1(
-    db: Path, scans: Path, capsys, monkeypatch
+    db: Path | ServerDatabase, scans: Path, capsys, monkeypatch
 ) -> None:
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(pg_store, "LOCK_TIMEOUT_MS", 200)
     before = dump(db)
-    locker = sqlite3.connect(db, isolation_level=None)
-    locker.execute("BEGIN IMMEDIATE")
+    if isinstance(db, ServerDatabase):  # another station in the middle of its commit
+        locker = psycopg.connect(db.uri, autocommit=True)
+        locker.execute("BEGIN")
+        locker.execute("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
+    else:
+        locker = sqlite3.connect(db, isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")
     try:
         code = cli.main(["--db", str(db), "audit", "--case", "CART-A", str(scans)])
     finally:

@@ -20,15 +20,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from assettrack_gui import cli
 from assettrack_gui.core import eventlog, reports
+from assettrack_gui.core.backend import ServerDatabase, open_store
 from assettrack_gui.core.csvout import sidecar_path
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
-from assettrack_gui.core.store import Store
+from tests.conftest import BACKENDS, drop_pg_database, new_pg_database
 
 ADMIN = Path(sys.executable).parent / "assettrack-admin"
 if not ADMIN.exists():
@@ -55,10 +57,17 @@ def at(when: str) -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="module")
-def stockroom(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    path = tmp_path_factory.mktemp("cli-report") / "at.db"
-    store = Store(path)
+@pytest.fixture(scope="module", params=BACKENDS)
+def stockroom(request, tmp_path_factory) -> Iterator[tuple[Path, dict[str, str]]]:
+    """The known stockroom, in a file and then in a database on the session's PostgreSQL
+    server; the reports only read it."""
+    server: ServerDatabase | None = None
+    if request.param == "postgres":
+        server = new_pg_database(request.getfixturevalue("pg_cluster"))
+        where: Path | ServerDatabase = server
+    else:
+        where = tmp_path_factory.mktemp("cli-report") / "at.db"
+    store = open_store(where)
     engine = Engine(store, operator="seed", settings=Settings())
     batches: dict[str, str] = {}
     with at(stamp(20)):
@@ -76,7 +85,9 @@ def stockroom(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     with at(stamp(2)):
         batches["in"] = engine.commit_stock_in(["AT-0002"]).batch_id
     store.close()
-    return path, batches
+    yield where, batches
+    if server is not None:
+        drop_pg_database(request.getfixturevalue("pg_cluster"), server)
 
 
 @pytest.fixture
@@ -90,12 +101,9 @@ def batches(stockroom) -> dict[str, str]:
 
 
 def head(db: Path) -> tuple[int, str]:
-    conn = sqlite3.connect(db)
-    try:
+    with open_store(db, create=False, anchored=False) as store, store.read() as conn:
         found = eventlog.log_head(conn)
-        return found.count, found.head_hash
-    finally:
-        conn.close()
+    return found.count, found.head_hash
 
 
 def read_csv(text: str) -> list[list[str]]:
@@ -206,17 +214,33 @@ def test_csv_into_a_missing_folder_is_a_usage_error(db, tmp_path):
     assert proc.returncode == 2 and "is a folder" in proc.stderr
 
 
-def test_table_cells_show_control_characters_and_csv_neutralises_them(db, tmp_path):
+@pytest.fixture
+def odd_copy(db, tmp_path, request) -> Iterator[Path | ServerDatabase]:
+    """A copy of the stockroom whose holder B-1001 was renamed by hand to '=evil<LF>name'."""
+    if isinstance(db, ServerDatabase):
+        cluster = request.getfixturevalue("pg_cluster")
+        copy = new_pg_database(cluster, template=db.name)
+        with psycopg.connect(copy.uri, autocommit=True) as conn:
+            conn.execute(
+                "UPDATE holders SET name = %s WHERE badge_code = 'B-1001'", ("=evil\nname",)
+            )
+        yield copy
+        drop_pg_database(cluster, copy)
+        return
     path = tmp_path / "odd.db"
     shutil.copy(db, path)
     conn = sqlite3.connect(path)
     conn.execute("UPDATE holders SET name = ? WHERE badge_code = 'B-1001'", ("=evil\nname",))
     conn.commit()
     conn.close()
-    table = run(path, "report", "holder", "B-1001")
+    yield path
+
+
+def test_table_cells_show_control_characters_and_csv_neutralises_them(odd_copy):
+    table = run(odd_copy, "report", "holder", "B-1001")
     assert table.returncode == 0
     assert "=evil<LF>name" in table.stdout
-    exported = run(path, "report", "holder", "B-1001", "--csv", "-")
+    exported = run(odd_copy, "report", "holder", "B-1001", "--csv", "-")
     assert read_csv(exported.stdout)[1][3] == "'=evil\nname"
 
 

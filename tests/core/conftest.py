@@ -26,6 +26,7 @@ from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
+from tests.tamper import Shell, open_shell
 
 TABLES = ("holders", "cases", "assets", "slots", "events")
 
@@ -152,6 +153,15 @@ def engine(empty_engine: Engine) -> Engine:
     """An engine over the seeded stockroom."""
     seed(empty_engine)
     return empty_engine
+
+
+@pytest.fixture
+def shell(engine: Engine, db_path: Path) -> Iterator[Shell]:
+    """A tamperer's hand at the seeded database (``tests/tamper.py``): a sqlite3 shell on the
+    file, or psql as the superuser on the server database."""
+    conn = open_shell(db_path)
+    yield conn
+    conn.close()
 
 
 @pytest.fixture

@@ -29,8 +29,11 @@ from assettrack_gui.core.receipt import write_receipt_pdf
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 from assettrack_gui.core.verify import verify
+from tests.tamper import Shell, on_postgres
 
-from .conftest import before_near_duplicate_rule, dump, events, seed, where
+from .conftest import asset_id, before_near_duplicate_rule, dump, events, seed, where
+
+pytestmark = pytest.mark.both_backends
 
 
 def refused(engine: Engine, commit: Callable[[], CommitResult]) -> Refused:
@@ -232,17 +235,23 @@ def test_reports_history_and_receipts_show_the_void(engine: Engine, tmp_path: Pa
     assert reports.batch_receipt(conn, void.batch_id).voids == out.batch_id
 
 
-def test_verify_still_finds_tampering_after_a_void(engine: Engine) -> None:
+def test_verify_still_finds_tampering_after_a_void(engine: Engine, shell: Shell) -> None:
     out = engine.commit_stock_out(["AT-SMOKE-0001"], "B-1001")
     engine.commit_void(out.batch_id)
-    conn = engine.store.conn
-    conn.execute("DROP TRIGGER slots_no_custody_asset_update")
-    conn.execute("UPDATE slots SET asset_id = NULL WHERE asset_id = 1")
+    if on_postgres(shell):
+        shell.execute("ALTER TABLE slots DISABLE TRIGGER slots_on_asset_update")
+        guard = "schema: trigger slots_on_asset_update on slots is disabled"
+    else:
+        shell.execute("DROP TRIGGER slots_no_custody_asset_update")
+        guard = "schema: trigger slots_no_custody_asset_update is missing"
+    aid = asset_id(engine.store.conn, "AT-SMOKE-0001")
+    shell.execute("UPDATE slots SET asset_id = NULL WHERE asset_id = ?", (aid,))
     found = verify(engine.store).problems
-    assert "schema: trigger slots_no_custody_asset_update is missing" in found
-    assert any("event log says asset id 1" in p for p in found), found
+    assert guard in found
+    assert any(f"event log says asset id {aid}" in p for p in found), found
 
 
+@pytest.mark.sqlite_only  # SQLite's query plans and migrations
 def test_void_lookups_use_the_partial_index(engine: Engine) -> None:
     for sql, args in ((queries.VOIDED_BY_SQL, ("x",)), (queries.VOIDS_SQL, ())):
         plan = [r[3] for r in engine.store.conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
@@ -294,6 +303,7 @@ def test_scans_still_match_exactly_then_dashless_and_case_sensitively(engine: En
     assert engine.classify("at-smoke-0001").canonical is None
 
 
+@pytest.mark.sqlite_only  # SQLite's query plans and migrations
 def test_near_duplicate_lookup_stays_indexed(engine: Engine) -> None:
     plan = [
         r[3]
@@ -334,6 +344,7 @@ def test_case_create_shows_its_case_code_in_reports_and_history(engine: Engine) 
 # -- the migration from schema v1 ----------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # SQLite's query plans and migrations
 def test_a_v1_database_upgrades_in_place(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
     with Store(db_path) as old:

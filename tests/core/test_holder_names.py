@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from assettrack_gui import cli
 from assettrack_gui.core import reports
+from assettrack_gui.core.backend import open_store
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.model import NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
-from assettrack_gui.core.store import Store
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture
-def renamed(tmp_path) -> tuple[Path, str, str]:
-    path = tmp_path / "at.db"
-    store = Store(path)
+def renamed(db_path) -> tuple[Path, str, str]:
+    path = db_path
+    store = open_store(path)
     engine = Engine(store, operator="seed", settings=Settings())
     engine.add_holders([NewHolder("Sam Quinn", "B-1003")])
     engine.create_cases([NewCase("CART-A", "Cart", 1, 3)])
@@ -43,8 +44,8 @@ def test_show_prints_the_rename_and_old_names_for_old_events(capsys, renamed):
 
 def test_events_report_and_receipts_use_the_name_at_the_time(renamed):
     db, out, back = renamed
-    conn = sqlite3.connect(db)
-    try:
+    with open_store(db, create=False, anchored=False) as store:
+        conn = store.conn
         rows = list(reports.events_report(conn, holder="B-1003").rows())
         holder_of = {row[3]: row[5] for row in rows}
         assert holder_of == {
@@ -57,5 +58,3 @@ def test_events_report_and_receipts_use_the_name_at_the_time(renamed):
         assert reports.batch_receipt(conn, back).holder_name == "Sam Quinn-Ortiz"
         history = list(reports.history_report(conn, "AT-1").rows())
         assert [row[5] for row in history] == ["", "Sam Quinn", "Sam Quinn-Ortiz"]
-    finally:
-        conn.close()

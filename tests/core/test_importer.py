@@ -18,14 +18,15 @@ ASSET_COLS = importer.COLUMNS[importer.ASSETS]
 ASSET_HEADER_LINE = ",".join(ASSET_COLS) + "\n"
 
 
+pytestmark = pytest.mark.both_backends  # the tests that import into a database run on both
+
+
 @pytest.fixture
-def engine(tmp_path):
-    store = Store(tmp_path / "at.db")
+def engine(store: Store) -> Engine:
     engine = Engine(store, operator="tester", settings=Settings())
     engine.add_holders([NewHolder("Dana Reyes", "B-1001", label="seed")])
     engine.create_cases([NewCase("CART-A", "Laptop cart A", 2, 5, label="seed")])
-    yield engine
-    store.close()
+    return engine
 
 
 def write(tmp_path, text: str | bytes, name: str = "in.csv"):

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import event, settings
@@ -35,9 +32,12 @@ from assettrack_gui.core.model import (
 )
 from assettrack_gui.core.session import Session
 from assettrack_gui.core.verify import verify
+from tests.tamper import Shell, on_postgres
 
 from .conftest import asset_id, dump, events, holder_id, slot_id, where
 from .test_stateful import Scan, Slot, Stockroom, draw_batch, stray
+
+pytestmark = pytest.mark.both_backends  # the stateful test at the end stays on SQLite
 
 RETIRED_WORDS = re.compile(r"^retired \(lost\) on \d{4}-\d{2}-\d{2} — reinstate it first$")
 
@@ -296,15 +296,8 @@ def test_a_retired_asset_can_be_edited_and_listed(engine: Engine) -> None:
 # -- verify --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def shell(engine: Engine, db_path: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    yield conn
-    conn.close()
-
-
 def test_verify_catches_a_retirement_made_behind_the_log(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     shell.execute(
         "UPDATE assets SET location_type = 'RETIRED', retirement = 'LOST' "
@@ -318,7 +311,7 @@ def test_verify_catches_a_retirement_made_behind_the_log(
 
 
 def test_verify_catches_a_changed_kind_and_an_edit_behind_the_log(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     engine.commit_retire(["AT-SMOKE-0005"], Retirement.LOST, "gone")
     shell.execute("UPDATE assets SET retirement = 'BROKEN' WHERE asset_tag = 'AT-SMOKE-0005'")
@@ -331,16 +324,21 @@ def test_verify_catches_a_changed_kind_and_an_edit_behind_the_log(
 
 
 def test_verify_names_a_retired_asset_in_a_slot_or_with_a_holder(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     engine.commit_retire(["AT-SMOKE-0005"], Retirement.LOST, "gone")
     aid = asset_id(engine.store.conn, "AT-SMOKE-0005")
     free = slot_id(engine.store.conn, "CART-A", 9)
-    shell.execute("DROP TRIGGER slots_no_retired_asset_update")
+    if on_postgres(shell):
+        shell.execute("ALTER TABLE slots DISABLE TRIGGER slots_on_asset_update")
+        guard = "schema: trigger slots_on_asset_update on slots is disabled"
+    else:
+        shell.execute("DROP TRIGGER slots_no_retired_asset_update")
+        guard = "schema: trigger slots_no_retired_asset_update is missing"
     shell.execute("UPDATE slots SET asset_id = ? WHERE id = ?", (aid, free))
     found = verify(engine.store).problems
     assert f"asset AT-SMOKE-0005 (id {aid}): retired but still in slot CART-A/9" in found
-    assert "schema: trigger slots_no_retired_asset_update is missing" in found
+    assert guard in found
 
 
 def _write(engine: Engine, sql: str, args: tuple[object, ...], event: EventType, **fields: object) -> None:
@@ -391,7 +389,7 @@ def test_verify_replays_rebadges_renamed_and_resized_cases_and_stocktakes(engine
     assert any("(CASE_RESIZE): case SHELF-B was 1 × 2, not 1 × 4" in p for p in found), found
 
 
-def test_verify_names_a_case_resized_behind_the_log(engine: Engine, shell: sqlite3.Connection) -> None:
+def test_verify_names_a_case_resized_behind_the_log(engine: Engine, shell: Shell) -> None:
     shell.execute("UPDATE cases SET cols = 2 WHERE case_code = 'SHELF-B'")
     found = verify(engine.store).problems
     assert any(p.startswith("case id ") and "SHELF-B" in p for p in found), found

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assettrack_gui.core.backend import open_store
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused
 from assettrack_gui.core.model import Mode, NewAsset, NewCase, NewHolder, Operation
@@ -13,10 +14,12 @@ from assettrack_gui.core.pending import load_pending
 from assettrack_gui.core.session import Session
 from assettrack_gui.core.store import Store
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store(tmp_path / "s.db") as store:
+def store(db_path: Path):
+    with open_store(db_path) as store:
         engine = Engine(store, "seed")
         engine.add_holders([NewHolder("Dana Reyes", "B-1001"), NewHolder("Lee Park", "B-1002")])
         engine.create_cases([NewCase("CART-A", "Cart", 2, 3)])

@@ -1,7 +1,11 @@
 """Tampering: what an auditor's ``verify`` must catch, each problem named by event, asset or slot.
 
-The tamperer here is someone with the database file and a stock sqlite3 shell: first they meet the
-append-only triggers, then they drop them and edit, delete or bypass the log.
+The tamperer here is someone with the database file and a stock sqlite3 shell, or with the
+PostgreSQL server's superuser at psql (``tests/tamper.py``): first they meet the append-only
+triggers, then they drop (SQLite) or disable (PostgreSQL) them and edit, delete or bypass the
+log. The module runs on both backends; a tamper only SQLite allows (its file, its pragmas, its
+trigger syntax) is ``sqlite_only``, and its PostgreSQL counterpart is in
+``tests/pg/test_pg_verify.py``.
 """
 
 from __future__ import annotations
@@ -9,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,41 +21,25 @@ from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.eventlog import GENESIS, event_hash, log_head
 from assettrack_gui.core.store import Store, latest_version
 from assettrack_gui.core.verify import log_contains, verify
+from tests.tamper import CHECK_FAILED, REFUSED, Shell, drop_log_triggers, on_postgres
 
 from .conftest import asset_id, dump, holder_id, slot_id
+
+pytestmark = pytest.mark.both_backends
 
 EVENT_COLUMNS = (
     "id, batch_id, event_type, asset_id, holder_id, slot_id, operator, created_at, note, details"
 )
 
 
-@pytest.fixture
-def shell(engine: Engine, db_path: Path) -> Iterator[sqlite3.Connection]:
-    """A plain sqlite3 connection to the seeded database, in autocommit mode, like the CLI shell."""
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    yield conn
-    conn.close()
-
-
-def drop_log_triggers(shell: sqlite3.Connection) -> None:
-    shell.execute("DROP TRIGGER events_no_update")
-    shell.execute("DROP TRIGGER events_no_delete")
-
-
-TRIGGERS_DROPPED = [
-    "schema: trigger events_no_delete is missing",
-    "schema: trigger events_no_update is missing",
-]
-
-
-def event_of(shell: sqlite3.Connection, event_type: str, asset: int | None = None) -> int:
+def event_of(shell: Shell, event_type: str, asset: int | None = None) -> int:
     sql = "SELECT id FROM events WHERE event_type = ?" + (" AND asset_id = ?" if asset else "")
     row = shell.execute(sql, (event_type, asset) if asset else (event_type,)).fetchone()
     assert row is not None
     return int(row[0])
 
 
-def rehash_chain(shell: sqlite3.Connection) -> None:
+def rehash_chain(shell: Shell) -> None:
     """What a forger who knows the algorithm does after editing: recompute every hash."""
     prev = GENESIS
     for row in shell.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY id").fetchall():
@@ -102,17 +89,17 @@ def test_an_empty_database_verifies(empty_engine: Engine) -> None:
     ],
 )
 def test_the_log_and_what_it_refers_to_cannot_be_edited_or_deleted(
-    engine: Engine, shell: sqlite3.Connection, sql: str, message: str
+    engine: Engine, shell: Shell, sql: str, message: str
 ) -> None:
     before = dump(shell)
-    with pytest.raises(sqlite3.IntegrityError, match=message):
+    with pytest.raises(REFUSED, match=message):
         shell.execute(sql)
     assert dump(shell) == before
     assert verify(engine.store).ok
 
 
 def test_the_engine_connection_cannot_edit_the_log_either(engine: Engine) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"), engine.store.write() as conn:
+    with pytest.raises(REFUSED, match="append-only"), engine.store.write() as conn:
         conn.execute("UPDATE events SET holder_id = NULL")
     assert verify(engine.store).ok
 
@@ -137,32 +124,34 @@ def test_the_engine_connection_cannot_edit_the_log_either(engine: Engine) -> Non
         ),
         (
             "UPDATE assets SET location_type = 'IN_CUSTODY' WHERE asset_tag = 'AT-SMOKE-0005'",
-            "CHECK constraint failed",
+            CHECK_FAILED,
         ),
     ],
 )
 def test_the_database_itself_refuses_impossible_custody(
-    shell: sqlite3.Connection, sql: str, message: str
+    shell: Shell, sql: str, message: str
 ) -> None:
     before = dump(shell)
-    with pytest.raises(sqlite3.IntegrityError, match=message):
+    with pytest.raises(REFUSED, match=message):
         shell.execute(sql)
     assert dump(shell) == before
 
 
+@pytest.mark.sqlite_only  # PostgreSQL: tests/pg/test_pg_verify.py
 def test_dropped_protection_is_reported_even_before_anything_is_edited(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
-    drop_log_triggers(shell)
+    dropped = drop_log_triggers(shell)
     shell.execute("DROP TRIGGER assets_custody_active_holder")
     shell.execute("DROP INDEX slots_one_per_asset")
     assert problems(engine) == [
         "schema: index slots_one_per_asset is missing",
         "schema: trigger assets_custody_active_holder is missing",
-        *TRIGGERS_DROPPED,
+        *dropped,
     ]
 
 
+@pytest.mark.sqlite_only  # PostgreSQL: tests/pg/test_pg_verify.py
 def test_a_trigger_that_rewrites_rows_behind_the_engine_is_reported(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
@@ -181,13 +170,14 @@ def test_a_trigger_that_rewrites_rows_behind_the_engine_is_reported(
 
 
 def test_statistics_and_extra_indexes_are_not_findings(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     shell.execute("CREATE INDEX my_report_index ON assets (description)")
     shell.execute("ANALYZE")
     assert verify(engine.store).ok
 
 
+@pytest.mark.sqlite_only  # PostgreSQL: tests/pg/test_pg_verify.py
 def test_a_database_not_at_the_latest_schema_is_reported(
     engine: Engine, shell: sqlite3.Connection
 ) -> None:
@@ -198,19 +188,19 @@ def test_a_database_not_at_the_latest_schema_is_reported(
 # -- with the triggers dropped: edits to the log ---------------------------------------------------
 
 
-def test_an_edited_event_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
-    drop_log_triggers(shell)
+def test_an_edited_event_is_named(engine: Engine, shell: Shell) -> None:
+    dropped = drop_log_triggers(shell)
     shell.execute("UPDATE events SET operator = 'mallory' WHERE id = 3")
     (batch,) = shell.execute("SELECT batch_id FROM events WHERE id = 3").fetchone()
     assert problems(engine) == [
-        *TRIGGERS_DROPPED,
+        *dropped,
         f"batch {batch}: its events disagree on time or operator",  # 3 holders, one batch
         "event 3: hash does not match its content (the event was edited)",
     ]
 
 
 def test_an_edited_custody_event_is_named_and_disagrees_with_the_tables(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     conn = engine.store.conn
     drop_log_triggers(shell)
@@ -224,10 +214,10 @@ def test_an_edited_custody_event_is_named_and_disagrees_with_the_tables(
 
 
 def test_a_re_hashed_forgery_still_disagrees_with_the_tables(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     conn = engine.store.conn
-    drop_log_triggers(shell)
+    dropped = drop_log_triggers(shell)
     out = event_of(shell, "STOCK_OUT", asset_id(conn, "AT-SMOKE-0006"))
     shell.execute("UPDATE events SET holder_id = ? WHERE id = ?", (holder_id(conn, "B-1002"), out))
     rehash_chain(shell)
@@ -238,14 +228,14 @@ def test_a_re_hashed_forgery_still_disagrees_with_the_tables(
     rolled_back = found.pop()  # ...this computer's anchor no longer matches the rebuilt chain...
     assert rolled_back.startswith("rolled back: The database has gone back in time: its log no ")
     assert found == [  # ...and the replay does not give the tables
-        *TRIGGERS_DROPPED,
+        *dropped,
         f"asset AT-SMOKE-0006 (id {aid}): table says ('AT-SMOKE-0006', 'SN6', 'ThinkPad', "
         f"'IN_CUSTODY', {dana}), event log says ('AT-SMOKE-0006', 'SN6', 'ThinkPad', "
         f"'IN_CUSTODY', {lee})",
     ]
 
 
-def test_a_deleted_middle_event_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
+def test_a_deleted_middle_event_is_named(engine: Engine, shell: Shell) -> None:
     drop_log_triggers(shell)
     gone = event_of(shell, "HOLDER_DEACTIVATE")
     total = shell.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -263,7 +253,7 @@ def test_a_deleted_middle_event_is_named(engine: Engine, shell: sqlite3.Connecti
 
 
 def test_a_deleted_receive_leaves_an_asset_the_log_does_not_know(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     drop_log_triggers(shell)
     zx = asset_id(engine.store.conn, "ZX9000")
@@ -275,7 +265,7 @@ def test_a_deleted_receive_leaves_an_asset_the_log_does_not_know(
 
 
 def test_truncating_the_newest_events_changes_the_recorded_head(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     """Truncation is caught by comparing heads: verify reports the count and head it saw."""
     recorded = log_head(engine.store.conn)
@@ -292,7 +282,7 @@ def test_truncating_the_newest_events_changes_the_recorded_head(
 # -- with the log intact: the tables changed behind its back ------------------------------------------
 
 
-def test_an_asset_moved_by_raw_sql_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
+def test_an_asset_moved_by_raw_sql_is_named(engine: Engine, shell: Shell) -> None:
     conn = engine.store.conn
     zx, old, new = (
         asset_id(conn, "ZX9000"),
@@ -310,7 +300,7 @@ def test_an_asset_moved_by_raw_sql_is_named(engine: Engine, shell: sqlite3.Conne
 
 
 def test_an_asset_stocked_out_without_an_event_is_named(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     conn = engine.store.conn
     aid = asset_id(conn, "AT-SMOKE-0001")
@@ -327,7 +317,7 @@ def test_an_asset_stocked_out_without_an_event_is_named(
 
 
 def test_an_asset_inserted_without_an_event_is_named(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     shell.execute("INSERT INTO assets (asset_tag) VALUES ('AT-GHOST')")
     ghost = asset_id(engine.store.conn, "AT-GHOST")
@@ -335,7 +325,7 @@ def test_an_asset_inserted_without_an_event_is_named(
 
 
 def test_a_holder_renamed_or_reactivated_by_raw_sql_is_named(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     shell.execute("UPDATE holders SET name = 'Dana R.' WHERE badge_code = 'B-1001'")
     shell.execute("UPDATE holders SET active = 1 WHERE badge_code = 'B-0999'")
@@ -347,9 +337,12 @@ def test_a_holder_renamed_or_reactivated_by_raw_sql_is_named(
 
 
 def test_custody_and_slot_at_once_is_named_when_the_guards_are_gone(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
-    shell.execute("DROP TRIGGER slots_no_custody_asset_update")
+    if on_postgres(shell):
+        shell.guards_off()
+    else:
+        shell.execute("DROP TRIGGER slots_no_custody_asset_update")
     aid = asset_id(engine.store.conn, "AT-SMOKE-0006")
     shell.execute(
         "UPDATE slots SET asset_id = ? WHERE id = ?", (aid, slot_id(engine.store.conn, "CART-A", 5))
@@ -358,8 +351,11 @@ def test_custody_and_slot_at_once_is_named_when_the_guards_are_gone(
     assert f"asset AT-SMOKE-0006 (id {aid}): in custody but also in slot CART-A/5" in found
 
 
-def test_a_holder_that_does_not_exist_is_named(engine: Engine, shell: sqlite3.Connection) -> None:
-    shell.execute("PRAGMA foreign_keys = OFF")
+def test_a_holder_that_does_not_exist_is_named(engine: Engine, shell: Shell) -> None:
+    if on_postgres(shell):
+        shell.guards_off()  # foreign keys are triggers there
+    else:
+        shell.execute("PRAGMA foreign_keys = OFF")
     aid = asset_id(engine.store.conn, "AT-SMOKE-0006")
     shell.execute("UPDATE assets SET current_holder_id = 99 WHERE id = ?", (aid,))
     found = problems(engine)
@@ -370,7 +366,7 @@ def test_a_holder_that_does_not_exist_is_named(engine: Engine, shell: sqlite3.Co
 # -- the hash chain as documented, recomputed the way an auditor would -----------------------------
 
 
-def test_the_chain_is_what_the_docs_say_an_auditor_can_recompute(shell: sqlite3.Connection) -> None:
+def test_the_chain_is_what_the_docs_say_an_auditor_can_recompute(shell: Shell) -> None:
     prev = "0" * 64
     rows = shell.execute(f"SELECT {EVENT_COLUMNS}, prev_hash, hash FROM events ORDER BY id")
     for row in rows:
@@ -402,6 +398,7 @@ def damaged_copy(engine: Engine, tmp_path: Path, name: str, damage: bytes, at_en
     return copy
 
 
+@pytest.mark.sqlite_only  # PostgreSQL: tests/pg/test_pg_verify.py
 def test_a_damaged_index_is_reported_by_integrity_check(engine: Engine, tmp_path: Path) -> None:
     copy = damaged_copy(engine, tmp_path, "events_created", b"\x00" * 100, at_end=True)
     with Store(copy, create=False) as store:
@@ -411,6 +408,7 @@ def test_a_damaged_index_is_reported_by_integrity_check(engine: Engine, tmp_path
     assert report.events == log_head(engine.store.conn).count  # the log itself was still readable
 
 
+@pytest.mark.sqlite_only  # PostgreSQL: tests/pg/test_pg_verify.py
 def test_a_damaged_table_page_is_reported_not_raised(engine: Engine, tmp_path: Path) -> None:
     copy = damaged_copy(engine, tmp_path, "assets", b"\xff" * 4096, at_end=False)
     with Store(copy, create=False) as store:
@@ -423,7 +421,7 @@ def test_a_damaged_table_page_is_reported_not_raised(engine: Engine, tmp_path: P
 # -- a rebuilt chain: what still gives a forger away ------------------------------------------------
 
 
-def append_forged(shell: sqlite3.Connection, **fields: object) -> int:
+def append_forged(shell: Shell, **fields: object) -> int:
     """Append one event with a correct hash, as someone who knows the algorithm would."""
     last = shell.execute(f"SELECT {EVENT_COLUMNS}, hash FROM events ORDER BY id DESC LIMIT 1")
     row = list(last.fetchone())
@@ -441,7 +439,7 @@ def append_forged(shell: sqlite3.Connection, **fields: object) -> int:
 
 
 def test_a_back_dated_event_with_a_correct_hash_is_named(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     forged = append_forged(
         shell,
@@ -472,7 +470,7 @@ def test_a_back_dated_event_with_a_correct_hash_is_named(
     ],
 )
 def test_a_forged_time_operator_or_batch_is_named(
-    engine: Engine, shell: sqlite3.Connection, fields: dict[str, object], expected: str
+    engine: Engine, shell: Shell, fields: dict[str, object], expected: str
 ) -> None:
     conn = engine.store.conn
     base: dict[str, object] = {
@@ -496,7 +494,7 @@ def test_a_forged_time_operator_or_batch_is_named(
 
 
 def test_a_batch_id_reused_later_in_the_log_is_named(
-    engine: Engine, shell: sqlite3.Connection
+    engine: Engine, shell: Shell
 ) -> None:
     conn = engine.store.conn
     (first_batch, created) = conn.execute(

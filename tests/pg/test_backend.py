@@ -103,3 +103,53 @@ def test_psycopg_is_not_loaded_for_a_sqlite_database(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# -- the app's choice (File → Connect to a server…) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "uri"),
+    [
+        (("dbhost", "5433", "stockroom", "clerk"), "postgresql://clerk@dbhost:5433/stockroom"),
+        (("dbhost", "", "stockroom", ""), "postgresql://dbhost/stockroom"),
+        (("/run/postgresql", "5433", "stock room", "ana maría"),
+         "postgresql://ana%20mar%C3%ADa@/stock%20room?host=/run/postgresql&port=5433"),
+        (("::1", "", "db", "u"), "postgresql://u@[::1]/db"),
+        (("", "", "", ""), "postgresql:///"),
+    ],
+)  # fmt: skip
+def test_the_server_fields_make_a_uri_libpq_reads_back(
+    fields: tuple[str, str, str, str], uri: str
+) -> None:
+    assert backend.server_uri(*fields) == uri
+    back = backend.server_fields(uri)
+    assert (back["host"], back["port"], back["dbname"], back["user"]) == fields
+    assert isinstance(backend.parse(uri), ServerDatabase)
+
+
+@pytest.mark.parametrize("port", ["x", "0", "70000", "54 32"])
+def test_a_port_that_is_not_a_number_is_refused(port: str) -> None:
+    with pytest.raises(UsageError, match="port must be a number"):
+        backend.server_uri("dbhost", port, "stockroom", "clerk")
+
+
+def test_the_app_opens_db_then_the_variable_then_the_remembered_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remembered = "postgresql://clerk@dbhost/stockroom"
+    assert backend.app_target(None, remembered) == ServerDatabase(remembered)
+    assert backend.app_target(str(tmp_path / "x.db"), remembered) == tmp_path / "x.db"
+    default = backend.app_target(None, "")
+    assert isinstance(default, Path) and default.name == "assettrack.db"
+    with pytest.raises(UsageError, match="contains a password"):
+        backend.app_target(None, "postgresql://clerk:secret@dbhost/stockroom")
+    monkeypatch.setenv("ASSETTRACK_DB", str(tmp_path / "env.db"))
+    assert backend.app_target(None, remembered) == tmp_path / "env.db"
+
+
+def test_what_the_settings_remember(tmp_path: Path) -> None:
+    uri = "postgresql://clerk@/stockroom?host=/run/postgresql"
+    assert backend.remembered_value(ServerDatabase(uri)) == uri
+    assert backend.remembered_value(tmp_path / "a.db") == str((tmp_path / "a.db").resolve())
+    assert backend.remembered_value(backend.default_target()) == ""  # the default file
