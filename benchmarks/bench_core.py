@@ -166,13 +166,13 @@ def bench_verdicts(engine: Engine, assets: int, holders: int, samples: int, seed
 
 def show_plans(conn: sqlite3.Connection) -> None:
     """The matching queries use indexes (no SCAN of assets)."""
-    from assettrack_gui.core import matching
+    from assettrack_gui.core import queries
 
     print("\nquery plans (matching):")
     for name, sql, args in (
-        ("exact", matching._EXACT_SQL, {"s": "AT-000001"}),
-        ("dash-stripped", matching._DASHLESS_SQL, {"k": "AT000001"}),
-        ("wrong case", matching._NOCASE_SQL, {"k": "at000001"}),
+        ("exact", queries.EXACT_SQL, {"s": "AT-000001"}),
+        ("dash-stripped", queries.DASHLESS_SQL, {"k": "AT000001"}),
+        ("wrong case", queries.NOCASE_SQL, {"k": "at000001"}),
     ):
         plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
         print(f"  {name}: " + "; ".join(p for p in plan if "assets" in p))

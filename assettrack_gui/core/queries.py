@@ -47,6 +47,27 @@ def codes_exact(conn: Conn, scan: str) -> list[tuple[str, int, str]]:
     return conn.execute(EXACT_SQL, {"s": scan}).fetchall()
 
 
+MANY_CHUNK = 300  # codes or ids per statement of the *_many lookups (SQLite's bound-value limit)
+
+
+def codes_exact_many(conn: Conn, scans: Sequence[str]) -> dict[str, list[tuple[str, int, str]]]:
+    """``codes_exact`` of many scans at once (a whole batch): scan -> its rows, [] for none."""
+    found: dict[str, list[tuple[str, int, str]]] = {scan: [] for scan in scans}
+    distinct = list(found)
+    for start in range(0, len(distinct), MANY_CHUNK):
+        chunk = distinct[start : start + MANY_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        sql = (
+            f"SELECT 'asset', id, asset_tag FROM assets WHERE asset_tag IN ({marks}) "
+            f"UNION ALL SELECT 'holder', id, badge_code FROM holders WHERE badge_code IN ({marks}) "
+            f"UNION ALL SELECT 'case', id, case_code FROM cases WHERE case_code IN ({marks})"
+        )
+        for kind, row_id, value in conn.execute(sql, (*chunk, *chunk, *chunk)):
+            if value in found:
+                found[value].append((kind, row_id, value))
+    return found
+
+
 def codes_dashless(conn: Conn, key: str) -> list[tuple[str, int, str]]:
     """The same, comparing with every dash removed on both sides."""
     return conn.execute(DASHLESS_SQL, {"k": key}).fetchall()
@@ -130,7 +151,24 @@ def location_text(
 
 
 def asset_state(conn: Conn, asset_id: int) -> AssetState:
-    r = conn.execute(_ASSET_SQL, (asset_id,)).fetchone()
+    return _asset_state_of(conn, conn.execute(_ASSET_SQL, (asset_id,)).fetchone())
+
+
+def asset_states(conn: Conn, asset_ids: Sequence[int]) -> dict[int, AssetState]:
+    """``asset_state`` of many assets in one statement per ``MANY_CHUNK`` (a whole batch)."""
+    found: dict[int, AssetState] = {}
+    distinct = list(dict.fromkeys(asset_ids))
+    for start in range(0, len(distinct), MANY_CHUNK):
+        chunk = distinct[start : start + MANY_CHUNK]
+        sql = _ASSET_SQL.replace("WHERE a.id = ?", f"WHERE a.id IN ({', '.join('?' * len(chunk))})")
+        for r in conn.execute(sql, chunk).fetchall():
+            if r[0] not in found:
+                found[r[0]] = _asset_state_of(conn, r)
+    return found
+
+
+def _asset_state_of(conn: Conn, r: Sequence[Any]) -> AssetState:
+    asset_id = r[0]
     slot_label = f"{r[8]}/{r[7]}" if r[6] is not None else ""
     holder_label = f"{r[9]} ({r[10]})" if r[5] is not None else ""
     kind, since = None, ""
