@@ -18,7 +18,10 @@ server. Then, through the Engine's own batch calls (every row has its events; ``
 * 8 processes (stations) for 60 s, each stocking out a random 100-asset batch to its holder and
   returning it: commits per second, assets per second, refusals (a batch holding an asset another
   station has out is refused whole), and at the end: every asset back in the slot it came from,
-  every stock-out matched by one stock-in in the log (0 lost or doubled custody), ``verify`` clean.
+  every stock-out matched by one stock-in in the log (0 lost or doubled custody), ``verify`` clean;
+* the events export of the resulting log (about 250,000 rows) through the server-side cursor the
+  reports use, and once with the whole result fetched first, each in a fresh process: seconds
+  and peak RSS.
 
     .venv/bin/python benchmarks/bench_pg.py                  # about 5 minutes
     .venv/bin/python benchmarks/bench_pg.py --seconds 20 --samples 2000 --reps 3   # quicker
@@ -445,6 +448,59 @@ def bench_stations(uri: str, assets: int, stations: int, batch: int, seconds: fl
     return after == before and lost == 0 and n_in == n_out and doubled == 0 and report.ok
 
 
+# -- a large export --------------------------------------------------------------------------------
+
+
+def _peak_rss_kib() -> int:
+    """This process's peak resident memory (VmHWM; unlike ru_maxrss it starts afresh at exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def export_worker(uri: str, stream_rows: int, dest: str) -> int:
+    """One export in a fresh process (``stream_rows`` 0: the whole result fetched first): prints
+    rows, seconds, the peak RSS before and after (libpq keeps a whole result in C memory)."""
+    from assettrack_gui.core import pg_store
+    from assettrack_gui.core.report_requests import ReportRequest, export_report
+
+    if stream_rows:
+        pg_store.STREAM_ROWS = stream_rows
+    else:
+        pg_store.PgConnection.stream = None  # type: ignore[assignment,method-assign]
+    before = _peak_rss_kib()
+    t0 = time.perf_counter()
+    rows = export_report(uri, ReportRequest("events"), Path(dest))
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"rows": rows, "seconds": seconds, "before_kib": before,
+                      "peak_kib": _peak_rss_kib()}))  # fmt: skip
+    return 0
+
+
+def bench_export(uri: str, folder: Path) -> None:
+    """The events report as CSV (what ``assettrack-admin report events --csv`` writes), read
+    through the reports' server-side cursor, and once with the whole result fetched first; each
+    in its own process: seconds and peak RSS."""
+    from assettrack_gui.core.pg_store import STREAM_ROWS
+
+    print("\nevents export to CSV (report_requests.export_report), each in a fresh process")
+    for label, rows_per_fetch in (
+        (f"server-side cursor, {STREAM_ROWS:,} rows per FETCH (as shipped)", STREAM_ROWS),
+        ("server-side cursor, 20,000 rows per FETCH", 20_000),
+        ("whole result first (no server-side cursor)", 0),
+    ):
+        done = subprocess.run(
+            [sys.executable, __file__, "--export-worker", uri, str(rows_per_fetch),
+             str(folder / f"events-{rows_per_fetch}.csv")],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"  {label:<52} {r['rows']:,} rows in {r['seconds']:.1f} s "
+              f"({r['rows'] / r['seconds']:,.0f} rows/s); peak RSS {r['peak_kib'] / 1024:.0f} MiB "
+              f"(before the export {r['before_kib'] / 1024:.0f} MiB)")  # fmt: skip
+
+
 # -- machine -----------------------------------------------------------------------------------
 
 
@@ -473,6 +529,9 @@ def machine(server_version: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["--export-worker"]:
+        uri, stream_rows, dest = args_list[1:]
+        return export_worker(uri, int(stream_rows), dest)
     if args_list[:1] == ["--worker"]:
         uri, station, assets, batch, seconds, seed = args_list[1:]
         return worker(uri, int(station), int(assets), int(batch), float(seconds), int(seed))
@@ -517,6 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cluster.url("bench_stations"), args.assets, args.stations, args.station_batch,
             args.seconds, args.seed,
         )  # fmt: skip
+        bench_export(cluster.url("bench_stations"), cluster.socket_dir)
     finally:
         remove_cluster(cluster)
     print(f"\ntargets: verdict p99 ≤ {TARGET_VERDICT_P99_MS} ms: {'met' if ok_verdicts else 'MISSED'}; "

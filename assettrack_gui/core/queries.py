@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from .dialect import stream
 from .model import AssetInfo, CaseInfo, EventRow, EventType, HolderInfo, LocationType, SlotInfo
 
 Conn = sqlite3.Connection
@@ -745,7 +746,7 @@ SELECT a.id, a.asset_tag, a.serial, a.description, a.location_type, a.retirement
 def iter_assets(conn: Conn, *, retired_only: bool = False) -> Iterator[AssetInfo]:
     """Every asset (or every retired one) with where it is, by tag, one row at a time."""
     where = "WHERE a.location_type = 'RETIRED'" if retired_only else ""
-    for r in conn.execute(_ALL_ASSETS_SQL.format(where=where)):
+    for r in stream(conn, _ALL_ASSETS_SQL.format(where=where)):
         where_text = location_text(r[4], r[5], r[8], r[9])
         yield AssetInfo(r[0], r[1], r[2], r[3], r[4], r[5], where_text, r[6], r[7])
 
