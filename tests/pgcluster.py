@@ -43,6 +43,9 @@ class Cluster:
     data_dir: Path
     socket_dir: Path
     as_user: str | None  # run server commands as this OS user (root runs), else as ourselves
+    # Server settings added after the tests' own (a later -c wins): benchmarks/bench_pg.py
+    # turns fsync back on, so a commit costs what it costs on a real server.
+    extra_options: str = ""
     _names = itertools.count(1)
 
     def url(self, db: str) -> str:
@@ -58,6 +61,7 @@ class Cluster:
         options = (
             f"-k {self.socket_dir} -p {PORT} -c listen_addresses='' -c fsync=off "
             "-c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB"
+            + (f" {self.extra_options}" if self.extra_options else "")
         )
         self._run("pg_ctl", "-D", str(self.data_dir), "-o", options, "-l",
                   str(self.data_dir / "server.log"), "-w", "start")
@@ -73,7 +77,7 @@ class Cluster:
         return f"{prefix}_{os.getpid()}_{next(self._names)}"
 
 
-def start_cluster() -> Cluster:
+def start_cluster(extra_options: str = "") -> Cluster:
     """initdb + start; raises RuntimeError with the reason when PostgreSQL is not usable here."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
@@ -88,7 +92,7 @@ def start_cluster() -> Cluster:
     base = Path(tempfile.mkdtemp(prefix="assettrack-pg-"))
     if as_user:
         shutil.chown(base, as_user)
-    cluster = Cluster(bin_dir, base / "data", base, as_user)
+    cluster = Cluster(bin_dir, base / "data", base, as_user, extra_options)
     done = cluster._run("initdb", "-D", str(cluster.data_dir), "-A", "trust", "-U", SUPERUSER,
                         "-E", "UTF8", "--locale=C.UTF-8", check=False)
     if done.returncode != 0:

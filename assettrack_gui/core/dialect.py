@@ -14,6 +14,9 @@ and where:
   (``CAST(json_extract(…) AS INTEGER) = ?``, which SQLite reads the same);
 - text compares and sorts bytewise on both (``COLLATE "C"`` columns in ``schema_pg.sql``);
 - ``sum()``/``avg()`` come back as ``int``/``float``, not ``Decimal`` (``core.pg_store``);
+- a big report's rows: SQLite's cursor hands them over one at a time already; psycopg's plain
+  cursor receives the whole result first, so reports read through ``stream`` (a server-side
+  cursor on PostgreSQL, ``PgConnection.stream``, fetching ``STREAM_ROWS`` at a time);
 - PRAGMAs, ``BEGIN IMMEDIATE``, ``PRAGMA data_version``, ``sqlite_schema``, file checks: only in
   ``core/store.py`` / ``core/verify.py``'s SQLite stages; their PostgreSQL counterparts are in
   ``core/pg_store.py``.
@@ -25,7 +28,9 @@ Everything else the core uses (``replace``, ``upper``, ``lower``, ``length``, ``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s", re.I)
 _RETURNING = re.compile(r"\bRETURNING\b", re.I)
@@ -89,3 +94,13 @@ def for_postgres(sql: str, single: bool) -> tuple[str, bool]:
     ``single`` is False for ``executemany``, which never reports a row id."""
     with_id = returning_id(sql) if single else None
     return placeholders(with_id or sql), with_id is not None
+
+
+def stream(conn: Any, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[Any]:
+    """The rows of a SELECT that may be long (a report, an export), one at a time: a SQLite
+    cursor as it is; on PostgreSQL a server-side cursor (``PgConnection.stream``), so a
+    1,000,000-event export never holds the whole result in memory."""
+    streamed = getattr(conn, "stream", None)
+    if streamed is not None:
+        return streamed(sql, params)  # type: ignore[no-any-return]
+    return iter(conn.execute(sql, params))

@@ -63,6 +63,7 @@ NOTIFY_WAIT_S = 0.001
 # With a watcher reconnecting in the background (the app's status bar): after a failed attempt,
 # reads and commits are refused at once for this long instead of each waiting for the server.
 RETRY_AFTER_S = 2.0
+STREAM_ROWS = 2000  # rows per FETCH of a report's server-side cursor (PgConnection.stream)
 CHANNEL = "assettrack"  # NOTIFY on every commit; data_version() counts the others'
 # pg_advisory_xact_lock key for schema creation (no table to lock yet): "AssetTrk" in ASCII
 MIGRATION_LOCK = 0x4173736574547266
@@ -210,6 +211,29 @@ class PgConnection:
             raise self._store.user_error(exc) or exc from None
         return PgCursor(cur, cur.fetchone()[0] if with_id else None)  # type: ignore[index]
 
+    def stream(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of a long SELECT through a server-side cursor, ``STREAM_ROWS`` at a time
+        (``core.dialect.stream``). It needs the surrounding transaction (every report runs in
+        ``read()``); outside one, the rows come as ``execute`` gives them. Other statements may
+        run on this connection while the rows are being read."""
+        if not self.in_transaction:
+            yield from self.execute(sql, params)
+            return
+        text, _ = dialect.for_postgres(sql, False)
+        self._store._cursors += 1
+        cur = self.raw.cursor(name=f"assettrack_rows_{self._store._cursors}")
+        cur.itersize = STREAM_ROWS
+        try:
+            cur.execute(text, params)
+            yield from cur
+        except psycopg.Error as exc:
+            raise self._store.user_error(exc) or exc from None
+        finally:
+            with contextlib.suppress(psycopg.Error):
+                cur.close()
+
     def executemany(self, sql: str, rows: Any) -> PgCursor:
         text, _ = dialect.for_postgres(sql, False)
         try:
@@ -244,6 +268,7 @@ class PgStore(Store):
         self.anchored = anchored
         self._rolled_back: Rollback | None | bool = False
         self._changes = 0
+        self._cursors = 0  # names of server-side cursors (PgConnection.stream)
         # Set by a watcher that reconnects off the GUI thread (qt/server_status.py): then a
         # transaction does not wait for a server that just failed to answer (RETRY_AFTER_S).
         self.background_reconnect = False

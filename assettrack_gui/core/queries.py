@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from .dialect import stream
 from .model import AssetInfo, CaseInfo, EventRow, EventType, HolderInfo, LocationType, SlotInfo
 
 Conn = sqlite3.Connection
@@ -45,6 +46,27 @@ LIMIT 5
 def codes_exact(conn: Conn, scan: str) -> list[tuple[str, int, str]]:
     """(kind, id, code) of every asset tag, badge or case code equal to ``scan``."""
     return conn.execute(EXACT_SQL, {"s": scan}).fetchall()
+
+
+MANY_CHUNK = 300  # codes or ids per statement of the *_many lookups (SQLite's bound-value limit)
+
+
+def codes_exact_many(conn: Conn, scans: Sequence[str]) -> dict[str, list[tuple[str, int, str]]]:
+    """``codes_exact`` of many scans at once (a whole batch): scan -> its rows, [] for none."""
+    found: dict[str, list[tuple[str, int, str]]] = {scan: [] for scan in scans}
+    distinct = list(found)
+    for start in range(0, len(distinct), MANY_CHUNK):
+        chunk = distinct[start : start + MANY_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        sql = (
+            f"SELECT 'asset', id, asset_tag FROM assets WHERE asset_tag IN ({marks}) "
+            f"UNION ALL SELECT 'holder', id, badge_code FROM holders WHERE badge_code IN ({marks}) "
+            f"UNION ALL SELECT 'case', id, case_code FROM cases WHERE case_code IN ({marks})"
+        )
+        for kind, row_id, value in conn.execute(sql, (*chunk, *chunk, *chunk)):
+            if value in found:
+                found[value].append((kind, row_id, value))
+    return found
 
 
 def codes_dashless(conn: Conn, key: str) -> list[tuple[str, int, str]]:
@@ -130,7 +152,24 @@ def location_text(
 
 
 def asset_state(conn: Conn, asset_id: int) -> AssetState:
-    r = conn.execute(_ASSET_SQL, (asset_id,)).fetchone()
+    return _asset_state_of(conn, conn.execute(_ASSET_SQL, (asset_id,)).fetchone())
+
+
+def asset_states(conn: Conn, asset_ids: Sequence[int]) -> dict[int, AssetState]:
+    """``asset_state`` of many assets in one statement per ``MANY_CHUNK`` (a whole batch)."""
+    found: dict[int, AssetState] = {}
+    distinct = list(dict.fromkeys(asset_ids))
+    for start in range(0, len(distinct), MANY_CHUNK):
+        chunk = distinct[start : start + MANY_CHUNK]
+        sql = _ASSET_SQL.replace("WHERE a.id = ?", f"WHERE a.id IN ({', '.join('?' * len(chunk))})")
+        for r in conn.execute(sql, chunk).fetchall():
+            if r[0] not in found:
+                found[r[0]] = _asset_state_of(conn, r)
+    return found
+
+
+def _asset_state_of(conn: Conn, r: Sequence[Any]) -> AssetState:
+    asset_id = r[0]
     slot_label = f"{r[8]}/{r[7]}" if r[6] is not None else ""
     holder_label = f"{r[9]} ({r[10]})" if r[5] is not None else ""
     kind, since = None, ""
@@ -748,7 +787,7 @@ SELECT a.id, a.asset_tag, a.serial, a.description, a.location_type, a.retirement
 def iter_assets(conn: Conn, *, retired_only: bool = False) -> Iterator[AssetInfo]:
     """Every asset (or every retired one) with where it is, by tag, one row at a time."""
     where = "WHERE a.location_type = 'RETIRED'" if retired_only else ""
-    for r in conn.execute(_ALL_ASSETS_SQL.format(where=where)):
+    for r in stream(conn, _ALL_ASSETS_SQL.format(where=where)):
         where_text = location_text(r[4], r[5], r[8], r[9])
         yield AssetInfo(r[0], r[1], r[2], r[3], r[4], r[5], where_text, r[6], r[7])
 

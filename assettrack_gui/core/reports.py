@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from . import matching, rules
+from .dialect import stream
 from .engine import find_case, find_holder
 from .errors import UsageError, UserError
 from .eventlog import log_head
@@ -221,8 +222,8 @@ def custody_report(
 
     def rows() -> Iterator[Row]:
         current = _aware(now)
-        for tag, serial, desc, name, badge, since in conn.execute(
-            _CUSTODY_SQL.format(where=where), params
+        for tag, serial, desc, name, badge, since in stream(
+            conn, _CUSTODY_SQL.format(where=where), params
         ):
             when = _readable_utc(since)
             days = max(0, (current - when).days) if when is not None else 0
@@ -289,7 +290,7 @@ def _event_rows(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -
     voided = voided_batches(conn)
     for (
         eid, created, etype, tag, name, badge, slot, operator, batch, note, hid, details
-    ) in conn.execute(_EVENTS_SQL.format(where=where), params):
+    ) in stream(conn, _EVENTS_SQL.format(where=where), params):
         note = event_note(etype, note, details)
         yield (
             eid,
@@ -470,7 +471,7 @@ def occupancy_report(
           {where}
          ORDER BY c.case_code, s.position
         """
-        for code, name, size, used, pos, tag, serial, desc, case_id in conn.execute(sql, params):
+        for code, name, size, used, pos, tag, serial, desc, case_id in stream(conn, sql, params):
             yield (
                 code, name, size, used, size - used, pos, tag or "", serial or "", desc or "",
                 audited.get(case_id, ""),

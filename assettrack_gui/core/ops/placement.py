@@ -70,7 +70,7 @@ def validate(
     engine: Engine, conn: Conn, items: Sequence[Placement], operation: Operation
 ) -> Preview:
     preview = Preview(operation, [])
-    batch = BatchState()
+    batch = BatchState.prefetch(engine, conn, [item.scan for item in items])
     for item in items:
         preview.lines.append(check_line(engine, conn, item, operation, batch))
     return preview

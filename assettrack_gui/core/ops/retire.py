@@ -47,7 +47,7 @@ def _lines(
     rule: AssetRule,
     to: str,
 ) -> Preview:
-    batch = BatchState()
+    batch = BatchState.prefetch(engine, conn, scans)
     for raw in scans:
         line, state = asset_line(engine, conn, raw, batch)
         preview.lines.append(line)

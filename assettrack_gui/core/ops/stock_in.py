@@ -121,7 +121,7 @@ def validate(
     engine: Engine, conn: Conn, scans: list[str], return_case: str | int | None
 ) -> Preview:
     preview = start(engine, conn, return_case)
-    batch = BatchState()
+    batch = BatchState.prefetch(engine, conn, scans)
     pending: list[tuple[Line, str]] = []
     for raw in scans:
         line, why, _ = _first_pass(conn, engine, raw, batch)

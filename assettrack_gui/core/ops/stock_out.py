@@ -51,7 +51,7 @@ def check_line(engine: Engine, conn: Conn, preview: Preview, raw: str, batch: Ba
 
 def validate(engine: Engine, conn: Conn, scans: list[str], holder_ref: str | int | None) -> Preview:
     preview = start(engine, conn, holder_ref)
-    batch = BatchState()
+    batch = BatchState.prefetch(engine, conn, scans)
     for raw in scans:
         preview.lines.append(check_line(engine, conn, preview, raw, batch))
     return preview
