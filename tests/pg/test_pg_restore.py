@@ -9,6 +9,7 @@ back behind its anchor refuses writes until the loss is accepted on the record.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,8 +24,11 @@ from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.verify import verify
 from tests.core.conftest import seed
+from tests.pgcluster import REQUIRE_ENV
 
 if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
+    if os.environ.get(REQUIRE_ENV) == "1":  # CI: the PostgreSQL package brings them
+        raise RuntimeError("pg_dump/pg_restore are not on PATH")
     pytest.skip("pg_dump/pg_restore are not on PATH", allow_module_level=True)
 
 
