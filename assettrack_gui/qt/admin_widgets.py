@@ -325,6 +325,7 @@ class AdminPage(QWidget):
 
     searchChanged = Signal(str)
     table: QTableView
+    model: RowsModel[Any]  # the table's rows: small tuples from core with an ``id``
     SEARCH_PAUSE_MS = 200
 
     def __init__(self, find_label: str, placeholder: str, parent: QWidget | None = None) -> None:
@@ -377,6 +378,55 @@ class AdminPage(QWidget):
 
     def open_editor(self) -> None:
         """Enter on a row (or in the search box): the selected item's editor."""
+
+    def _arrange(self, main: QWidget, buttons: Sequence[QWidget]) -> None:
+        """The page's layout: the search box, ``main`` (the list, and a side panel if any), a
+        row of ``buttons``, the status line; searches, the cursor and Enter on a row wired to
+        the page's ``_show_matches``, ``_current_changed`` and ``open_editor``."""
+        row = QHBoxLayout()
+        for button in buttons:
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.top)
+        layout.addWidget(main, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        self.searchChanged.connect(self._show_matches)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(lambda _index: self.open_editor())
+        self._update_buttons()
+
+    def _show_rows(self, rows: Sequence[Any], keep: int | None) -> None:
+        """Put ``rows`` in the list with the cursor on the row whose id is ``keep`` (else the
+        first; with no rows the page is told nothing is selected)."""
+        self.model.set_rows(rows)
+        row = self.model.find(lambda r: r.id == keep) if keep is not None else -1
+        if row < 0 and rows:
+            row = 0
+        if row >= 0:
+            self.table.setCurrentIndex(self.model.index(row, 0))
+        else:
+            self._current_changed(QModelIndex(), QModelIndex())
+
+    def selected(self) -> Any:
+        """The row under the cursor, or None."""
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _selected_id(self) -> int | None:
+        row = self.selected()
+        return row.id if row is not None else None
+
+    # What a page provides (the defaults do nothing).
+    def _show_matches(self, text: str, select: int | None = None) -> None:
+        """A search typed (after the pause): the page's rows that match ``text``."""
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """Enable the buttons that fit the selected row."""
 
     def search_now(self) -> None:
         """Run the pending search at once (Enter in the box, or a test)."""

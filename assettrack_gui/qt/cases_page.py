@@ -21,13 +21,11 @@ import platformdirs
 from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -113,20 +111,7 @@ class CasesPage(AdminPage):
         splitter.addWidget(self.case_map)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.top)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.status)
-
-        self.searchChanged.connect(self._show_matches)
-        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.activated.connect(lambda _index: self.open_editor())
-        self._update_buttons()
+        self._arrange(splitter, buttons)
 
     # -- the list and the map ------------------------------------------------------------------
 
@@ -142,14 +127,7 @@ class CasesPage(AdminPage):
     def _show_matches(self, text: str, select: int | None = None) -> None:
         keep = select if select is not None else self._selected_id()
         rows = search_cases(self._all, text)
-        self.model.set_rows(rows)
-        row = self.model.find(lambda r: r.id == keep) if keep is not None else -1
-        if row < 0 and rows:
-            row = 0
-        if row >= 0:
-            self.table.setCurrentIndex(self.model.index(row, 0))
-        else:
-            self._current_changed(QModelIndex(), QModelIndex())
+        self._show_rows(rows, keep)
         total = len(self._all)
         self.say(
             plural(total, "case")
@@ -158,12 +136,7 @@ class CasesPage(AdminPage):
         )
 
     def selected(self) -> CaseRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
-
-    def _selected_id(self) -> int | None:
-        row = self.selected()
-        return row.id if row is not None else None
+        return super().selected()  # type: ignore[no-any-return]
 
     def select_case(self, case_id: int, position: int | None = None) -> bool:
         row = self.model.find(lambda r: r.id == case_id)

@@ -19,11 +19,9 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -92,26 +90,14 @@ class DevicesPage(AdminPage):
         self.reinstate_button.clicked.connect(self.reinstate_device)
         self.labels_button.clicked.connect(self.print_labels)
 
-        row = QHBoxLayout()
-        for button in (
+        buttons = (
             self.register_button,
             self.edit_button,
             self.retire_button,
             self.reinstate_button,
             self.labels_button,
-        ):
-            row.addWidget(button)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.status)
-
-        self.searchChanged.connect(self._search_changed)
-        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.activated.connect(lambda _index: self.open_editor())
-        self._update_buttons()
+        )
+        self._arrange(self.table, buttons)
 
     # -- the list ------------------------------------------------------------------------------
 
@@ -142,8 +128,8 @@ class DevicesPage(AdminPage):
             else f"{shown} of {plural(total, 'device')} match {self._search!r}"
         )
 
-    def _search_changed(self, _text: str) -> None:
-        self.reload()
+    def _show_matches(self, text: str, select: int | None = None) -> None:
+        self.reload(select)  # the search runs in the database, a page at a time
 
     def _select_id(self, asset_id: int) -> bool:
         """Put the cursor on a device among those loaded (loading further pages while the
@@ -175,15 +161,7 @@ class DevicesPage(AdminPage):
         self.reload(select=asset_id)
 
     def selected(self) -> DeviceRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
-
-    def _selected_id(self) -> int | None:
-        device = self.selected()
-        return device.id if device is not None else None
-
-    def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
-        self._update_buttons()
+        return super().selected()  # type: ignore[no-any-return]
 
     def _update_buttons(self) -> None:
         device = self.selected()

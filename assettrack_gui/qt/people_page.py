@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -127,20 +126,7 @@ class PeoplePage(AdminPage):
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.top)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.status)
-
-        self.searchChanged.connect(self._show_matches)
-        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.activated.connect(lambda _index: self.open_editor())
-        self._update_buttons()
+        self._arrange(splitter, buttons)
 
     # -- the list --------------------------------------------------------------------------------
 
@@ -157,25 +143,13 @@ class PeoplePage(AdminPage):
     def _show_matches(self, text: str, select: int | None = None) -> None:
         keep = select if select is not None else self._selected_id()
         rows = search_holders(self._all, text)
-        self.model.set_rows(rows)
-        row = self.model.find(lambda r: r.id == keep) if keep is not None else -1
-        if row < 0 and rows:
-            row = 0
-        if row >= 0:
-            self.table.setCurrentIndex(self.model.index(row, 0))
-        else:
-            self._current_changed(QModelIndex(), QModelIndex())
+        self._show_rows(rows, keep)
         shown = len(rows)
         total = f"{len(self._all)} {'person' if len(self._all) == 1 else 'people'}"
         self.say(total if shown == len(self._all) else f"{shown} of {total} match {text.strip()!r}")
 
     def selected(self) -> HolderRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
-
-    def _selected_id(self) -> int | None:
-        row = self.selected()
-        return row.id if row is not None else None
+        return super().selected()  # type: ignore[no-any-return]
 
     def select_holder(self, holder_id: int) -> bool:
         """Put the cursor on a holder, clearing a search that hides them."""
