@@ -6,75 +6,30 @@ The same fonts as the receipts (DejaVu Sans, bundled; a system CJK fallback when
 
 from __future__ import annotations
 
-from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, XPos, YPos
-from fpdf.fonts import FontFace, TTFFont
+from fpdf.fonts import FontFace
 
-from . import receipt as receipt_mod
 from .audit import STATUS_WORDS, STATUSES
 from .audit_report import AuditSheet
-from .receipt_pdf import _quiet_missing_glyphs
+from .receipt_pdf import SheetPDF, _quiet_missing_glyphs, field
 
 __all__ = ["render_audit_pdf"]
 
 _FAMILY = "DejaVu"
-_FALLBACK_FAMILY = "Fallback"
 _GREY = (90, 90, 90)
 TITLE = "Stocktake (audit) sheet"
 SIGNERS = ("Counted by (operator)", "Checked by (supervisor)")
 
 
-class _AuditPDF(FPDF):
+class _AuditPDF(SheetPDF):
     def __init__(self, sheet: AuditSheet) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
         self.sheet = sheet
-        self.set_margins(15, 15, 15)
-        self.set_auto_page_break(auto=True, margin=18)
-        self.add_font(_FAMILY, "", str(receipt_mod.REGULAR_FONT))
-        self.add_font(_FAMILY, "B", str(receipt_mod.BOLD_FONT))
-        self.set_title(f"{TITLE} {sheet.case_code} {sheet.batch_id}")
-        self.set_creator("AssetTrack")
-        self._add_fallback_font_if_needed()
-
-    def _add_fallback_font_if_needed(self) -> None:
-        s = self.sheet
-        texts = [s.case_code, s.case_name, s.operator, *(v for row in s.findings for v in row)]
-        font = self.fonts[_FAMILY.lower()]
-        cmap = font.cmap if isinstance(font, TTFFont) else {}
-        if not any(ord(ch) >= 0x20 and ord(ch) not in cmap for t in texts for ch in t):
-            return
-        for candidate in receipt_mod.FALLBACK_FONT_CANDIDATES:
-            if candidate.is_file():
-                self.add_font(_FALLBACK_FAMILY, "", str(candidate))
-                self.set_fallback_fonts([_FALLBACK_FAMILY], exact_match=False)
-                return
-
-    def header(self) -> None:
-        self.set_font(_FAMILY, "", 8)
-        self.set_text_color(*_GREY)
-        self.cell(
-            0,
-            4,
-            f"AssetTrack · {TITLE} · {self.sheet.case_code} · Batch {self.sheet.batch_id}",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
+        s = sheet
+        super().__init__(
+            f"{TITLE} {s.case_code} {s.batch_id}",
+            f"AssetTrack · {TITLE} · {s.case_code} · Batch {s.batch_id}",
+            [s.case_code, s.case_name, s.operator, *(v for row in s.findings for v in row)],
         )
-        self.set_text_color(0, 0, 0)
-        self.ln(3)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(_FAMILY, "", 8)
-        self.set_text_color(*_GREY)
-        self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="R")
-        self.set_text_color(0, 0, 0)
-
-
-def _field(pdf: _AuditPDF, label: str, value: str, *, bold: bool = False) -> None:
-    pdf.set_font(_FAMILY, "", 10)
-    pdf.cell(32, 6, label)
-    pdf.set_font(_FAMILY, "B" if bold else "", 10)
-    pdf.multi_cell(0, 6, value or "—", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _findings_table(pdf: _AuditPDF, sheet: AuditSheet) -> None:
@@ -157,12 +112,12 @@ def render_audit_pdf(sheet: AuditSheet) -> bytes:
     pdf.set_text_color(0, 0, 0)
     pdf.ln(4)
     name = f" — {sheet.case_name}" if sheet.case_name else ""
-    _field(pdf, "Case", f"{sheet.case_code}{name}", bold=True)
-    _field(pdf, "Date", f"{sheet.created_at_local} (UTC {sheet.created_at_utc})")
-    _field(pdf, "Operator", sheet.operator)
-    _field(pdf, "Batch", sheet.batch_id)
-    _field(pdf, "Scans", str(sheet.scans))
-    _field(
+    field(pdf, "Case", f"{sheet.case_code}{name}", bold=True)
+    field(pdf, "Date", f"{sheet.created_at_local} (UTC {sheet.created_at_utc})")
+    field(pdf, "Operator", sheet.operator)
+    field(pdf, "Batch", sheet.batch_id)
+    field(pdf, "Scans", str(sheet.scans))
+    field(
         pdf,
         "Found",
         ", ".join(f"{sheet.counts.get(s.value, 0)} {STATUS_WORDS[s]}" for s in STATUSES),

@@ -7,7 +7,7 @@ the window and the admin CLI) does not load fpdf2 and fontTools at start-up.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from fpdf import FPDF
@@ -18,7 +18,7 @@ from . import receipt as receipt_mod
 from .eventlog import LogHead
 from .receipt import SIGNERS, STATEMENTS, Receipt, ReceiptLine, receipt_title, void_notice
 
-__all__ = ["render_receipt_pdf"]
+__all__ = ["SheetPDF", "field", "render_receipt_pdf"]
 
 _FAMILY = "DejaVu"
 _FALLBACK_FAMILY = "Fallback"
@@ -29,24 +29,23 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-class _ReceiptPDF(FPDF):
-    def __init__(self, receipt: Receipt) -> None:
+class SheetPDF(FPDF):
+    """An A4 sheet in the receipts' fonts (DejaVu Sans, bundled; a system fallback font when
+    ``texts`` need glyphs DejaVu lacks), with a grey running line on top and "Page n of N"
+    below. Receipts and audit sheets (``audit_report_pdf``) are drawn on it."""
+
+    def __init__(self, title: str, running_line: str, texts: Iterable[object]) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.receipt = receipt
-        self.title_text = receipt_title(receipt.kind)
+        self.running_line = running_line
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(auto=True, margin=18)
         self.add_font(_FAMILY, "", str(receipt_mod.REGULAR_FONT))
         self.add_font(_FAMILY, "B", str(receipt_mod.BOLD_FONT))
-        self.set_title(f"{self.title_text} {receipt.batch_id}")
+        self.set_title(title)
         self.set_creator("AssetTrack")
-        self._add_fallback_font_if_needed()
+        self._add_fallback_font_if_needed(texts)
 
-    def _add_fallback_font_if_needed(self) -> None:
-        r = self.receipt
-        texts = [r.holder_name, r.holder_badge, r.operator, r.batch_id, r.created_at_local]
-        for line in r.lines:
-            texts += [line.asset_tag, line.serial, line.description, line.slot]
+    def _add_fallback_font_if_needed(self, texts: Iterable[object]) -> None:
         font = self.fonts[_FAMILY.lower()]
         cmap = font.cmap if isinstance(font, TTFFont) else {}
         missing = {ch for t in texts for ch in _text(t) if ord(ch) >= 0x20 and ord(ch) not in cmap}
@@ -62,13 +61,7 @@ class _ReceiptPDF(FPDF):
     def header(self) -> None:
         self.set_font(_FAMILY, "", 8)
         self.set_text_color(*_GREY)
-        self.cell(
-            0,
-            4,
-            f"AssetTrack · {self.title_text} · Batch {self.receipt.batch_id}",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
+        self.cell(0, 4, self.running_line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.ln(3)
 
@@ -80,11 +73,29 @@ class _ReceiptPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def _field(pdf: _ReceiptPDF, label: str, value: str, *, bold: bool = False) -> None:
+def field(pdf: FPDF, label: str, value: str, *, bold: bool = False) -> None:
+    """One "Label   value" line of a sheet's heading block."""
     pdf.set_font(_FAMILY, "", 10)
     pdf.cell(32, 6, label)
     pdf.set_font(_FAMILY, "B" if bold else "", 10)
     pdf.multi_cell(0, 6, value or "—", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+class _ReceiptPDF(SheetPDF):
+    def __init__(self, receipt: Receipt) -> None:
+        self.receipt = receipt
+        self.title_text = receipt_title(receipt.kind)
+        r = receipt
+        texts: list[object] = [
+            r.holder_name, r.holder_badge, r.operator, r.batch_id, r.created_at_local
+        ]
+        for line in r.lines:
+            texts += [line.asset_tag, line.serial, line.description, line.slot]
+        super().__init__(
+            f"{self.title_text} {receipt.batch_id}",
+            f"AssetTrack · {self.title_text} · Batch {receipt.batch_id}",
+            texts,
+        )
 
 
 def _assets_table(pdf: _ReceiptPDF, lines: Sequence[ReceiptLine]) -> None:
@@ -204,11 +215,11 @@ def render_receipt_pdf(receipt: Receipt) -> bytes:
     pdf.ln(4)
 
     badge = f" (badge {receipt.holder_badge})" if receipt.holder_badge else ""
-    _field(pdf, "Holder", f"{receipt.holder_name}{badge}", bold=True)
-    _field(pdf, "Batch", receipt.batch_id)
-    _field(pdf, "Date", f"{receipt.created_at_local} (UTC {receipt.created_at_utc})")
-    _field(pdf, "Operator", receipt.operator)
-    _field(pdf, "Assets", str(len(receipt.lines)))
+    field(pdf, "Holder", f"{receipt.holder_name}{badge}", bold=True)
+    field(pdf, "Batch", receipt.batch_id)
+    field(pdf, "Date", f"{receipt.created_at_local} (UTC {receipt.created_at_utc})")
+    field(pdf, "Operator", receipt.operator)
+    field(pdf, "Assets", str(len(receipt.lines)))
     if notice := void_notice(receipt):
         pdf.ln(2)
         pdf.set_font(_FAMILY, "B", 11)
