@@ -11,6 +11,8 @@ audit a previous run left unfinished is offered back (Enter continues it, Esc di
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -24,7 +26,7 @@ from assettrack_gui.core.audit import (
 )
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused, StoreError, UserError
-from assettrack_gui.core.model import plural
+from assettrack_gui.core.model import CommitResult, plural
 
 from .audit_page import AuditPage, FixDialog
 from .dialogs import ask, confirm, message, run_modal
@@ -241,26 +243,37 @@ class AuditController(QObject):
         self.page.refocus()
         if not accepted:
             return
+        result = self._commit_previewed(
+            lambda: self.session.commit_fix(batch),
+            "Fix refused",
+            "Nothing was changed: the database changed since the preview.",
+            "Press the Fix button again.",
+        )
+        if result is not None:
+            self._committed(
+                f"{batch.title}: {plural(result.count, 'asset')} done, batch {result.batch_id}",
+                result,
+            )
+
+    def _commit_previewed(
+        self, commit: Callable[[], CommitResult], title: str, refused: str, again: str
+    ) -> CommitResult | None:
+        """Commit what a dialog previewed; a refusal (the database changed since) or a store
+        error is said in a message, and None comes back."""
         try:
-            result = self.session.commit_fix(batch)
+            return commit()
         except Refused as exc:
             message(
-                self._parent(),
-                "Fix refused",
-                "Nothing was changed: the database changed since the preview.",
-                details="\n".join(exc.reasons[:20]) + "\n\nPress the Fix button again.",
+                self._parent(), title, refused, details="\n".join(exc.reasons[:20]) + f"\n\n{again}"
             )
-            self.page.refocus()
-            return
         except StoreError as exc:
             message(self._parent(), "Could not save", str(exc), QMessageBox.Icon.Critical)
-            self.page.refocus()
-            return
+        self.page.refocus()
+        return None
+
+    def _committed(self, words: str, result: CommitResult) -> None:
         self.last_fix = result.batch_id
-        self._say(
-            f"{batch.title}: {plural(result.count, 'asset')} done, batch {result.batch_id}",
-            ok=True,
-        )
+        self._say(words, ok=True)
         self.refresh_view()
         self.committed.emit()
 
@@ -349,28 +362,17 @@ class AuditController(QObject):
         self.page.refocus()
         if not accepted:
             return
-        try:
-            result = self.engine.commit_retire(tags, kind, reason)
-        except Refused as exc:
-            message(
-                self._parent(),
-                "Retirement refused",
-                "Nothing was retired: the database changed since the preview.",
-                details="\n".join(exc.reasons[:20]) + "\n\nPress Retire missing again.",
-            )
-            self.page.refocus()
-            return
-        except StoreError as exc:
-            message(self._parent(), "Could not save", str(exc), QMessageBox.Icon.Critical)
-            self.page.refocus()
-            return
-        self.last_fix = result.batch_id
-        self._say(
-            f"Retired {plural(result.count, 'asset')} as {kind}, batch {result.batch_id}",
-            ok=True,
+        result = self._commit_previewed(
+            lambda: self.engine.commit_retire(tags, kind, reason),
+            "Retirement refused",
+            "Nothing was retired: the database changed since the preview.",
+            "Press Retire missing again.",
         )
-        self.refresh_view()
-        self.committed.emit()
+        if result is not None:
+            self._committed(
+                f"Retired {plural(result.count, 'asset')} as {kind}, batch {result.batch_id}",
+                result,
+            )
 
     # -- state → page
 
