@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .test_stock_cycle import commit_with_enter, custody, scan_like_a_scanner
+from .driving import await_window, commit_with_enter, custody, scan_like_a_scanner
 
 pytestmark = pytest.mark.e2e
 
@@ -27,20 +27,14 @@ def test_a_path_typed_at_20_ms_into_the_export_dialog_saves_there(
     xdo("key", "ctrl+f")
     xdo("type", "--delay", "150", "CART")
     xdo("key", "ctrl+e")
-    wait_for(
-        lambda: xdo("search", "--onlyvisible", "--name", "Export", check=False),
-        what="the export file dialog",
-    )
+    await_window(xdo, wait_for, "Export", "the export file dialog")
     xdo("key", "ctrl+a")  # the suggested name is replaced by what is typed
     # 20 ms a key is inside the scanner threshold (35 ms): without the dialog rule the path and
     # its Enter were swallowed as a scan held for after the dialog.
     xdo("type", "--delay", "20", str(dest))
     xdo("key", "--delay", "20", "Return")
     wait_for(lambda: dest.exists() and dest.stat().st_size > 0, what="the CSV at the typed path")
-    wait_for(
-        lambda: xdo("search", "--onlyvisible", "--name", "Export finished", check=False),
-        what="the export's closing message",
-    )
+    await_window(xdo, wait_for, "Export finished", "the export's closing message")
     xdo("key", "Return")  # a person's OK
     wait_for(
         lambda: not xdo("search", "--onlyvisible", "--name", "Export", check=False),

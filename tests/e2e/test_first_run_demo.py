@@ -16,7 +16,7 @@ import pytest
 from assettrack_gui.core.first_run import stockroom_is_empty
 from assettrack_gui.core.store import Store
 
-from .test_stock_cycle import commit_with_enter, custody, query, scan_like_a_scanner
+from .driving import commit_with_enter, custody, query, scan_like_a_scanner
 
 pytestmark = pytest.mark.e2e
 
@@ -85,8 +85,8 @@ def test_empty_database_opens_the_demo_and_stocks_out_one_asset(
     with Store.open_read_only(real) as store:
         assert stockroom_is_empty(store)
     assert query(real, "SELECT count(*) FROM events") == [(0,)]
-    log = (tmp_path / "app-0.log").read_text(encoding="utf-8", errors="replace")
-    assert "Traceback" not in log
+    output = (tmp_path / "app-0.log").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in output
 
 
 def _stop(pid: int) -> None:

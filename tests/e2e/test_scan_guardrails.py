@@ -19,6 +19,8 @@ import pytest
 
 from assettrack_gui.core.pending import load_pending
 
+from .driving import await_window
+
 pytestmark = pytest.mark.e2e
 
 SETTLE_S = 0.25
@@ -86,10 +88,7 @@ def test_put_away_goes_forward_then_wraps_to_the_lowest_empty_slot(
         ("AT-NEW-0003", "RACK-20", 17),  # past the end: back to the lowest empty slot
     ]
     xdo("key", "ctrl+Return")
-    wait_for(
-        lambda: xdo("search", "--onlyvisible", "--name", "Commit batch", check=False),
-        what="the confirmation dialog",
-    )
+    await_window(xdo, wait_for, "Commit batch", "the confirmation dialog")
     xdo("key", "Return")
     wait_for(lambda: slot_of(db, "AT-NEW-0003") == "RACK-20/17", what="the put-away commit")
     assert [slot_of(db, t) for t in NEW] == ["RACK-20/19", "RACK-20/20", "RACK-20/17"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,43 +10,11 @@ import pytest
 
 from assettrack_gui.core.rules import default_operator
 
+from .driving import await_window, commit_with_enter, custody, query, scan_like_a_scanner
+
 pytestmark = pytest.mark.e2e
 
 TAGS = ("AT-SMOKE-0001", "AT-SMOKE-0002", "AT-SMOKE-0003")
-
-
-def query(db: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
-
-
-def custody(db: Path) -> dict[str, tuple[str, str | None, str | None]]:
-    rows = query(
-        db,
-        "SELECT a.asset_tag, a.location_type, h.badge_code, c.case_code || '/' || s.position "
-        "FROM assets a LEFT JOIN holders h ON h.id = a.current_holder_id "
-        "LEFT JOIN slots s ON s.asset_id = a.id LEFT JOIN cases c ON c.id = s.case_id",
-    )
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
-
-
-def scan_like_a_scanner(xdo: Callable[..., str], text: str) -> None:
-    """A keyboard-wedge burst: 8 ms per character, then Enter."""
-    xdo("type", "--delay", "8", text)
-    xdo("key", "Return")
-
-
-def commit_with_enter(xdo: Callable[..., str], wait_for: Callable[..., Any]) -> None:
-    """Ctrl+Return, then Return on the confirmation (its own window; Commit is the default)."""
-    xdo("key", "ctrl+Return")
-    wait_for(
-        lambda: xdo("search", "--onlyvisible", "--name", "Commit batch", check=False),
-        what="the confirmation dialog",
-    )
-    xdo("key", "Return")
 
 
 def test_stock_out_and_back_in_by_keyboard(
@@ -130,10 +97,7 @@ def test_batch_survives_a_crash_and_is_offered_back(
     start_app.process.wait(10)
 
     wid = start_app(db)
-    wait_for(
-        lambda: xdo("search", "--onlyvisible", "--name", "Restore batch", check=False),
-        what="the restore question",
-    )
+    await_window(xdo, wait_for, "Restore batch", "the restore question")
     xdo("key", "Return")  # Restore
     # Once the question is gone the keyboard is back in the main window (no window manager).
     wait_for(
@@ -162,10 +126,7 @@ def test_keyboard_comes_back_after_a_reports_dialog(
     xdo("key", "ctrl+f")
     xdo("type", "--delay", "150", "CART")  # a person typing into the filter box
     xdo("key", "ctrl+e")  # export, even from a text field
-    wait_for(
-        lambda: xdo("search", "--onlyvisible", "--name", "Export", check=False),
-        what="the export file dialog",
-    )
+    await_window(xdo, wait_for, "Export", "the export file dialog")
     xdo("key", "Escape")
     wait_for(
         lambda: not xdo("search", "--onlyvisible", "--name", "Export", check=False),
