@@ -127,15 +127,12 @@ def decode(data: bytes, source: str = "the CSV") -> tuple[str, str]:
     encoding = UTF8_BOM if data.startswith(b"\xef\xbb\xbf") else UTF8
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        start = exc.start
+    except UnicodeDecodeError as utf8_error:
         try:
             return data.decode("cp1252"), CP1252
-        except UnicodeDecodeError:
-            line = data[:start].count(b"\n") + 1
+        except UnicodeDecodeError as cp1252_error:
             raise UsageError(
-                f"{source} is neither UTF-8 nor Windows-1252 text (byte 0x{data[start]:02X} on "
-                f"line {line}). Save it as 'CSV UTF-8' and try again."
+                _undecodable(source, data, utf8_error.start, cp1252_error.start)
             ) from None
     sample = data[:256]
     if sample and sample.count(0) * 4 >= len(sample):  # a NUL every other byte: UTF-16
@@ -144,6 +141,30 @@ def decode(data: bytes, source: str = "the CSV") -> tuple[str, str]:
             "or Excel 'Unicode text' and try again."
         )
     return text, encoding
+
+
+def _byte_at(data: bytes, offset: int) -> str:
+    """``byte 0x81 on line 3`` (lines counted as the file's, from 1)."""
+    line = data[:offset].count(b"\n") + 1
+    return f"byte 0x{data[offset]:02X} on line {line}"
+
+
+def _undecodable(source: str, data: bytes, not_utf8: int, not_cp1252: int) -> str:
+    """Why ``data`` is neither UTF-8 nor Windows-1252, pointing at the byte Windows-1252 has no
+    character for (the one to fix); the first non-UTF-8 byte, when it is another one, is named
+    as what it is — a valid Windows-1252 character — so nobody edits the wrong line."""
+    where = _byte_at(data, not_cp1252)
+    if not_utf8 == not_cp1252:
+        return (
+            f"{source} is neither UTF-8 nor Windows-1252 text ({where}). "
+            "Save it as 'CSV UTF-8' and try again."
+        )
+    shown = data[not_utf8 : not_utf8 + 1].decode("cp1252")
+    return (
+        f"{source} is neither UTF-8 nor Windows-1252 text ({where} is no Windows-1252 "
+        f"character; the first byte that is not UTF-8, {_byte_at(data, not_utf8)}, reads as "
+        f"{shown!r} in Windows-1252). Save it as 'CSV UTF-8' and try again."
+    )
 
 
 def detect_separator(text: str, columns: Sequence[str]) -> str:

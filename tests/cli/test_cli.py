@@ -274,6 +274,13 @@ ASSET_HEADER = "asset_tag,serial,description,case_code,position\n"
             ["is neither UTF-8 nor Windows-1252 text (byte 0x81 on line 2)"],
             id="not-utf8-nor-cp1252",
         ),
+        pytest.param(
+            "holders",
+            b"name,badge_code\n\x8eofie,B-4002\nA\x81B,B-4003\n",  # 0x8E is Windows-1252 (a Z with caron)
+            2,
+            ["is neither UTF-8 nor Windows-1252 text (byte 0x81 on line 3 is no Windows-1252"],
+            id="cp1252-byte-before-the-bad-one",
+        ),
         pytest.param("holders", None, 2, ["No such file"], id="missing-file"),
     ],
 )

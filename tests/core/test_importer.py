@@ -130,6 +130,17 @@ def test_read_csv_refuses_files_it_cannot_read(tmp_path):
         importer.read_csv(write(tmp_path, "name,badge_code\n".encode("utf-16-le")), HOLDER_COLS)
 
 
+def test_the_encoding_error_names_the_byte_windows_1252_has_no_character_for(tmp_path):
+    # 0x8E is Windows-1252 "Ž" (and not UTF-8); 0x81 on line 3 is what makes it unreadable.
+    garbled = write(tmp_path, b"name,badge_code\n\x8eofie,B-4002\nA\x81B,B-4003\n")
+    with pytest.raises(UsageError) as err:
+        importer.read_csv(garbled, HOLDER_COLS)
+    message = str(err.value)
+    assert "neither UTF-8 nor Windows-1252 text (byte 0x81 on line 3 is no Windows-1252 character;" in message
+    assert "the first byte that is not UTF-8, byte 0x8E on line 2, reads as 'Ž' in Windows-1252)" in message
+    assert err.value.exit_code == 2
+
+
 def test_unknown_kind_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="choose one of holders, cases, assets"):
         importer.load_import("people", write(tmp_path, "name\n"))
