@@ -4,7 +4,10 @@ Automatic backups go to the platform data dir (``backups/<database>-<key>/``), a
 at app start plus one before each import and each ``accept-rollback``; the newest ``backups_keep``
 (a setting, default 14) are kept. Each is an online copy of a sound file (``Store.backup``
 refuses a damaged source and checks the copy) with its event-log head written beside it, the
-head an auditor can hold the live log against (``verify --expect``).
+head an auditor can hold the live log against (``verify --expect``). No backup is ever written
+over another: every file a backup or a restore puts aside gets a name of its own from
+:func:`new_file` (the second one within a second is ``…-2``), created exclusively, so two
+processes never share one.
 
 ``restore`` never deletes anything: the current file is first copied aside, then the backup is
 copied *into* the live database through SQLite's backup API (under SQLite's own locks, so no
@@ -14,6 +17,7 @@ other process writes half-way), and the anchor is moved to the restored head.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +49,46 @@ def backup_dir(db_path: Path | str) -> Path:
     return paths.data_dir() / "backups" / f"{resolved.stem}-{key}"
 
 
+def new_file(folder: Path, stem: str, suffix: str = "") -> Path:
+    """A file no one else has: ``folder/stem+suffix``, else ``stem-2+suffix``, ``-3``… Created
+    empty and exclusively (``O_EXCL``), so two processes naming a backup in the same second
+    never pick the same name and nothing is written over an earlier backup. The counter goes on
+    from the highest one there (not into a gap pruning left), so a later file never sorts as
+    older. The caller fills it (an atomic rename over it) or deletes it if it cannot."""
+    taken = re.compile(re.escape(stem) + r"(?:-(\d+))?" + re.escape(suffix))
+    n = 1
+    for existing in folder.iterdir():
+        if found := taken.fullmatch(existing.name):
+            n = max(n, int(found[1] or 1) + 1)
+    while True:
+        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(path, flags, 0o600)
+        except FileExistsError:
+            n += 1
+            continue
+        os.close(fd)
+        return path
+
+
+# backup-20261130-114757-import.db, …-import-2.db: the time, then new_file's counter.
+_AUTOMATIC = re.compile(r"backup-(\d{8}-\d{6})-.*?(?:-(\d+))?\.db")
+
+
+def _age(path: Path) -> tuple[str, int, int, str]:
+    """Sort key: the time in the name, then the counter (``-2`` came after the plain name),
+    then, for two reasons in one second, the file's own time."""
+    found = _AUTOMATIC.fullmatch(path.name)
+    try:
+        written = path.stat().st_mtime_ns
+    except OSError:  # pruned by another process meanwhile
+        written = 0
+    if found is None:
+        return ("", 0, written, path.name)
+    return (found[1], int(found[2] or 1), written, path.name)
+
+
 def write_backup(store: Store, dest: Path) -> Backup:
     """A checked copy of ``store`` at ``dest`` with its head in ``dest`` + ``.loghead.txt``."""
     store.backup(dest)
@@ -63,7 +107,7 @@ def automatic_backups(db_path: Path | str) -> list[Path]:
     folder = backup_dir(db_path)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob("backup-*.db"), reverse=True)
+    return sorted(folder.glob("backup-*.db"), key=_age, reverse=True)
 
 
 def auto_backup(store: Store, reason: str, keep: int, *, daily: bool = False) -> Backup | None:
@@ -75,10 +119,15 @@ def auto_backup(store: Store, reason: str, keep: int, *, daily: bool = False) ->
     folder = backup_dir(store.path)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     now = datetime.now(UTC)
-    if daily and any(p.name.startswith(f"backup-{now:%Y%m%d}") for p in automatic_backups(store.path)):
+    today = f"backup-{now:%Y%m%d}"
+    if daily and any(p.name.startswith(today) for p in automatic_backups(store.path)):
         return None
-    dest = folder / f"backup-{now:%Y%m%d-%H%M%S}-{reason}.db"
-    made = write_backup(store, dest)
+    dest = new_file(folder, f"backup-{now:%Y%m%d-%H%M%S}-{reason}", ".db")
+    try:
+        made = write_backup(store, dest)
+    except BaseException:
+        dest.unlink(missing_ok=True)  # the empty name new_file reserved
+        raise
     for old in automatic_backups(store.path)[max(1, keep) :]:
         old.unlink(missing_ok=True)
         old.with_name(old.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
@@ -111,8 +160,12 @@ def restore(db_path: Path | str, backup: Path | str) -> Restored:
                 + "; ".join(problems[:3])
             )
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
-        previous, holds = _keep_aside(db_path, aside, source)
+        aside = new_file(db_path.parent, f"{db_path.name}.before-restore-{stamp}")
+        try:
+            previous, holds = _keep_aside(db_path, aside, source)
+        except BaseException:
+            aside.unlink(missing_ok=True)
+            raise
         try:
             with Store(db_path, create=True, migrate=False, anchored=False) as live:
                 source.conn.backup(live.conn)  # under SQLite's locks: others see old or new
@@ -131,11 +184,13 @@ def restore(db_path: Path | str, backup: Path | str) -> Restored:
 
 
 def _keep_aside(db_path: Path, aside: Path, source: Store) -> tuple[LogHead | None, bool]:
-    """Copy the current database to ``aside`` (online if it can be read, else its bytes with
-    its ``-wal``); return its head (None if unreadable) and whether the backup holds it."""
+    """Copy the current database to ``aside`` (a file :func:`new_file` made for it: online if
+    the database can be read, else its bytes with its ``-wal``); return its head (None if
+    unreadable) and whether the backup holds it."""
     import sqlite3
 
     if not db_path.exists():
+        aside.unlink(missing_ok=True)  # nothing to keep
         return None, True
     try:
         with Store(db_path, create=False, migrate=False, anchored=False) as live:
@@ -149,7 +204,8 @@ def _keep_aside(db_path: Path, aside: Path, source: Store) -> tuple[LogHead | No
         holds = previous.count == 0 or contains(source.conn, previous.count, previous.head_hash)
         return previous, holds
     except (CorruptDatabase, sqlite3.DatabaseError):
-        aside.unlink(missing_ok=True)
+        # Keep the name (it is ours): the bytes below are copied over whatever half-copy it has.
+        aside.with_name(aside.name + "-journal").unlink(missing_ok=True)
     # Damaged: no connection of ours is open now, so copying the bytes cancels no lock.
     for suffix in ("", "-wal"):
         src = db_path.with_name(db_path.name + suffix)

@@ -23,6 +23,7 @@ from pathlib import Path
 from . import anchor, paths
 from .atomic import atomic_path
 from .backend import ServerDatabase
+from .backups import new_file
 from .errors import UsageError, UserError
 from .eventlog import GENESIS, LogHead
 
@@ -139,12 +140,12 @@ def restore(target: ServerDatabase, dump_file: Path | str, *, force: bool = Fals
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         folder = server_backup_dir(target)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        aside = folder / f"before-restore-{stamp}.dump"
-        n = 1
-        while aside.exists():  # a second restore within the second: never write over a dump
-            n += 1
-            aside = folder / f"before-restore-{stamp}-{n}.dump"
-        dump(target, aside)
+        aside = new_file(folder, f"before-restore-{stamp}", ".dump")  # never over a dump
+        try:
+            dump(target, aside)
+        except BaseException:
+            aside.unlink(missing_ok=True)
+            raise
         if others:
             end_sessions(store, others)
     why = _pg_restore(target, dump_file)

@@ -270,3 +270,36 @@ def test_an_accepted_import_is_preceded_by_a_checked_backup_a_refused_one_is_not
     assert made.with_name(made.name + SIDECAR_SUFFIX).exists()
     holders = sqlite3.connect(made).execute("SELECT count(*) FROM holders").fetchone()[0]
     assert holders == 3  # the database as it was before the import
+
+
+def test_imports_in_the_same_second_never_overwrite_each_others_backup(
+    db: Path, tmp_path: Path
+) -> None:
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    from assettrack_gui.core.backups import backup_dir
+
+    # Backups already named for each of the next seconds: the import must pick a name of its own.
+    folder = backup_dir(db)
+    folder.mkdir(parents=True)
+    start = datetime.now(UTC)
+    stamps = [start + timedelta(seconds=s) for s in range(12)]
+    taken = [folder / f"backup-{stamp:%Y%m%d-%H%M%S}-import.db" for stamp in stamps]
+    for path in taken:
+        path.write_bytes(b"an earlier backup")
+    holders, more = tmp_path / "sc.csv", tmp_path / "more.csv"
+    holders.write_text("name,badge_code\nSam Quinn,B-3001\n", encoding="utf-8")
+    more.write_text("name,badge_code\nTess Ode,B-3002\n", encoding="utf-8")
+    first = run("import", "holders", str(holders), db=db)
+    second = run("import", "holders", str(more), db=db)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    said = [
+        Path(re.search(r"backed up in (.+)\)$", done.stdout, re.M)[1])  # type: ignore[index]
+        for done in (first, second)
+    ]
+    assert said[0] != said[1]
+    assert re.fullmatch(r"backup-\d{8}-\d{6}-import-\d+\.db", said[0].name)
+    assert all(path.read_bytes() == b"an earlier backup" for path in taken)
+    counts = [sqlite3.connect(p).execute("SELECT count(*) FROM holders").fetchone()[0] for p in said]
+    assert counts == [3, 4]  # each is the database as it was before its own import
