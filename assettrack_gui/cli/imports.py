@@ -89,6 +89,7 @@ def register_import_commands(
         parser.add_argument(
             "--skip-existing",
             action="store_true",
-            help="skip (and count) rows identical to existing records; a row whose code exists "
-            "with other fields is still refused, naming the difference",
+            help="skip (and count) rows identical to existing records (an asset out with a "
+            "holder or retired is identical if the row names the slot it left); a row whose code "
+            "exists with other fields is still refused, naming the difference",
         )

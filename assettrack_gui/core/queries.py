@@ -226,6 +226,28 @@ def last_stock_out_slot(conn: Conn, asset_id: int) -> int | None:
     return row[0] if row else None
 
 
+def home_slot_label(conn: Conn, state: AssetState) -> str:
+    """The slot an asset belongs in ("" for none): the one it is in; out with a holder, the one
+    it left at its latest stock-out (Stock-In brings it back there); retired, the one it left
+    at its retirement (retired from a holder's custody: that custody's home slot)."""
+    if state.slot_id is not None:
+        return state.slot_label
+    slot_id: int | None = None
+    if state.in_custody:
+        slot_id = last_stock_out_slot(conn, state.id)
+    elif state.retired:
+        row = conn.execute(
+            "SELECT slot_id, holder_id FROM events WHERE asset_id = ? AND event_type = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (state.id, EventType.RETIRE.value),
+        ).fetchone()
+        if row is not None:
+            slot_id = row[0]
+            if slot_id is None and row[1] is not None:
+                slot_id = last_stock_out_slot(conn, state.id)
+    return slot_label(conn, slot_id) if slot_id is not None else ""
+
+
 class Home(NamedTuple):
     """An asset in custody whose home (the slot it left at its latest stock-out) is ``slot_id``."""
 

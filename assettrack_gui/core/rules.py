@@ -442,16 +442,54 @@ def check_operator(name: str) -> str:
     return name.strip()
 
 
-def exists_identical(what: str, code: str) -> Verdict:
-    """--skip-existing: the row equals the existing record with its code; it is skipped."""
-    return Verdict(Code.EXISTS_IDENTICAL, f"{what} {code} already exists as given: skipped")
+def exists_identical(what: str, code: str, now: str = "") -> Verdict:
+    """--skip-existing: the row equals the existing record with its code; it is skipped.
+    ``now`` says where an asset that left its slot since is (``asset_now``)."""
+    where = f" ({now})" if now else ""
+    return Verdict(Code.EXISTS_IDENTICAL, f"{what} {code} already exists as given{where}: skipped")
 
 
-def exists_different(what: str, code: str, diffs: Sequence[tuple[str, str, str]]) -> Verdict:
-    """--skip-existing: the row's code exists with other fields ((field, existing, given) each);
-    the row is refused, naming every difference."""
-    words = " and ".join(f"{name} {existing!r}, not {given!r}" for name, existing, given in diffs)
-    return Verdict(Code.EXISTS_DIFFERENT, f"{what} {code} exists with {words}")
+def exists_different(
+    what: str, code: str, diffs: Sequence[tuple[str, str, str]], place: str = ""
+) -> Verdict:
+    """--skip-existing: the row's code exists with other fields ((field, existing, given) each)
+    or, for an asset, belongs in another slot (``place``, from ``place_difference``); the row is
+    refused, naming every difference."""
+    parts = []
+    if diffs:
+        words = " and ".join(f"{name} {old!r}, not {given!r}" for name, old, given in diffs)
+        parts.append(f"exists with {words}")
+    if place:
+        parts.append(place)
+    return Verdict(Code.EXISTS_DIFFERENT, f"{what} {code} {'; it '.join(parts)}")
+
+
+def place_difference(state: AssetState, home: str, given: str) -> str:
+    """--skip-existing, an asset row naming a slot (``given``, ``CART-A/3``): "" when the asset
+    belongs there — ``home`` (``queries.home_slot_label``) is that slot, whether the asset is in
+    it, out with a holder (Stock-In brings it back there) or retired having left it (a later
+    event, not a different record) — else where the asset is now, in words."""
+    if home == given:
+        return ""
+    if state.in_custody:
+        where = f"home slot {home}" if home else "no home slot"
+        return f"is with {state.holder_label}, {where}, not {given}"
+    if state.retired:
+        left = f"left {home}" if home else "left no slot"
+        return f"is {_retired_since(state)} and {left}, not {given}"
+    if home:
+        return f"is in {home}, not {given}"
+    return f"is in storage with no slot, not in {given}"
+
+
+def asset_now(state: AssetState, home: str) -> str:
+    """Where an asset skipped as identical is, when not in its slot: ``with Dana Reyes
+    (B-1001), home slot CART-A/3`` or ``retired (lost) on 2026-11-24``; "" when in it."""
+    if state.in_custody:
+        return f"with {state.holder_label}" + (f", home slot {home}" if home else "")
+    if state.retired:
+        return _retired_since(state) + (f", left {home}" if home else "")
+    return ""
 
 
 def serial_shared(serial: str, others: Sequence[str]) -> Verdict:

@@ -344,6 +344,40 @@ def test_import_xlsx(db, tmp_path):
     ) == [("AT-X1", "4711", "00042", 5), ("AT-X2", "0099", "", None)]
 
 
+def test_an_asset_list_imports_again_while_an_asset_is_out(db, tmp_path):
+    import openpyxl
+
+    def workbook(name: str, *rows: list[object]) -> Path:
+        book = openpyxl.Workbook()
+        book.active.append(["asset_tag", "serial", "description", "case_code", "position"])
+        for row in rows:
+            book.active.append(row)
+        book.save(tmp_path / name)
+        return tmp_path / name
+
+    first = workbook("a.xlsx", ["AT-X-0010", "5CG10", "ThinkPad", "CART-A", 7])
+    assert run("import", "assets", str(first), db=db).returncode == 0
+    out = run("stock-out", "--holder", "B-1001", "AT-X-0010", db=db)
+    assert out.returncode == 0, out.stderr
+    grown = workbook(
+        "b.xlsx",
+        ["AT-X-0010", "5CG10", "ThinkPad", "CART-A", 7],
+        ["AT-X-0011", "5CG11", "ThinkPad", "CART-A", 8],
+    )
+    proc = run("import", "assets", str(grown), "--skip-existing", db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert "imported 1 asset from" in proc.stdout
+    assert "skipped 1 asset identical to existing records" in proc.stdout
+    before = dump(db)
+    moved = workbook("c.xlsx", ["AT-X-0010", "5CG10", "ThinkPad", "CART-A", 9])
+    proc = run("import", "assets", str(moved), "--skip-existing", db=db)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        "line 2: asset AT-X-0010 is with Dana Reyes (B-1001), home slot CART-A/7, not CART-A/9"
+    )
+    assert dump(db) == before
+
+
 def test_import_skip_existing(db, tmp_path):
     same = write(tmp_path, "h.csv", "name,badge_code\nDana Reyes,B-1001\nAna,B-2001\n")
     refused = run("import", "holders", str(same), db=db)

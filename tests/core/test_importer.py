@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assettrack_gui.core import importer
@@ -11,7 +13,7 @@ from assettrack_gui.core.model import Code, NewAsset, NewCase, NewHolder
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.store import Store
 
-from .conftest import dump
+from .conftest import dump, seed
 
 HOLDER_COLS = importer.COLUMNS[importer.HOLDERS]
 ASSET_COLS = importer.COLUMNS[importer.ASSETS]
@@ -419,9 +421,93 @@ def test_skip_existing_cases_and_assets(engine, tmp_path):
     with pytest.raises(Refused) as err:
         importer.commit_import(engine, importer.load_import(importer.ASSETS, assets), skip_existing=True)
     assert err.value.reasons == [
-        "line 2: asset AT-1 exists with description 'ThinkPad', not 'ThinkPad 14' "
-        "and slot 'CART-A/1', not 'CART-A/2'"
+        "line 2: asset AT-1 exists with description 'ThinkPad', not 'ThinkPad 14'; "
+        "it is in CART-A/1, not CART-A/2"
     ]
+
+
+@pytest.fixture
+def stockroom(store: Store) -> Engine:
+    """The seeded stockroom of ``tests/core/conftest.py`` (AT-SMOKE-0006 out with Dana)."""
+    engine = Engine(store, operator="tester", settings=Settings())
+    seed(engine)
+    return engine
+
+
+def _skip_import(engine, tmp_path, rows: str):
+    """Import asset ``rows`` with --skip-existing: (result, None) or (None, refusal reasons)."""
+    file = importer.load_import(importer.ASSETS, write(tmp_path, ASSET_HEADER_LINE + rows))
+    try:
+        return importer.commit_import(engine, file, skip_existing=True), None
+    except Refused as err:
+        return None, err.reasons
+
+
+def test_skip_existing_an_asset_out_with_someone_is_the_same_asset(stockroom, tmp_path):
+    # The list the stockroom was set up from, imported again (it grew by one row) while
+    # AT-SMOKE-0006 (home CART-A/5) is with Dana: unchanged rows are skipped and counted.
+    rows = "AT-SMOKE-0006,SN6,ThinkPad,CART-A,5\nAT-SMOKE-0001,SN1,ThinkPad,CART-A,1\n"
+    result, refused = _skip_import(stockroom, tmp_path, rows + "AT-NEW-0100,SN100,ThinkPad,,\n")
+    assert refused is None and result is not None
+    assert (result.count, result.skipped) == (1, 2)
+    first = result.preview.lines[0]
+    assert first.skipped and first.warning is not None
+    assert first.warning.code == Code.EXISTS_IDENTICAL
+    assert first.warning.message == (
+        "asset AT-SMOKE-0006 already exists as given "
+        "(with Dana Reyes (B-1001), home slot CART-A/5): skipped"
+    )
+    assert result.preview.lines[1].warning.message == (
+        "asset AT-SMOKE-0001 already exists as given: skipped"
+    )
+    # A real difference names where the asset is now, not "slot 'none'".
+    before = dump(stockroom.store.conn)
+    result, refused = _skip_import(stockroom, tmp_path, "AT-SMOKE-0006,SN6,ThinkPad,CART-A,7\n")
+    assert refused == [
+        "line 2: asset AT-SMOKE-0006 is with Dana Reyes (B-1001), home slot CART-A/5, not CART-A/7"
+    ]
+    result, refused = _skip_import(stockroom, tmp_path, "AT-SMOKE-0006,SN9,ThinkPad,CART-A,7\n")
+    assert refused == [
+        "line 2: asset AT-SMOKE-0006 exists with serial 'SN6', not 'SN9'; it is with Dana Reyes "
+        "(B-1001), home slot CART-A/5, not CART-A/7"
+    ]
+    assert dump(stockroom.store.conn) == before
+    # Back in its home slot, the same row is as identical as before.
+    stockroom.commit_stock_in(["AT-SMOKE-0006"])
+    result, refused = _skip_import(stockroom, tmp_path, "AT-SMOKE-0006,SN6,ThinkPad,CART-A,5\n")
+    assert refused is None and (result.count, result.skipped) == (0, 1)
+
+
+def test_skip_existing_an_unslotted_asset(stockroom, tmp_path):
+    result, refused = _skip_import(stockroom, tmp_path, "AT-SMOKE-0005,SN5,Dell spare,CART-A,9\n")
+    assert refused == ["line 2: asset AT-SMOKE-0005 is in storage with no slot, not in CART-A/9"]
+    result, refused = _skip_import(stockroom, tmp_path, "AT-SMOKE-0005,SN5,Dell spare,,\n")
+    assert refused is None and result.skipped == 1  # a row naming no slot compares no slot
+
+
+def test_skip_existing_a_retired_asset_names_its_retirement(stockroom, tmp_path):
+    from assettrack_gui.core.model import Retirement
+
+    stockroom.commit_retire(["AT-SMOKE-0001"], Retirement.BROKEN, "screen cracked")  # from CART-A/1
+    stockroom.commit_retire(["AT-SMOKE-0007"], Retirement.LOST, "left on a train")  # Lee's, home A/6
+    rows = "AT-SMOKE-0001,SN1,ThinkPad,CART-A,1\nAT-SMOKE-0007,SN7,ThinkPad,CART-A,6\n"
+    result, refused = _skip_import(stockroom, tmp_path, rows)
+    assert refused is None and (result.count, result.skipped) == (0, 2)
+    notes = [line.warning.message for line in result.preview.lines]
+    assert re.fullmatch(
+        r"asset AT-SMOKE-0001 already exists as given \(retired \(broken\) on "
+        r"\d{4}-\d\d-\d\d, left CART-A/1\): skipped",
+        notes[0],
+    )
+    assert "AT-SMOKE-0007 already exists as given (retired (lost) on " in notes[1]
+    assert notes[1].endswith(", left CART-A/6): skipped")
+    result, refused = _skip_import(stockroom, tmp_path, "AT-SMOKE-0001,SN1,ThinkPad,CART-A,2\n")
+    assert refused is not None and len(refused) == 1
+    assert re.fullmatch(
+        r"line 2: asset AT-SMOKE-0001 is retired \(broken\) on \d{4}-\d\d-\d\d "
+        r"and left CART-A/1, not CART-A/2",
+        refused[0],
+    )
 
 
 # -- duplicate serials: accepted, with a warning -------------------------------------------------

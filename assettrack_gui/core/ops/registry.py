@@ -80,9 +80,12 @@ def _skip(line: Line, verdict: Verdict) -> None:
 # -- assets -----------------------------------------------------------------------------------
 
 
-def _asset_differences(conn: Conn, item: NewAsset, asset_id: int) -> list[tuple[str, str, str]]:
-    """(field, existing, given) for every field of the row unlike the asset's record; the slot
-    is compared only when the row names one (an asset put away since is not a difference)."""
+def _existing_asset(conn: Conn, item: NewAsset, asset_id: int) -> Verdict:
+    """--skip-existing: the row against the asset with its tag. Skipped (``EXISTS_IDENTICAL``)
+    when serial and description are the same and the row names no slot or the slot the asset
+    belongs in (``queries.home_slot_label``: out with a holder or retired, the one it left — a
+    list can be imported again while assets are out); else refused naming every difference and,
+    for the slot, where the asset is now (``rules.place_difference``)."""
     state = queries.asset_state(conn, asset_id)
     diffs = [
         (name, old, new)
@@ -92,14 +95,17 @@ def _asset_differences(conn: Conn, item: NewAsset, asset_id: int) -> list[tuple[
         )
         if old != new
     ]
+    home = queries.home_slot_label(conn, state)
+    place = ""
     case = item.case_code.strip()
     pos = "" if item.position is None else str(item.position).strip()
     if case or pos:
         number = rules.parse_position(pos)
         given = f"{case}/{number if number is not None else pos}"
-        if state.slot_label != given:
-            diffs.append(("slot", state.slot_label or "none", given))
-    return diffs
+        place = rules.place_difference(state, home, given)
+    if diffs or place:
+        return rules.exists_different("asset", item.asset_tag, diffs, place)
+    return rules.exists_identical("asset", item.asset_tag, rules.asset_now(state, home))
 
 
 def validate_assets(
@@ -133,10 +139,10 @@ def validate_assets(
             asset_id = queries.asset_id_by_tag(conn, tag)
             if not skip_existing or asset_id is None:
                 line.refuse(Code.CODE_EXISTS, f"asset tag {tag} already exists")
-            elif diffs := _asset_differences(conn, item, asset_id):
-                line.refuse(rules.exists_different("asset", tag, diffs))
+            elif (verdict := _existing_asset(conn, item, asset_id)).code == Code.EXISTS_IDENTICAL:
+                _skip(line, verdict)
             else:
-                _skip(line, rules.exists_identical("asset", tag))
+                line.refuse(verdict)
             continue
         if users:
             kind = "badge" if users[0][0] == "holder" else "case"
