@@ -148,6 +148,7 @@ class Code(StrEnum):
     CODE_EXISTS = "CODE_EXISTS"
     CODE_IN_USE = "CODE_IN_USE"  # used by another kind (a badge as an asset tag, …)
     NEAR_DUPLICATE = "NEAR_DUPLICATE"  # equal to an existing code without dashes and case
+    LOOKS_LIKE_SLOT_LABEL = "LOOKS_LIKE_SLOT_LABEL"  # a code that scans as CASE/POS, or "/" in a case
     BAD_ROW = "BAD_ROW"  # an import row that could not be read
     EXISTS_DIFFERENT = "EXISTS_DIFFERENT"  # --skip-existing: same code, other fields
     # imports: notes, never refusals

@@ -8,6 +8,15 @@ canonical value; a code that matches nothing is refused, naming it.
 
 Drawing the PDF (fpdf2, python-barcode, segno, Pillow) lives in ``labels_pdf`` and is imported
 only when labels are made, so the admin CLI and the window start without those libraries.
+
+**How wide a bar is.** A Code 128 symbol is drawn as wide as the label allows, with every module
+(the narrowest bar or space) a whole number of 300 dpi dots (``DOT_MM`` = 0.0847 mm): a 300 dpi
+printer (and a page rendered at 300 dpi) then gives every bar the width it was meant to have,
+whereas a module of, say, 2.24 dots prints as a mix of 2- and 3-dot bars that a decoder may not
+read. The smallest module drawn that way is ``MIN_MODULE_DOTS`` = 2 dots, 0.169 mm (6.7 mil):
+one dot (0.085 mm) is below what ordinary handheld scanners resolve and is eaten by ink or
+toner spread. A code too long for that on its layout is still drawn (as wide as fits, the text
+unchanged) but ``narrow_bars`` names it, its module width and what to do: a wider layout, or QR.
 """
 
 from __future__ import annotations
@@ -28,12 +37,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LAYOUTS",
+    "MIN_MODULE_MM",
+    "NarrowBars",
     "SYMBOLOGIES",
     "Label",
     "Layout",
     "asset_labels",
     "retired_note",
     "badge_labels",
+    "code128_module_mm",
+    "narrow_bars",
     "case_labels",
     "slot_labels",
     "write_labels_pdf",
@@ -96,6 +109,94 @@ LAYOUTS: dict[str, Layout] = {
     )
 }
 DEFAULT_LAYOUT = "avery-l7651"
+
+PAD = 1.5  # mm kept clear inside each label edge
+QUIET_MODULES = 10  # Code 128 quiet zone, in modules, each side
+DOT_MM = 25.4 / 300  # one dot of a 300 dpi printer
+MIN_MODULE_DOTS = 2
+MIN_MODULE_MM = MIN_MODULE_DOTS * DOT_MM  # 0.169 mm: the narrowest bar we call printable
+
+
+def code128_pattern(code: str) -> str:
+    """The symbol's modules, "1" a bar and "0" a space (start, check and stop included, no
+    quiet zone), from python-barcode (imported here: only when labels are made).
+
+    python-barcode up to 0.16.1 drops a leading "99" (``9912`` scanned back as ``12``:
+    WhyNotHugo/python-barcode#251, fixed by #263 after that release): its start-code folding
+    takes the data value 99 after Start C for a "switch to C". The subclass folds only a real
+    switch (to A or B), as the fix does; with a fixed release it changes nothing."""
+    from barcode import Code128
+    from barcode.charsets import code128
+
+    start_c = code128.START_CODES["C"]
+
+    class _Code128(Code128):  # type: ignore[misc]
+        def _try_to_optimize(self, encoded: list[int]) -> list[int]:
+            if encoded[0] == start_c and encoded[1:2] in ([100], [101]):  # Code B, Code A
+                encoded[:2] = [code128.TO[encoded[1]]]
+            return encoded
+
+    (pattern,) = _Code128(code).build()
+    return str(pattern)
+
+
+def module_mm(layout: Layout, modules: int) -> float:
+    """The width of one module of a symbol ``modules`` wide (quiet zones included) on
+    ``layout``: the widest whole number of 300 dpi dots that fits the label, or — when not even
+    ``MIN_MODULE_DOTS`` fit — as wide as fits (to 0.01 mm), which ``narrow_bars`` reports."""
+    fitted = (layout.label_width - 2 * PAD) / modules
+    dots = int(fitted / DOT_MM + 1e-9)
+    if dots >= MIN_MODULE_DOTS:
+        return dots * DOT_MM
+    return int(fitted * 100) / 100
+
+
+def code128_module_mm(code: str, layout: Layout) -> float:
+    """How wide the narrowest bar of ``code``'s Code 128 symbol is drawn on ``layout``."""
+    return module_mm(layout, len(code128_pattern(code)) + 2 * QUIET_MODULES)
+
+
+@dataclass(frozen=True)
+class NarrowBars:
+    """A label whose Code 128 bars come out narrower than ``MIN_MODULE_MM`` on its layout."""
+
+    code: str
+    module_mm: float
+    layout: str
+    wider: tuple[str, ...]  # the layouts on which this code's bars are wide enough
+
+    def message(self, qr: str = "--symbology qr") -> str:
+        """One line naming the code, its module width and what to do (``qr``: how the caller
+        chooses QR codes — the CLI's option, the dialog's words)."""
+        elsewhere = (
+            f"print it on {' or '.join(self.wider)}, or use {qr}"
+            if self.wider
+            else f"use {qr} (no layout is wide enough for this code)"
+        )
+        return (
+            f"{self.code}: its Code 128 bars would be {self.module_mm:.2f} mm wide on "
+            f"{self.layout}, below the {MIN_MODULE_MM:.2f} mm a scanner reliably reads at "
+            f"300 dpi — {elsewhere}"
+        )
+
+
+def narrow_bars(labels: Sequence[Label], layout: str, symbology: str = "code128") -> list[NarrowBars]:
+    """Every label whose Code 128 symbol cannot be printed with bars of at least
+    ``MIN_MODULE_MM`` on ``layout`` (none for QR codes), in the labels' order."""
+    if symbology != CODE128 or layout not in LAYOUTS:
+        return []
+    found: list[NarrowBars] = []
+    for label in labels:
+        modules = len(code128_pattern(label.code)) + 2 * QUIET_MODULES
+        width = module_mm(LAYOUTS[layout], modules)
+        if width < MIN_MODULE_MM - 1e-9:
+            wider = tuple(
+                name
+                for name, other in LAYOUTS.items()
+                if name != layout and module_mm(other, modules) >= MIN_MODULE_MM - 1e-9
+            )
+            found.append(NarrowBars(label.code, width, layout, wider))
+    return found
 
 
 def _refuse_unknown(problems: list[str]) -> None:

@@ -1,8 +1,9 @@
 """Drawing labels with fpdf2: imported by ``labels.write_labels_pdf`` when labels are made.
 
 The symbols come from well-kept encoders — python-barcode (Code 128, drawn by its Pillow writer)
-and segno (QR) — as PNGs with whole pixels per module, placed at an exact module size so that every
-bar keeps its width when printed or rendered.
+and segno (QR) — as PNGs with whole pixels per module, placed at an exact module size (a whole
+number of 300 dpi dots, ``labels.module_mm``) so that every bar keeps its width when printed or
+rendered.
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ import io
 from collections.abc import Sequence
 
 import segno
-from barcode import Code128
 from fpdf import FPDF
 from PIL import Image
 
-from .labels import QR, Label, Layout
+from .labels import DOT_MM, PAD, QR, QUIET_MODULES, Label, Layout, code128_pattern, module_mm
 from .receipt import REGULAR_FONT
 
 __all__ = ["render_labels_pdf"]
 
 _FAMILY = "DejaVu"
-_PAD = 1.5  # mm kept clear inside each label edge
-_QUIET = 10  # Code 128 quiet zone, in modules, each side
+_PAD = PAD
+_QUIET = QUIET_MODULES
 _CODE_PT, _SECOND_PT, _MIN_PT = 7.0, 6.0, 4.0
 _LINE = 0.3528  # mm per point
 
@@ -33,7 +33,7 @@ def _code128_png(code: str) -> tuple[bytes, int]:
     python-barcode encodes (``build()`` gives the bar pattern, start/check/stop included); Pillow
     draws it. Its own ImageWriter rounds bar widths to pixels and loses bars at small sizes.
     """
-    (pattern,) = Code128(code).build()
+    pattern = code128_pattern(code)
     modules = "0" * _QUIET + pattern + "0" * _QUIET
     image = Image.new("1", (len(modules), 1), 1)
     image.putdata([0 if m == "1" else 1 for m in modules])
@@ -90,10 +90,11 @@ class _LabelPDF(FPDF):
         else:
             png, modules = _code128_png(label.code)
             bar_h = inner_h - text_h
-            # The widest whole-0.01 mm module that fits, so bars keep equal widths.
-            module = int(inner_w / modules * 100) / 100
-            bar_w = module * modules
-            self.image(io.BytesIO(png), x + (layout.label_width - bar_w) / 2, y + _PAD, bar_w, bar_h)
+            # Whole 300 dpi dots per module, the symbol's left edge on a dot: bars keep equal
+            # widths on a 300 dpi printer (labels.module_mm; narrow_bars warns below 2 dots).
+            bar_w = module_mm(layout, modules) * modules
+            left = round((x + (layout.label_width - bar_w) / 2) / DOT_MM) * DOT_MM
+            self.image(io.BytesIO(png), left, y + _PAD, bar_w, bar_h)
             text_x, text_w, top = x + _PAD, inner_w, y + _PAD + bar_h
         top += self.fitted_text(label.code, text_x, top, text_w, _CODE_PT)
         self.fitted_text(label.second_line, text_x, top, text_w, _SECOND_PT)

@@ -25,6 +25,11 @@ ASSET, HOLDER, CASE = "asset", "holder", "case"
 UNKNOWN, AMBIGUOUS, EMPTY, TOO_LONG = "unknown", "ambiguous", "empty", "too_long"
 KIND_WORDS = {ASSET: "asset", HOLDER: "holder badge", CASE: "case"}
 
+# A slot label as Put-away, the audit and ``labels slots`` read it: everything before the last
+# "/" is the case code, a whole number of up to six digits after it the position (``CART-A/3``).
+# ``rules.slot_label_like`` refuses a new code of this shape, so a scan has one meaning.
+SLOT_LABEL = re.compile(r"^(?P<case>.+)/(?P<pos>\d{1,6})$")
+
 def normalize_scan(raw: str, settings: Settings | None = None) -> str:
     """Strip what the scanner adds around a code, as configured; never change the code itself."""
     settings = settings or Settings()

@@ -289,10 +289,66 @@ def custodian_kept(current: HolderInfo) -> str:
 # -- registering assets, holders and cases ----------------------------------------------------------
 
 
-def code_problem(code: str, what: str, settings: Settings) -> Verdict | None:
-    """A code must survive scan normalisation unchanged, or it could never be scanned."""
+def code_problem(
+    code: str, what: str, settings: Settings, *, case_code: bool = False
+) -> Verdict | None:
+    """What every new or changed tag, badge and case code passes: it survives scan
+    normalisation unchanged (or it could never be scanned), and it does not read as a slot
+    label (``slot_label_like``; ``case_code``: the code is a case's)."""
     problem = _code_problem(code, what, settings)
-    return Verdict(Code.INVALID_CODE, problem) if problem else None
+    if problem:
+        return Verdict(Code.INVALID_CODE, problem)
+    return slot_label_like(code, what, case_code=case_code)
+
+
+def slot_label_like(code: str, what: str, *, case_code: bool = False) -> Verdict | None:
+    """A scanned code means one thing: a tag, badge or case code of the slot-label shape
+    ``CASE/POS`` (``matching.SLOT_LABEL``, the parser Put-away and the audit use) would be
+    taken for a slot by one screen and for the code by another. A case code holds no "/" at
+    all: "/" is what separates a slot label's case from its position, so ``A/B``'s labels
+    (``A/B/3``) would read as case ``A``, slot ``B/3`` to a person, and a case ``A/1`` would
+    be slot 1 of case ``A``. Asked for every registration and change of a code (through
+    ``code_problem``); ``verify`` warns about existing codes with ``slot_label_warning``."""
+    why = _reads_as_slot_label(code, what, case_code=case_code)
+    if why is None:
+        return None
+    fix = (
+        "choose a case code without '/'"
+        if case_code
+        else "choose a code that does not end in '/' and a number"
+    )
+    return Verdict(Code.LOOKS_LIKE_SLOT_LABEL, f"{why} — {fix}")
+
+
+def _reads_as_slot_label(code: str, what: str, *, case_code: bool) -> str | None:
+    found = matching.SLOT_LABEL.match(code)
+    if found is not None:
+        return (
+            f"{what} {visible(code)} reads like the label of slot {found['pos']} of case "
+            f"{visible(found['case'])}, so Put-away and audits could take its scan for that slot"
+        )
+    if case_code and "/" in code:
+        return (
+            f"{what} {visible(code)} contains '/', which separates a case from its position in "
+            f"slot labels ({visible(code)}/1 would be ambiguous)"
+        )
+    return None
+
+
+def slot_label_warning(kind: str, code: str) -> str | None:
+    """``verify``'s words for an existing code that reads like a slot label (``kind``: asset
+    tag, badge, case code), allowed before ``slot_label_like`` refused it; None if it does
+    not. Only a badge can be changed (``holder rebadge``); a tag or case code is named so
+    that nobody prints slot labels that could be confused with it."""
+    why = _reads_as_slot_label(code, kind, case_code=kind == "case code")
+    if why is None:
+        return None
+    fix = (
+        "give the holder another badge (holder rebadge)"
+        if kind == "badge"
+        else "scan it with care; a new one cannot be given a code like it"
+    )
+    return f"code that reads like a slot label: {why} — {fix}"
 
 
 def _code_problem(code: str, what: str, settings: Settings) -> str | None:

@@ -12,7 +12,6 @@ to disk (``core.pending``) after every change so a crash loses nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,7 @@ from .text import visible
 # Scans that name no asset still become a (refused) row in Stock-Out and Stock-In, so the clerk
 # sees every scan of the batch and nothing is committed until the bad one is dealt with.
 _REFUSED_ROW_KINDS = (matching.UNKNOWN, matching.AMBIGUOUS, matching.TOO_LONG)
-_SLOT_LABEL = re.compile(r"^(?P<case>.+)/(?P<pos>\d{1,6})$")
+_SLOT_LABEL = matching.SLOT_LABEL  # CASE/POS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import anchor
+from . import anchor, rules
 from . import store as store_module
 from .anchor import contains
 from .errors import CorruptDatabase
@@ -28,7 +28,8 @@ from .text import control_character, visible
 @dataclass
 class VerifyReport:
     """``problems`` make the database fail the audit; ``warnings`` do not (``ok`` stays true):
-    things an older version allowed that a person should clean up, e.g. near-duplicate codes."""
+    things an older version allowed that a person should clean up, e.g. near-duplicate codes or
+    codes that read like slot labels."""
 
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -70,6 +71,7 @@ def verify(store: Store, expect: tuple[int, str] | None = None) -> VerifyReport:
         ("event log replay", _replay),
         ("asset count", _count_assets),
         ("near-duplicate codes", _near_duplicates),
+        ("codes like slot labels", _slot_label_codes),
     )
     with store.read() as conn:
         for name, stage in stages:
@@ -150,6 +152,22 @@ def _near_duplicates(conn: sqlite3.Connection, report: VerifyReport) -> None:
             f"near-duplicate codes: {' and '.join(codes)} differ only in dashes or letter case "
             "(a scanner that drops dashes, or Caps Lock, may pick the wrong one)"
         )
+
+
+# Every tag, badge and case code with a "/" (slot labels are CASE/POS): the candidates that
+# ``rules.slot_label_warning`` judges, since registration refuses them (``rules.slot_label_like``).
+_SLASHED_CODES_SQL = """
+SELECT 'asset tag', asset_tag FROM assets WHERE asset_tag LIKE '%/%'
+UNION ALL SELECT 'badge', badge_code FROM holders WHERE badge_code LIKE '%/%'
+UNION ALL SELECT 'case code', case_code FROM cases WHERE case_code LIKE '%/%'
+"""
+
+
+def _slot_label_codes(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    """A warning per existing code that reads like a slot label (older versions allowed it)."""
+    for kind, code in sorted(conn.execute(_SLASHED_CODES_SQL)):
+        if (warning := rules.slot_label_warning(kind, code)) is not None:
+            report.warnings.append(warning)
 
 
 def _count_assets(conn: sqlite3.Connection, report: VerifyReport) -> None:

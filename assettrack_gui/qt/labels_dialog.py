@@ -86,6 +86,7 @@ class Sheet:
     pages: int
     what: str
     how: str
+    warnings: tuple[str, ...] = ()  # labels whose bars are too narrow (core.labels.narrow_bars)
 
 
 def scanned_codes(text: str) -> list[str]:
@@ -389,7 +390,8 @@ class LabelsDialog(QDialog):
             pages = core_labels.write_labels_pdf(
                 made, dest, layout=layout, symbology=symbology, start=start
             )
-            return Sheet(dest, pages, what, how)
+            narrow = core_labels.narrow_bars(made, layout, symbology)
+            return Sheet(dest, pages, what, how, tuple(n.message("a QR code") for n in narrow))
 
         self.worker.start(draw, name="labels-pdf")
 
@@ -398,8 +400,9 @@ class LabelsDialog(QDialog):
         self.written = sheet.path
         self._say(
             f"Wrote {sheet.what} ({plural(sheet.pages, 'page')}, {sheet.how}) to {sheet.path}"
-            + "".join(f"\nNote: {note}" for note in self._notes),
-            ok=True,
+            + "".join(f"\nNote: {note}" for note in self._notes)
+            + "".join(f"\nWarning: {warning}" for warning in sheet.warnings),
+            ok=not sheet.warnings,
         )
         self.open_button.setEnabled(True)
         self.open_button.setDefault(True)

@@ -109,3 +109,33 @@ def test_verify_prints_near_duplicates_as_warnings_and_exits_0(db: Path) -> None
         "differ only in dashes or letter case (a scanner that drops dashes, or Caps Lock, may "
         "pick the wrong one)"
     ]
+
+
+def test_codes_that_read_as_slot_labels_are_refused_exit_1(db: Path, tmp_path: Path) -> None:
+    before = dump(db)
+    proc = run("holder", "rebadge", "B-1001", "CART-A/3", db=db)
+    assert proc.returncode == 1
+    assert "badge code CART-A/3 reads like the label of slot 3 of case CART-A" in proc.stderr
+    proc = run("holder", "add", "Slot Person", "BIN-1/2", db=db)
+    assert proc.returncode == 1 and "BIN-1/2 reads like the label of slot 2" in proc.stderr
+    proc = run("case", "add", "RACK/B", "Rack", "1", "2", db=db)
+    assert proc.returncode == 1 and "case code RACK/B contains '/'" in proc.stderr
+    csv = tmp_path / "holders.csv"
+    csv.write_text("name,badge_code\nAna,B-2001\nSlot Person,CART-A/4\n", encoding="utf-8")
+    proc = run("import", "holders", str(csv), db=db)
+    assert proc.returncode == 1 and "line 3: badge code CART-A/4 reads like" in proc.stderr
+    assert dump(db) == before
+
+
+def test_verify_warns_about_codes_like_slot_labels_and_exits_0(db: Path) -> None:
+    with Store(db, create=False) as store, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(rules, "slot_label_like", lambda code, what, case_code=False: None)
+        Engine(store, "old", Settings()).add_holder("Slot Person", "CART-A/3")
+    proc = run("verify", db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("OK: ")
+    assert proc.stderr.splitlines() == [
+        "warning: code that reads like a slot label: badge CART-A/3 reads like the label of "
+        "slot 3 of case CART-A, so Put-away and audits could take its scan for that slot — give "
+        "the holder another badge (holder rebadge)"
+    ]

@@ -86,3 +86,28 @@ def test_retired_assets_are_skipped_by_all_and_case_and_noted_when_named(db, tmp
         "note: AT-SMOKE-0002 is retired (broken): its label is printed anyway"
     ]
     assert printed(read_labels(named, "avery-l7651")) == ["AT-SMOKE-0002", "AT-SMOKE-0001"]
+
+
+LONG_TAGS = ["AT-LAPTOP-00016X", "AT-LAPTOP-EAST-00020", "AT-LAPTOP-EAST-WING-0024",
+             "SN-ABCDEFGHIJKLMNOPQRSTUVWX"]  # fmt: skip
+
+
+def test_tags_too_long_for_the_layout_print_with_a_warning_each(db, tmp_path):  # noqa: F811
+    for tag in LONG_TAGS:
+        assert run("asset", "add", tag, db=db).returncode == 0
+    pdf = tmp_path / "len.pdf"
+    proc = run("labels", "assets", "AT-SMOKE-0001", *LONG_TAGS, "--pdf", str(pdf), db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert "Wrote 5 asset labels" in proc.stdout and pdf.exists()
+    warnings = proc.stderr.splitlines()
+    assert len(warnings) == 4 and "AT-SMOKE-0001" not in proc.stderr
+    for tag, line in zip(LONG_TAGS, warnings, strict=True):
+        assert line.startswith(f"warning: {tag}: its Code 128 bars would be 0.")
+        assert "mm wide on avery-l7651" in line and "--symbology qr" in line
+        assert "avery-5160" in line
+    wide = run("labels", "assets", *LONG_TAGS, "--pdf", str(tmp_path / "wide.pdf"),
+               "--layout", "avery-5160", db=db)  # fmt: skip
+    assert wide.returncode == 0 and wide.stderr == ""
+    qr = run("labels", "assets", *LONG_TAGS, "--pdf", str(tmp_path / "qr.pdf"),
+             "--symbology", "qr", db=db)  # fmt: skip
+    assert qr.returncode == 0 and qr.stderr == ""

@@ -414,6 +414,7 @@ def test_any_registrable_tag_is_found_however_the_scanner_wraps_it(tag: str) -> 
     # strip them from a dashless scan.
     assume(normalize_scan(tag) == tag and key and normalize_scan(key) == key)
     assume(control_character(tag) is None)  # refused by the engine
+    assume(matching.SLOT_LABEL.match(tag) is None)  # refused too: it reads as a slot label
     with Store(":memory:") as store:  # a fresh database per example
         engine = Engine(store, operator="prop", settings=Settings())
         engine.commit_register([NewAsset(tag)])

@@ -87,6 +87,26 @@ def test_asset_labels_by_scan_in_qr_on_a_roll(
     assert "(2 pages, roll-62mm, QR code)" in dialog.message_label.text()
 
 
+def test_a_tag_too_long_for_the_layout_is_written_with_the_engines_warning(
+    qtbot, window: MainWindow, tmp_path: Path  # noqa: F811
+) -> None:
+    from assettrack_gui.core.labels import Label, narrow_bars
+    from assettrack_gui.core.model import NewAsset
+
+    window.engine.commit_register([NewAsset("AT-LAPTOP-EAST-00020", "S1", "Laptop")])
+    dialog = opened(qtbot, window, kind="assets", codes=["AT-SMOKE-0001", "AT-LAPTOP-EAST-00020"])
+    pdf = tmp_path / "long.pdf"
+    dialog.path_edit.setText(str(pdf))
+    make(qtbot, dialog)
+    (expected,) = narrow_bars([Label("AT-LAPTOP-EAST-00020", "")], "avery-l7651")
+    assert pdf.exists()
+    assert dialog.message_label.text() == (
+        f"Wrote 2 asset labels (1 page, avery-l7651, Code 128) to {pdf}\n"
+        f"Warning: {expected.message('a QR code')}"
+    )
+    assert "AT-SMOKE-0001" not in dialog.message_label.text().split("\n", 1)[1]
+
+
 def test_an_unknown_code_is_refused_by_name_and_no_file_is_written(
     qtbot, window: MainWindow, tmp_path: Path  # noqa: F811
 ) -> None:

@@ -58,8 +58,8 @@ def alike_in_database(
 def badge_problem(
     engine: Engine, conn: Conn, badge: str, holder_id: int | None = None
 ) -> Verdict | None:
-    """The checks a new badge code passes — it scans as itself, nothing uses it, it is not a
-    near-duplicate of another code — for a changed badge (``Engine.rebadge_holder``; the holder
+    """The checks a new badge code passes — it scans as itself and not as a slot label, nothing
+    uses it, it is not a near-duplicate of another code — for a changed badge (``Engine.rebadge_holder``; the holder
     ``holder_id`` is no conflict with itself). ``validate_holders`` runs the same three checks
     with an import's extras (repeats in the file, ``--skip-existing``) between them."""
     verdict = rules.code_problem(badge, "badge code", engine.settings)
@@ -262,9 +262,9 @@ def validate_cases(
         line = Line(index=index, scan=code, label=row.label, now="new", to=name)
         preview.lines.append(line)
         r, c = rules.parse_position(row.rows), rules.parse_position(row.cols)
-        verdict = rules.code_problem(code, "case code", engine.settings) or rules.name_problem(
-            name
-        )
+        verdict = rules.code_problem(
+            code, "case code", engine.settings, case_code=True
+        ) or rules.name_problem(name)
         if verdict is None and code in seen:
             verdict = rules.repeated("case", code, preview.lines[seen[code]].ref)
         if verdict is None:
