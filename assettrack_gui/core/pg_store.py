@@ -136,9 +136,9 @@ def _connect_error(exc: psycopg.Error, target: ServerDatabase) -> StoreError:
         )
     if found := _NO_DATABASE.search(text):
         return StoreError(
-            f"The database server at {target} has no database {found['name']}: {text} Nothing "
-            f"was changed. Ask its administrator to create it (createdb {found['name']}), then run "
-            "'assettrack-admin init'."
+            f"The database server at {target} has no such database ({text.rstrip('.')}). "
+            f"Nothing was changed. Ask its administrator to create it (createdb {found['name']}), "
+            "then run 'assettrack-admin init'."
         )
     return ServerUnavailable(
         f"Cannot reach the database server at {target}: {text} Nothing was changed; check that "

@@ -184,7 +184,7 @@ def test_a_missing_role_is_not_called_a_missing_database(
 
 def test_a_missing_database_names_it(pg_cluster: Cluster, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = admin(capsys, "--db", pg_cluster.url("nodb_here"), "verify")
-    assert code == 1 and "has no database nodb_here" in err and "createdb nodb_here" in err
+    assert code == 1 and "has no such database" in err and 'database "nodb_here" does not exist' in err and "createdb nodb_here" in err
 
 
 # -- messages ----------------------------------------------------------------------------------------
