@@ -131,7 +131,7 @@ class Context:
         from ..core.pg_store import PgStore
 
         assert isinstance(self.target, ServerDatabase)
-        store = PgStore(self.target, migrate=False)
+        store = PgStore(self.target, migrate=False, keeps_batch=False)
         try:
             if store.user_version() == 0:
                 if store.has_tables():

@@ -57,7 +57,7 @@ def _init_server(ctx: Context) -> int:
 
     target = ctx.target
     assert isinstance(target, ServerDatabase)
-    with PgStore(target, migrate=False) as store:
+    with PgStore(target, migrate=False, keeps_batch=False) as store:
         before = store.user_version()
         if before == 0 and store.has_tables():
             raise UsageError(

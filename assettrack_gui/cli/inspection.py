@@ -82,28 +82,36 @@ def _backup_head(path: Path) -> LogHead:
         return log_head(backup.conn)
 
 
-def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
+def backup_destination(dest_arg: str, ctx: Context, *, force: bool) -> Path:
+    """The one set of rules for ``backup DEST``, a file or a server database alike: not a
+    folder, not the database itself, not an existing file unless ``force``, never through a
+    symbolic link (even with ``force``), and its folder must exist (``csvout.check_destination``,
+    the rule of every file named on the command line). A ``UsageError`` says which."""
     from ..core.csvout import check_destination
 
-    dest = Path(args.dest).expanduser()
+    dest = Path(dest_arg).expanduser()
     if dest.is_dir():
         raise UsageError(f"{dest} is a folder; give a new file name for the backup.")
-    if ctx.on_server:
-        if dest.exists() and not args.force:
-            raise UsageError(f"{dest} already exists; choose a new file name (or add --force).")
-        ctx.store().backup(dest)  # pg_dump (core.pg_backup)
-        say(f"Backup written to {dest.resolve()} (pg_dump custom format; restore with pg_restore)")
-        return 0
-    if dest.exists() and dest.resolve() == ctx.db_path.resolve():
+    if not ctx.on_server and dest.exists() and dest.resolve() == ctx.db_path.resolve():
         raise UsageError(f"{dest} is the database itself; give another file for the backup.")
-    if dest.exists() and not dest.is_symlink() and not args.force:
+    if dest.exists() and not dest.is_symlink() and not force:
         raise UsageError(
             f"{dest} already exists; choose a new file name for the backup (or add --force)."
         )
-    dest = Path(check_destination(str(dest), force=args.force, what="a backup"))
-    ctx.store().backup(dest)
-    head = _backup_head(dest)
-    say(f"Backup written to {dest.resolve()}")
+    return Path(check_destination(str(dest), force=force, what="a backup"))
+
+
+def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
+    dest = backup_destination(args.dest, ctx, force=args.force)
+    if ctx.on_server:
+        from ..core.pg_backup import backup
+
+        head = backup(ctx.store(), dest)  # type: ignore[arg-type]  # a PgStore on a server
+        say(f"Backup written to {dest.resolve()} (pg_dump custom format; put it back with 'assettrack-admin restore')")
+    else:
+        ctx.store().backup(dest)
+        head = _backup_head(dest)
+        say(f"Backup written to {dest.resolve()}")
     say(f"events: {head.count}")
     say(f"head_hash: {head.head_hash}")
     return 0
@@ -147,10 +155,16 @@ def register_inspection_commands(
         common,
         "backup",
         cmd_backup,
-        "copy the database with SQLite's online backup (safe while it is in use)",
-        "DEST must be a new file: an existing file (perhaps an older backup or another\n"
-        "database) is never overwritten. Prints the event-log head of the copy (event\n"
-        "count and head hash): record it somewhere outside the database.",
+        "back the database up into a new file (safe while it is in use)",
+        "On a file: a copy made with SQLite's online backup (only a sound file is copied,\n"
+        "and the copy is checked). On a PostgreSQL database (--db postgresql://…): a dump\n"
+        "made with pg_dump --format=custom (the PostgreSQL client tools on PATH), which\n"
+        "'restore' puts back.\n\n"
+        "DEST must be a new file in an existing folder: an existing file (perhaps an older\n"
+        "backup or another database) is replaced only with --force, and a symbolic link\n"
+        "never. Prints the event-log head of what was backed up (event count and head\n"
+        "hash; on a server, read in the snapshot pg_dump dumped): record it somewhere\n"
+        "outside the database.",
     )
     parser.add_argument("dest", metavar="DEST", help="backup file to write")
     parser.add_argument(

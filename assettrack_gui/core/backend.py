@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -112,10 +113,61 @@ def parse(value: str | Path) -> Target:
     except ImportError:
         raise UsageError(INSTALL_HELP) from None
     try:
-        conninfo.conninfo_to_dict(text)
+        params = conninfo.conninfo_to_dict(text)
     except Exception as exc:  # psycopg.ProgrammingError: libpq's own words
-        raise UsageError(f"{value!r} is not a PostgreSQL address libpq accepts: {exc}") from None
+        why = " ".join(str(exc).split())
+        raise UsageError(f"{value!r} is not a PostgreSQL address libpq accepts: {why}") from None
+    if why := refused_value(params):
+        raise UsageError(f"{value!r} is not a PostgreSQL address libpq accepts: {why}")
     return ServerDatabase(text)
+
+
+# Values libpq parses only when it connects (fe-connect.c): checked here, in libpq's words, so a
+# bad one is a usage error before any connection, not "cannot reach the server".
+_CHOICES = {
+    "sslmode": ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
+    "gssencmode": ("disable", "prefer", "require"),
+    "channel_binding": ("disable", "prefer", "require"),
+    "target_session_attrs": (
+        "any", "read-write", "read-only", "primary", "standby", "prefer-standby",
+    ),  # fmt: skip
+    "load_balance_hosts": ("disable", "random"),
+    "sslnegotiation": ("postgres", "direct"),
+    "sslcertmode": ("disable", "allow", "require"),
+}
+_TLS_VERSIONS = ("tlsv1", "tlsv1.1", "tlsv1.2", "tlsv1.3")
+_INTEGERS = (
+    "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+    "keepalives_count", "tcp_user_timeout",
+)  # fmt: skip
+_INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")  # libpq's parse_int_param (strtol, spaces around)
+
+
+def refused_value(params: Mapping[str, object]) -> str:
+    """libpq's words for a value of a parsed address it would refuse when connecting (a port
+    that is not a number from 1 to 65535, an unknown sslmode, …), else ""."""
+    values = {key: str(value) for key, value in params.items() if value not in (None, "")}
+    ports = values.get("port", "").split(",") if "port" in values else []
+    for port in ports:
+        if not port:
+            continue  # an empty entry is the default port
+        if not _INTEGER.match(port):
+            return f'invalid integer value "{port}" for connection option "port"'
+        if not 0 < int(port) < 65536:
+            return f'invalid port number: "{port}"'
+    hosts = len((values.get("host") or values.get("hostaddr") or "").split(","))
+    if len(ports) > 1 and len(ports) != hosts:
+        return f"could not match {len(ports)} port numbers to {hosts} hosts"
+    for key, choices in _CHOICES.items():
+        if key in values and values[key] not in choices:
+            return f'invalid {key} value: "{values[key]}"'
+    for key in ("ssl_min_protocol_version", "ssl_max_protocol_version"):
+        if key in values and values[key].lower() not in _TLS_VERSIONS:
+            return f'invalid {key} value: "{values[key]}"'
+    for key in _INTEGERS:
+        if key in values and not _INTEGER.match(values[key]):
+            return f'invalid integer value "{values[key]}" for connection option "{key}"'
+    return ""
 
 
 def default_target() -> Target:

@@ -2,7 +2,12 @@
 ``restore`` of such a dump in place of the database.
 
 ``assettrack-admin backup FILE`` on a server database runs the ``pg_dump`` found on PATH (the
-PostgreSQL client package; its version must be the server's or newer). ``assettrack-admin
+PostgreSQL client package; its version must be the server's or newer) and gives the event-log
+head of what was dumped (:func:`backup`): AssetTrack opens a read-only REPEATABLE READ
+transaction, exports its snapshot (``pg_export_snapshot()``), reads the head in it and runs
+``pg_dump --snapshot`` on that snapshot, so the head is exactly the dump's, whatever other
+stations commit meanwhile. (Reading the head back from the dump would need a scratch database
+or parsing ``pg_restore``'s output; the shared snapshot needs neither.) ``assettrack-admin
 restore DUMP`` puts a dump back (:func:`restore`): the counterpart of a file's restore — the
 current database is dumped aside first (nothing is lost), the dump goes in with ``pg_restore``
 as one transaction (others see the old database or the new one), is checked with ``verify``
@@ -25,7 +30,14 @@ from .atomic import atomic_path
 from .backend import ServerDatabase
 from .backups import new_file
 from .errors import UsageError, UserError
-from .eventlog import GENESIS, LogHead
+from .eventlog import GENESIS, LogHead, log_head
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from .pg_store import PgStore
+
+NO_BACKUP = "No backup was made"
+NO_RESTORE = "Nothing was restored: could not dump the current database first"
 
 # What a dump must hold to be AssetTrack's (pg_restore --list names them "TABLE public NAME").
 DUMP_TABLES = ("schema_version", "holders", "cases", "assets", "slots", "events")
@@ -41,21 +53,33 @@ def _tool(name: str, what: str) -> str:
     return program
 
 
-def dump(target: ServerDatabase, dest: Path) -> None:
-    """``pg_dump --format=custom`` of ``target`` into ``dest`` (nothing left there on failure)."""
-    program = _tool("pg_dump", "No backup was made")
+def backup(store: PgStore, dest: Path, *, failed: str = NO_BACKUP) -> LogHead:
+    """``pg_dump --format=custom`` of the store's database into ``dest`` (written atomically:
+    nothing left there on failure); returns the event-log head of what was dumped, read in the
+    snapshot pg_dump dumps (see the module docstring). ``failed`` starts the message when no
+    dump could be made (:data:`NO_BACKUP`, :data:`NO_RESTORE`). The destination's rules (no
+    symbolic link, no existing file, its folder exists) are the caller's: the admin CLI checks
+    DEST as for a SQLite backup."""
+    program = _tool("pg_dump", failed)
     if dest.is_dir():
         raise UserError(f"{dest} is a folder; give a file name for the backup.")
-    with atomic_path(dest, mode=0o600) as tmp:
-        done = subprocess.run(
-            [program, "--format=custom", "--no-owner", "--file", str(tmp), "--dbname", target.uri],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            why = " ".join(done.stderr.split()) or f"exit status {done.returncode}"
-            raise UserError(f"No backup was made: pg_dump failed: {why}")
+    with store.read():
+        snapshot = str(store.conn.execute("SELECT pg_export_snapshot()").fetchone()[0])
+        head = log_head(store.conn)
+        with atomic_path(dest, mode=0o600) as tmp:
+            done = subprocess.run(
+                [
+                    program, "--format=custom", "--no-owner", f"--snapshot={snapshot}",
+                    "--file", str(tmp), "--dbname", store.target.uri,
+                ],  # fmt: skip
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                why = " ".join(done.stderr.split()) or f"exit status {done.returncode}"
+                raise UserError(f"{failed}: pg_dump failed: {why}")
+    return head
 
 
 def server_backup_dir(target: ServerDatabase) -> Path:
@@ -128,7 +152,7 @@ def restore(target: ServerDatabase, dump_file: Path | str, *, force: bool = Fals
 
     dump_file = Path(dump_file).expanduser()
     check_dump(dump_file)
-    with PgStore(target, migrate=False, anchored=False) as store:
+    with PgStore(target, migrate=False, anchored=False, keeps_batch=False) as store:
         others = other_sessions(store)
         if others and not force:
             raise UserError(
@@ -142,7 +166,7 @@ def restore(target: ServerDatabase, dump_file: Path | str, *, force: bool = Fals
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         aside = new_file(folder, f"before-restore-{stamp}", ".dump")  # never over a dump
         try:
-            dump(target, aside)
+            backup(store, aside, failed=NO_RESTORE)
         except BaseException:
             aside.unlink(missing_ok=True)
             raise
@@ -154,7 +178,7 @@ def restore(target: ServerDatabase, dump_file: Path | str, *, force: bool = Fals
             f"pg_restore failed, so nothing was changed (it runs as one transaction): {why}. "
             f"The database as it was is also dumped in {aside}."
         )
-    with PgStore(target, migrate=False, anchored=False) as store:
+    with PgStore(target, migrate=False, anchored=False, keeps_batch=False) as store:
         problems = [p for p in verify(store).problems if not p.startswith("rolled back:")]
         head = anchor.fast_head(store.conn)
         holds = previous.count == 0 or anchor.contains(store.conn, previous.count, previous.head_hash)

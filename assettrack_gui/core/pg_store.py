@@ -23,6 +23,7 @@ Errors a person must see come out as the same ``StoreError`` subclasses as on SQ
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -68,9 +69,20 @@ CHANNEL = "assettrack"  # NOTIFY on every commit; data_version() counts the othe
 # pg_advisory_xact_lock key for schema creation (no table to lock yet): "AssetTrk" in ASCII
 MIGRATION_LOCK = 0x4173736574547266
 
-SERVER_GONE = (
-    "The database server went away ({why}). Nothing was changed; your batch is kept — "
-    "commit again when the server is back."
+# What to do after the server went away: the caller's context chooses (``PgStore(keeps_batch=)``).
+# The app keeps the batch on screen; a command of the admin CLI has nothing kept, it is re-run.
+KEEP_BATCH = "your batch is kept — commit again when the server is back."
+RUN_AGAIN = "run the command again when the server is back."
+SERVER_GONE = "The database server went away ({why}). Nothing was changed; {advice}"
+UNREACHABLE = "The database server at {target} cannot be reached. Nothing was changed; {advice}"
+# A commit whose answer was lost and whose head is not found yet (the server may have it).
+SAVE_UNKNOWN_BATCH = (
+    "Whether the batch was saved is not known yet; it is kept. When the server is back, commit "
+    "it again: what was saved is refused as already done."
+)
+SAVE_UNKNOWN_COMMAND = (
+    "Whether the change was saved is not known yet. When the server is back, check with "
+    "'assettrack-admin show' or 'verify' before running the command again."
 )
 
 
@@ -100,17 +112,36 @@ def _connect(target: ServerDatabase) -> psycopg.Connection[Any]:
     return conn
 
 
+def sentence(text: str) -> str:
+    """libpq's or the server's words as one sentence: one line, ending with its own stop."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+# The server's startup refusals carry no SQLSTATE in libpq's error, only its words.
+_NO_ROLE = re.compile(r'\brole "(?P<name>[^"]*)" does not exist')
+_NO_DATABASE = re.compile(r'\bdatabase "(?P<name>[^"]*)" does not exist')
+
+
 def _connect_error(exc: psycopg.Error, target: ServerDatabase) -> StoreError:
-    text = " ".join(str(exc).split())
+    text = sentence(str(exc))
     if "password" in text.lower() or "authentication" in text.lower():
-        return StoreError(f"The database server at {target} refused the login: {text}. {PASSWORD_HELP}")
-    if "does not exist" in text.lower():
+        return StoreError(f"The database server at {target} refused the login: {text} {PASSWORD_HELP}")
+    if found := _NO_ROLE.search(text):
         return StoreError(
-            f"The database server at {target} has no such database ({text}). Ask its "
-            "administrator to create it (createdb NAME), then run 'assettrack-admin init'."
+            f"The database server at {target} has no user (login role) {found['name']}: {text} "
+            "Nothing was changed. Give an existing user in the address "
+            "(postgresql://USER@host/dbname), or ask the server's administrator to create this "
+            f"one (createuser {found['name']}) and let it use the database."
+        )
+    if found := _NO_DATABASE.search(text):
+        return StoreError(
+            f"The database server at {target} has no such database ({text.rstrip('.')}). "
+            f"Nothing was changed. Ask its administrator to create it (createdb {found['name']}), "
+            "then run 'assettrack-admin init'."
         )
     return ServerUnavailable(
-        f"Cannot reach the database server at {target}: {text}. Nothing was changed; check that "
+        f"Cannot reach the database server at {target}: {text} Nothing was changed; check that "
         "the server is running and the address is right."
     )
 
@@ -127,8 +158,17 @@ def _gone(exc: BaseException, conn: psycopg.Connection[Any] | None) -> bool:
     return isinstance(exc, psycopg.OperationalError) and getattr(exc, "sqlstate", None) is None
 
 
-def translate_error(exc: BaseException, target: object = "", conn: Any = None) -> StoreError | None:
-    """A psycopg error as a message a clerk can act on; None means it is a bug."""
+def translate_error(
+    exc: BaseException,
+    target: object = "",
+    conn: Any = None,
+    *,
+    advice: str = KEEP_BATCH,
+    writing: bool = True,
+) -> StoreError | None:
+    """A psycopg error as a message a clerk can act on; None means it is a bug. ``advice``:
+    what to do once the server is back (:data:`KEEP_BATCH` in the app, :data:`RUN_AGAIN` on the
+    command line); ``writing``: whether a change was being made (else a read was refused)."""
     if isinstance(exc, StoreError):
         return exc
     if not isinstance(exc, psycopg.Error):
@@ -136,7 +176,7 @@ def translate_error(exc: BaseException, target: object = "", conn: Any = None) -
     where = f" ({target})" if target else ""
     if _gone(exc, conn):
         why = " ".join(str(exc).split()) or "the connection was closed"
-        return ServerUnavailable(SERVER_GONE.format(why=why))
+        return ServerUnavailable(SERVER_GONE.format(why=why, advice=advice))
     if isinstance(
         exc, pgerr.LockNotAvailable | pgerr.SerializationFailure | pgerr.DeadlockDetected
     ):
@@ -146,9 +186,15 @@ def translate_error(exc: BaseException, target: object = "", conn: Any = None) -
         )
     if isinstance(exc, pgerr.DiskFull | pgerr.OutOfMemory):
         return DiskFull(f"The database server's disk is full{where}. Nothing was changed.")
+    if isinstance(exc, pgerr.InsufficientPrivilege) and not writing:
+        return ReadOnlyDatabase(
+            f"The database server refused access{where}: {sentence(str(exc))} Nothing was read "
+            "or changed; ask its administrator to let this user read AssetTrack's tables "
+            "(GRANT SELECT)."
+        )
     if isinstance(exc, pgerr.ReadOnlySqlTransaction | pgerr.InsufficientPrivilege):
         return ReadOnlyDatabase(
-            f"The database server refused the change{where}: {' '.join(str(exc).split())}. "
+            f"The database server refused the change{where}: {sentence(str(exc))} "
             "Nothing was changed."
         )
     if isinstance(exc, pgerr.DataCorrupted | pgerr.IndexCorrupted):
@@ -157,6 +203,26 @@ def translate_error(exc: BaseException, target: object = "", conn: Any = None) -
             "restore it from a backup."
         )
     return None
+
+
+class _PipelineExitNoise(logging.Filter):
+    """Drops psycopg's warning "error ignored terminating <Pipeline …>": ``executemany`` runs
+    in a pipeline, and when the server goes away mid-batch psycopg cannot end it cleanly; it
+    logs that second failure and raises the first, which the caller turns into words."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("error ignored terminating", "error ignored exiting"))
+
+
+@contextmanager
+def _quiet_pipeline_exit() -> Iterator[None]:
+    logger = logging.getLogger("psycopg")
+    noise = _PipelineExitNoise()
+    logger.addFilter(noise)
+    try:
+        yield
+    finally:
+        logger.removeFilter(noise)
 
 
 class PgCursor:
@@ -237,7 +303,7 @@ class PgConnection:
     def executemany(self, sql: str, rows: Any) -> PgCursor:
         text, _ = dialect.for_postgres(sql, False)
         try:
-            with self.raw.cursor() as cur:
+            with self.raw.cursor() as cur, _quiet_pipeline_exit():
                 cur.executemany(text, list(rows))
         except psycopg.Error as exc:
             raise self._store.user_error(exc) or exc from None
@@ -260,12 +326,18 @@ class PgStore(Store):
         create: bool = True,
         migrate: bool = True,
         anchored: bool = True,
+        keeps_batch: bool = True,
     ) -> None:
+        """``keeps_batch``: the caller keeps a failed batch to commit again (the app); False for
+        a command that is simply run again (the admin CLI). It chooses the words said when the
+        server goes away."""
         # ``path`` is what the rest of the program shows and keys things by (anchor, titles).
         self.path = target  # type: ignore[assignment]
         self.target = target
         self.damaged: str | None = None  # the server guards its pages; kept for the interface
         self.anchored = anchored
+        self.keeps_batch = keeps_batch
+        self._writing = False  # inside write(): a refused statement was a change, not a read
         self._rolled_back: Rollback | None | bool = False
         self._changes = 0
         self._cursors = 0  # names of server-side cursors (PgConnection.stream)
@@ -328,13 +400,17 @@ class PgStore(Store):
         recently = self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_AFTER_S
         if not (self.background_reconnect and recently) and self.reconnect():
             return
-        raise ServerUnavailable(
-            f"The database server at {self.target} cannot be reached. Nothing was changed; "
-            "your batch is kept — commit again when the server is back."
-        )
+        raise ServerUnavailable(UNREACHABLE.format(target=self.target, advice=self.advice))
+
+    @property
+    def advice(self) -> str:
+        """What to do once the server is back, as the caller's context has it."""
+        return KEEP_BATCH if self.keeps_batch else RUN_AGAIN
 
     def user_error(self, exc: BaseException) -> StoreError | None:
-        return translate_error(exc, self.target, self.raw)
+        return translate_error(
+            exc, self.target, self.raw, advice=self.advice, writing=self._writing
+        )
 
     # -- schema --------------------------------------------------------------------------------
 
@@ -412,9 +488,14 @@ class PgStore(Store):
         or ROLLBACK on any error. Refused on a rolled-back log, as on SQLite (checked inside
         the transaction: its first statement, BEGIN, is where a connection the server dropped
         since the last command is made again)."""
-        self._begin(
-            "BEGIN ISOLATION LEVEL REPEATABLE READ; LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
-        )
+        self._writing = True  # the lock itself needs a write privilege: a refusal is a change's
+        try:
+            self._begin(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ; LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
+            )
+        except BaseException:
+            self._writing = False
+            raise
         raw = self.raw
         committing = False
         head: LogHead | None = None
@@ -434,13 +515,15 @@ class PgStore(Store):
                 user = self.user_error(exc)
                 if user is not None:
                     if committing and isinstance(user, ServerUnavailable) and raw.closed:
+                        unknown = SAVE_UNKNOWN_BATCH if self.keeps_batch else SAVE_UNKNOWN_COMMAND
                         user = ServerUnavailable(
-                            f"The database server went away while saving ({exc}). Whether the "
-                            "batch was saved is not known yet; it is kept. When the server is "
-                            "back, commit it again: what was saved is refused as already done."
+                            f"The database server went away while saving ({sentence(str(exc))}) "
+                            f"{unknown}"
                         )
                     raise user from None
                 raise
+        finally:
+            self._writing = False
         if head is not None and self.anchored:
             self._record(head)
 
@@ -541,9 +624,10 @@ class PgStore(Store):
         return []
 
     def backup(self, dest: Path | str) -> None:
-        from .pg_backup import dump
+        """``pg_dump`` into ``dest`` (``core.pg_backup.backup``, which also gives the head)."""
+        from .pg_backup import backup
 
-        dump(self.target, Path(dest))
+        backup(self, Path(dest))
 
     def close(self) -> None:
         if not self.raw.closed:

@@ -144,3 +144,14 @@ def test_the_new_commands_have_help(capsys) -> None:
     with pytest.raises(SystemExit):
         cli.main(["case", "resize", "--help"])
     assert "ROWSxCOLS" in capsys.readouterr().out
+
+
+def test_backup_help_covers_a_file_and_a_server(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["backup", "--help"])
+    assert exc.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "SQLite's online backup" in out and "pg_dump --format=custom" in out
+    assert "event count and head hash" in out and "snapshot pg_dump dumped" in out
+    assert "symbolic link never" in out and "existing folder" in out
+    assert "copy the database with SQLite's online backup" not in out  # not only a file's
