@@ -197,8 +197,17 @@ def cmd_report_audit(args: argparse.Namespace, ctx: Context) -> int:
         say(f"{sheet.title}: {plural(len(sheet.findings), 'finding')}, written to {dest}")
         if args.csv is None:
             return 0
+    from ..core.report_requests import report_rows
+    from .audit import print_findings  # the findings' table, details whole (as `audit` prints)
+
     request = _request("audit", batch=args.batch_id or "", case=args.case or "")
-    return _report_output(args, ctx, request, "No findings.")
+    return _report_output(
+        args,
+        ctx,
+        request,
+        "No findings.",
+        table=lambda report: print_findings(report.header, report_rows(report, request)),
+    )
 
 
 def cmd_report_assets(args: argparse.Namespace, ctx: Context) -> int:

@@ -21,8 +21,21 @@ Scans
 * Both may be mixed. Scanning a slot label and then an asset already scanned pins that asset to
   the label's slot (its finding is classified again); the same asset again without a label
   between is a duplicate.
-* A duplicate scan changes nothing (it is ignored and flagged); the code of another case, or a
-  slot label of another case, is not recorded (the caller says so); an empty scan is ignored.
+* **A bad slot label** — ``CASE/POS`` naming no slot of this case: a position outside it
+  (``CART-A/99``), the case code in the other letter case (``cart-a/5``: Caps Lock), or a slot
+  of another case (``SHELF-B/1``) — is kept as an ``unknown`` finding with the reason, like any
+  scan that matches nothing, so it is counted, recorded and shown. It takes no slot (its found
+  slot is the case), and it cancels a slot label still waiting for its asset: the clerk meant
+  another slot, which one is not known. So the scan after a bad label is **not pinned** to any
+  slot: it is placed by scan order, as if no label had been scanned (a wrong slot it lands in
+  says "slot by scan order", and no fix batch writes that slot).
+* A duplicate scan changes nothing (it is ignored and flagged); the code of the audited case is
+  accepted and not recorded; the code of another case is not recorded either (it is how the
+  Audit page switches case; the caller says so); an empty scan is ignored.
+* An audit with no scans at all (``scan_count`` 0: an empty or failed scanner export, a file of
+  blank lines) is never recorded — it would say every asset is missing. ``Audit.refusal()``
+  gives the verdict (``rules.audit_without_scans``, ``Code.EMPTY_BATCH``); ``record_audit``
+  refuses it, and the Audit page and ``assettrack-admin audit`` say it before trying.
 
 Classes (``AuditStatus``; the CSV's ``status`` column)
 -----------------------------------------------------
@@ -31,8 +44,8 @@ Classes (``AuditStatus``; the CSV's ``status`` column)
 * ``missing`` — the database has it in this case; it was not scanned;
 * ``unexpected`` — an asset the database has elsewhere: another case's slot, in custody (the
   holder is named), retired, or in storage without a slot;
-* ``unknown`` — a scan that matches no asset (unknown code, Caps Lock, ambiguous, a badge): kept
-  visible, with the reason;
+* ``unknown`` — a scan that matches no asset (unknown code, Caps Lock, ambiguous, a badge) or a
+  bad slot label: kept visible, with the reason;
 * ``duplicate`` — the same asset (or unknown scan) again: ignored, flagged.
 
 The expected side is the case as it was when the audit started; a scanned asset is read when it
@@ -62,6 +75,7 @@ from .model import (
     LocationType,
     Placement,
     Preview,
+    Verdict,
     plural,
 )
 from .pending import clear_audit, load_audit, save_audit
@@ -120,6 +134,9 @@ FINDINGS_HEADER = ["asset_tag", "status", "expected_slot", "found_slot", "detail
 DATA_FORMAT = 1
 
 ASSET, LABEL, UNKNOWN = "asset", "label", "unknown"
+BAD_LABEL = "bad-label"  # a slot label naming no slot of the audited case (an unknown finding)
+KINDS = (ASSET, LABEL, UNKNOWN, BAD_LABEL)
+NOT_PINNED = "Not used as a slot label: the next scan is placed by scan order."
 _SLOT_LABEL = re.compile(r"^(?P<case>.+)/(?P<pos>\d{1,6})$")
 
 
@@ -162,6 +179,11 @@ def _scanned_as(record: ScanRecord) -> str:
     return "" if record.scan == record.tag else f"scanned as {visible(record.scan)}"
 
 
+def _not_pinned(reason: str) -> str:
+    """A bad slot label's detail: why it names no slot here, and what that means for the next."""
+    return f"{reason}{'' if reason.endswith(('?', '.')) else '.'} {NOT_PINNED}"
+
+
 def _joined(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
@@ -175,7 +197,7 @@ class ScanRecord:
     these, so an audit restored after a restart continues exactly where it was."""
 
     scan: str  # normalised as every scan is (edges, scanner prefix/suffix, AIM id)
-    kind: str  # ASSET, LABEL or UNKNOWN
+    kind: str  # ASSET, LABEL, UNKNOWN or BAD_LABEL
     position: int | None = None  # LABEL: the slot it names
     asset_id: int | None = None
     tag: str = ""  # the canonical tag (UNKNOWN: the scan, made visible)
@@ -187,8 +209,10 @@ class ScanRecord:
     slot_case: str = ""
     slot_position: int | None = None
     via: str = ""  # exact / dashless
-    message: str = ""  # UNKNOWN: why it matches no asset (with any Caps Lock hint)
-    code: str = ""  # UNKNOWN: its Code (CAPS_LOCK_HINT when the hint applies, UNKNOWN_SCAN, …)
+    message: str = ""  # UNKNOWN / BAD_LABEL: why it cannot be used (with any Caps Lock hint)
+    # UNKNOWN / BAD_LABEL: its Code (CAPS_LOCK_HINT when the hint applies, UNKNOWN_SCAN,
+    # POSITION_OUT_OF_RANGE, SLOT_OF_OTHER_CASE, …)
+    code: str = ""
 
     def to_data(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
@@ -209,7 +233,7 @@ class ScanRecord:
             if not ok:
                 return None
             values[f.name] = value
-        if not isinstance(values.get("scan"), str) or values.get("kind") not in (ASSET, LABEL, UNKNOWN):
+        if not isinstance(values.get("scan"), str) or values.get("kind") not in KINDS:
             return None
         if values["kind"] == ASSET and "asset_id" not in values:
             return None
@@ -243,11 +267,18 @@ class Finding:
 
     @property
     def code(self) -> Code | None:
-        """Why an unknown scan matched no asset, to branch on: ``Code.CAPS_LOCK_HINT`` when
+        """Why an unknown scan cannot be used, to branch on: ``Code.CAPS_LOCK_HINT`` when
         it exists in another letter case, else ``UNKNOWN_SCAN``, ``AMBIGUOUS_SCAN``,
-        ``HOLDER_BADGE``, ``SCAN_TOO_LONG``; None for an asset."""
+        ``HOLDER_BADGE``, ``SCAN_TOO_LONG``; for a bad slot label ``POSITION_OUT_OF_RANGE`` or
+        ``SLOT_OF_OTHER_CASE`` (``CAPS_LOCK_HINT`` for one in the other letter case); None for
+        an asset."""
         value = self.record.code if self.record is not None else ""
         return Code(value) if value in Code.__members__ else None
+
+    @property
+    def bad_label(self) -> bool:
+        """An unknown finding made by a slot label that names no slot of the audited case."""
+        return self.record is not None and self.record.kind == BAD_LABEL
 
     @property
     def words(self) -> str:
@@ -334,6 +365,8 @@ class Audit:
             self.cursor = record.position
             slot = slot_name(self.case, record.position)
             return AuditScan(True, f"Slot {slot}: now scan the asset in it", position=record.position)
+        if record.kind == BAD_LABEL:
+            self.pending_label = None  # the next scan is placed by scan order (module doc)
         if record.kind == ASSET:
             assert record.asset_id is not None
             earlier = self._by_asset.get(record.asset_id)
@@ -355,8 +388,11 @@ class Audit:
             )
             self.scan_findings.append(duplicate)
             return AuditScan(False, duplicate.words, duplicate)
-        expected = self._expected_position(record) if record.kind == ASSET else None
-        position, exact = self._place(expected)
+        if record.kind == BAD_LABEL:
+            position, exact = None, False  # a label takes no slot
+        else:
+            expected = self._expected_position(record) if record.kind == ASSET else None
+            position, exact = self._place(expected)
         finding = Finding(
             AuditStatus.UNKNOWN,
             record.tag or visible(record.scan),
@@ -414,7 +450,9 @@ class Audit:
         finding.found_slot = slot_name(self.case, finding.position)
         if record.kind != ASSET:
             finding.status, finding.expected_slot = AuditStatus.UNKNOWN, ""
-            finding.detail = record.message
+            finding.detail = (
+                _not_pinned(record.message) if record.kind == BAD_LABEL else record.message
+            )
             return
         expected = self._expected_position(record)
         if expected is not None:
@@ -503,7 +541,12 @@ class Audit:
 
     @property
     def scan_count(self) -> int:
+        """The scans recorded: assets, slot labels (good or bad) and unknown scans."""
         return len(self.records)
+
+    def refusal(self) -> Verdict | None:
+        """Why this audit may not be recorded (yet): it has no scans at all. None: it may."""
+        return rules.audit_without_scans(self.case) if not self.records else None
 
     def details(self) -> dict[str, Any]:
         """The AUDIT event's details: case, counts, the scans, and every finding."""
@@ -621,26 +664,25 @@ def read_scan(engine: Engine, conn: Conn, case: CaseInfo, raw: str) -> ScanRecor
         )
     if m.kind == matching.UNKNOWN and (label := _SLOT_LABEL.match(text)) is not None:
         code, pos = label["case"], label["pos"]
+        bad: Verdict | None
         if _same_code(code, case.case_code):
-            if (verdict := rules.position(case, pos)) is not None:
-                return AuditScan(False, f"{visible(text)}: {verdict.message}", recorded=False)
-            return ScanRecord(text, LABEL, position=int(pos))
-        try:
-            other = engine.find_case(conn, code)
-        except UserError:
-            other = None
-        if other is not None:
-            return AuditScan(
-                False,
-                f"{visible(text)} is a slot of case {other.case_code}, not of "
-                f"{case.case_code}: not recorded",
-                recorded=False,
-            )
-        if rules.alike_key(code) == rules.alike_key(case.case_code):
-            return AuditScan(
-                False,
-                f"no slot {visible(text)}; case {case.case_code} exists — is Caps Lock on?",
-                recorded=False,
+            bad = rules.slot_label_out_of_range(text, case, pos)
+            if bad is None:
+                return ScanRecord(text, LABEL, position=int(pos))
+        else:
+            try:
+                other = engine.find_case(conn, code)
+            except UserError:
+                other = None
+            if other is not None:
+                bad = rules.slot_label_of_other_case(text, other, case)
+            elif rules.alike_key(code) == rules.alike_key(case.case_code):
+                bad = rules.slot_label_caps(text, case)
+            else:
+                bad = None  # no case at all: an unknown scan like any other
+        if bad is not None:
+            return ScanRecord(
+                text, BAD_LABEL, tag=visible(text), message=bad.message, code=bad.code.value
             )
     holder = queries.holder_by_id(conn, m.id) if m.kind == matching.HOLDER and m.id else None
     code = m.hint_code or m.code or Code.UNKNOWN_SCAN
@@ -664,7 +706,10 @@ def scan_audit(engine: Engine, audit: Audit, raw: str) -> AuditScan:
 
 def record_audit(engine: Engine, audit: Audit) -> RecordedAudit:
     """Record the audit as one AUDIT event (asset NULL; case, counts, scans and every finding in
-    its details; the operator and time are the event's). It changes no asset."""
+    its details; the operator and time are the event's). It changes no asset. ``Refused`` (and
+    nothing recorded) for an audit with no scans (``Audit.refusal``)."""
+    if (verdict := audit.refusal()) is not None:
+        raise Refused([verdict.message])
     details = audit.details()
     with engine.store.write() as conn:
         if queries.case_by_id(conn, audit.case.id) is None:
@@ -727,7 +772,10 @@ def plan_fixes(engine: Engine, audit: Audit) -> FixPlan:
             if f.status == AuditStatus.DUPLICATE:
                 continue
             if f.status == AuditStatus.UNKNOWN:
-                plan.follow_up.append((f.tag, f"matches no asset ({f.detail})"))
+                why = f"not a slot of {case.case_code} ({f.detail})" if f.bad_label else (
+                    f"matches no asset ({f.detail})"
+                )
+                plan.follow_up.append((f.tag, why))
                 continue
             if f.status == AuditStatus.MISSING:
                 plan._missing.add(f.tag)
@@ -936,7 +984,8 @@ class AuditSession:
         return outcome
 
     def finish(self) -> RecordedAudit:
-        """Record the audit (one AUDIT event). It stays here, finished, for the fix batches."""
+        """Record the audit (one AUDIT event). It stays here, finished, for the fix batches.
+        ``Refused`` when it has no scans (``Audit.refusal``): it stays in progress."""
         if self.audit is None or self.recorded is not None:
             raise UserError("there is no audit in progress to finish")
         self.recorded = self.engine.commit_audit(self.audit)

@@ -140,6 +140,7 @@ class Code(StrEnum):
     SLOT_CLAIMED = "SLOT_CLAIMED"  # by an earlier line of the batch
     NO_FREE_SLOT = "NO_FREE_SLOT"
     SLOT_INCOMPLETE = "SLOT_INCOMPLETE"  # case without position or the reverse
+    SLOT_OF_OTHER_CASE = "SLOT_OF_OTHER_CASE"  # audit: a slot label of another case
     # registering things
     INVALID_CODE = "INVALID_CODE"
     INVALID_NAME = "INVALID_NAME"

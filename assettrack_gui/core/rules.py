@@ -204,6 +204,42 @@ def slot_incomplete() -> Verdict:
     return Verdict(Code.SLOT_INCOMPLETE, "give both case_code and position, or neither")
 
 
+# -- stocktake (core/audit.py) --------------------------------------------------------------------
+
+
+def slot_label_out_of_range(scanned: str, case: CaseInfo, pos: str) -> Verdict | None:
+    """A slot label of the audited case must name one of its slots."""
+    verdict = position(case, pos)
+    if verdict is None:
+        return None
+    return Verdict(verdict.code, f"{visible(scanned)}: {verdict.message}")
+
+
+def slot_label_of_other_case(scanned: str, other: CaseInfo, case: CaseInfo) -> Verdict:
+    return Verdict(
+        Code.SLOT_OF_OTHER_CASE,
+        f"{visible(scanned)} is a slot of case {other.case_code}, not of {case.case_code}",
+    )
+
+
+def slot_label_caps(scanned: str, case: CaseInfo) -> Verdict:
+    """A slot label of the audited case in the other letter case (Caps Lock inverts it)."""
+    return Verdict(
+        Code.CAPS_LOCK_HINT,
+        f"no slot {visible(scanned)}; case {case.case_code} exists — is Caps Lock on?",
+    )
+
+
+def audit_without_scans(case: CaseInfo) -> Verdict:
+    """An audit is recorded only with at least one scan: an empty (or failed) scanner export
+    must not become a permanent audit that says every asset of the case is missing."""
+    return Verdict(
+        Code.EMPTY_BATCH,
+        f"the audit of {case.case_code} has no scans: nothing recorded (an empty scan list "
+        "would say every asset is missing); scan what is in the case first",
+    )
+
+
 # -- void (undo a batch) ------------------------------------------------------------------------
 
 

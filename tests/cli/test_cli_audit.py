@@ -205,11 +205,91 @@ def test_scans_outside_the_audit_are_named_by_line(db: Path, tmp_path: Path) -> 
     path.write_text("SHELF-B\nAT-SMOKE-0001\nSHELF-B/1\nCART-A/99\n", encoding="utf-8")
     proc = run(db, "audit", "--case", "CART-A", str(path), "--dry-run")
     assert proc.returncode == 0
+    # Another case's code is not part of the audit: said on stderr. Bad slot labels are
+    # findings (below), not warnings.
     assert proc.stderr.splitlines() == [
         "line 1: case SHELF-B is not the case being audited (CART-A): not recorded",
-        "line 3: SHELF-B/1 is a slot of case SHELF-B, not of CART-A: not recorded",
-        "line 4: CART-A/99: case CART-A has positions 1–10, not '99'",
     ]
+    assert "SHELF-B/1 is a slot of case SHELF-B, not of CART-A." in proc.stdout
+    assert "CART-A/99: case CART-A has positions 1–10, not '99'." in proc.stdout
+
+
+BAD_LABELS = [
+    "CARTA/2",  # a good label (dashless)
+    "AT-SMOKE-0002",  # ok
+    "cart-a/4",  # unknown: Caps Lock
+    "AT-SMOKE-0004",  # ok, by scan order
+    "CART-A/99",  # unknown: outside the case
+    "AT-SMOKE-0001",  # wrong-slot, by scan order (not pinned by the bad label)
+    "CART-A/5",
+]
+NOT_PINNED = "Not used as a slot label: the next scan is placed by scan order."
+
+
+def test_bad_slot_labels_are_kept_as_unknown_findings(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "sl.txt"
+    path.write_text("\n".join(BAD_LABELS) + "\n", encoding="utf-8")
+    out = tmp_path / "sl.csv"
+    proc = run(db, "audit", "--case", "CART-A", str(path), "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # nothing only on stderr: every scan is in the findings
+    assert "Audit of CART-A — Laptop cart A: 7 scans" in proc.stdout
+    assert "CART-A: 2 ok, 1 wrong-slot, 1 missing, 0 unexpected, 2 unknown, 0 duplicate" in (
+        proc.stdout
+    )
+    caps = f"no slot cart-a/4; case CART-A exists — is Caps Lock on? {NOT_PINNED}"
+    outside = f"CART-A/99: case CART-A has positions 1–10, not '99'. {NOT_PINNED}"
+    rows = read_csv(out.read_text(encoding="utf-8-sig"))[1:]
+    assert ["cart-a/4", "unknown", "", "CART-A", caps] in rows
+    assert ["CART-A/99", "unknown", "", "CART-A", outside] in rows
+    wrong = next(r for r in rows if r[0] == "AT-SMOKE-0001")
+    assert wrong[1:] == [
+        "wrong-slot", "CART-A/1", "CART-A/5", "expected in CART-A/1, found in CART-A/5 (slot by "
+        "scan order)"
+    ]  # fmt: skip
+    ((details,),) = query(db, "SELECT details FROM events WHERE event_type = 'AUDIT'")
+    data = json.loads(details)
+    assert data["scans"] == 7 and data["counts"]["unknown"] == 2
+    # The printed findings and `report audit` show them, with the reason whole.
+    for shown in (proc.stdout, run(db, "report", "audit", "--case", "CART-A").stdout):
+        text = " ".join(shown.split())
+        assert "cart-a/4 unknown CART-A" in text and caps in text
+        assert "CART-A/99 unknown CART-A" in text and outside in text
+
+
+def test_a_file_with_no_scans_is_refused_and_records_nothing(db: Path, tmp_path: Path) -> None:
+    """An empty or failed scanner export must not become an audit saying all is missing."""
+    before = dump(db)
+    empty = tmp_path / "e.txt"
+    empty.write_bytes(b"")
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n  \r\n\n", encoding="utf-8")
+    out = tmp_path / "never.csv"
+    for args, stdin in (
+        ([str(empty)], None),
+        ([str(blank), "--csv", str(out)], None),
+        (["-"], "\n\n"),
+        ([str(empty), "--dry-run"], None),
+    ):
+        proc = run(db, "audit", "--case", "SHELF-B", *args, stdin=stdin)
+        assert proc.returncode == 2, proc
+        assert "the audit of SHELF-B has no scans: nothing recorded" in proc.stderr
+        assert proc.stdout == ""
+    assert not out.exists()
+    assert dump(db) == before
+
+
+def test_the_printed_table_keeps_every_detail_whole_within_80_columns(
+    db: Path, scans: Path
+) -> None:
+    proc = run(db, "audit", "--case", "CART-A", str(scans), "--dry-run")
+    assert proc.returncode == 0
+    assert "…" not in proc.stdout
+    assert all(len(line) <= 80 for line in proc.stdout.splitlines()), proc.stdout
+    text = " ".join(proc.stdout.split())
+    assert "no asset at-smoke-0002; asset AT-SMOKE-0002 exists — is Caps Lock on?" in text
+    assert "expected in CART-A/3, found in CART-A/4 (slot by scan order); scanned as " in text
+    assert "AT-SMOKE-0002 missing CART-A/2 not scanned" in text  # short: on its own line
 
 
 def test_usage_errors_exit_2_and_record_nothing(db: Path, scans: Path, tmp_path: Path) -> None:

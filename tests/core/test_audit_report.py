@@ -127,7 +127,7 @@ def test_occupancy_shows_each_case_s_last_audit(engine: Engine, store, local_cet
         rows = list(reports.occupancy_report(conn).rows())
     assert reports.OCCUPANCY_HEADER[-1] == "last_audit"
     assert {r[-1] for r in rows} == {""}  # never audited
-    audit(engine, "CART-A")
+    audit(engine, "CART-A", "AT-SMOKE-0002")  # an audit needs a scan (an empty one is refused)
     audit(engine, "CART-A", "AT-SMOKE-0001")
     with store.read() as conn:
         latest = conn.execute(

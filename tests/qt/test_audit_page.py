@@ -168,6 +168,42 @@ def test_finish_records_one_audit_event_after_asking(qtbot, window: MainWindow, 
     assert where(db, "AT-SMOKE-0004") == ("STORAGE", None, "CART-A/4")  # nothing moved
 
 
+def test_finish_with_no_scans_is_refused_in_words_and_records_nothing(
+    qtbot, window: MainWindow, db: Path, monkeypatch
+) -> None:
+    from assettrack_gui.qt import audit_controller
+
+    asked: list[str] = []
+
+    def confirm(parent, title, text, *rest) -> bool:
+        asked.append(text)
+        return True
+
+    monkeypatch.setattr(audit_controller, "confirm", confirm)
+    page = open_audit(qtbot, window)
+    scan(qtbot, window, "CART-A")
+    assert page.finish_button.isEnabled()
+    page.finish_button.click()
+    assert asked == [] and audit_events(db) == []
+    assert "the audit of CART-A has no scans: nothing recorded" in page.feedback.text()
+    # One scan, and Finish records it (after asking).
+    scan(qtbot, window, "CART-A/99")
+    page.finish_button.click()
+    assert asked == ["Record the audit of CART-A?"]
+    assert audit_events(db)[0]["counts"]["unknown"] == 1
+
+
+def test_a_bad_slot_label_is_an_unknown_finding_on_the_page(qtbot, window: MainWindow) -> None:
+    page = open_audit(qtbot, window)
+    scan(qtbot, window, "CART-A")
+    ok, text = scan(qtbot, window, "cart-a/3")
+    assert not ok and "is Caps Lock on?" in text and "placed by scan order" in text
+    scan(qtbot, window, "AT-SMOKE-0003")  # not pinned: by scan order, its own slot
+    assert classes(page)[:2] == [("cart-a/3", "unknown"), ("AT-SMOKE-0003", "ok")]
+    assert "no slot cart-a/3; case CART-A exists" in " ".join(page.model.cells(0))
+    assert "0 wrong-slot, 3 missing, 0 unexpected, 1 unknown" in page.counts.text()
+
+
 def press_in_dialog(qtbot, key: Qt.Key, seen: list[str]) -> None:
     """When the next modal dialog opens, record its question and press ``key`` in it."""
 
