@@ -56,7 +56,6 @@ against the database as it is when it commits.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
@@ -137,7 +136,7 @@ ASSET, LABEL, UNKNOWN = "asset", "label", "unknown"
 BAD_LABEL = "bad-label"  # a slot label naming no slot of the audited case (an unknown finding)
 KINDS = (ASSET, LABEL, UNKNOWN, BAD_LABEL)
 NOT_PINNED = "Not used as a slot label: the next scan is placed by scan order."
-_SLOT_LABEL = re.compile(r"^(?P<case>.+)/(?P<pos>\d{1,6})$")
+_SLOT_LABEL = matching.SLOT_LABEL  # the one slot-label parser
 
 
 # -- the words ------------------------------------------------------------------------------------
