@@ -157,6 +157,10 @@ class AuditController(QObject):
         audit = s.audit
         if not s.active or audit is None:
             return
+        refused = audit.refusal()  # the engine's rule (an audit with no scans), asked first
+        if refused is not None:
+            self._say(refused.message, ok=False)
+            return
         sure = confirm(
             self._parent(),
             "Finish audit",
