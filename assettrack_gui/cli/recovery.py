@@ -64,8 +64,9 @@ def cmd_accept_rollback(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     rollback = done.rollback
     lost = (
-        f"{plural(rollback.missing, 'event')} recorded on this computer since "
-        f"{rollback.anchor.written_at} are gone for good"
+        f"{plural(rollback.missing, 'event')} are gone for good (the log this computer saw "
+        f"reach event {rollback.anchor.count} on {rollback.anchor.written_at} now ends at "
+        f"event {rollback.current.count})"
         if rollback.missing
         else "the history this computer recorded was replaced"
     )

@@ -49,9 +49,9 @@ class Rollback:
     def message(self) -> str:
         if self.missing:
             lost = (
-                f"{self.missing} event(s) recorded on this computer since {self.anchor.written_at} "
-                f"are missing (the log ends at event {self.current.count}, this computer last "
-                f"saw event {self.anchor.count})"
+                f"{self.missing} event(s) are missing: this computer saw the log reach event "
+                f"{self.anchor.count} on {self.anchor.written_at}, and it now ends at event "
+                f"{self.current.count}"
             )
         else:
             lost = (

@@ -48,7 +48,7 @@ def test_a_rolled_back_database_refuses_changes_and_verify_says_why(db: Path) ->
     drop_newest_events(db, count - 2)
     refused = run("stock-out", "AT-SMOKE-0003", "--holder", "B-1001", db=db)
     assert refused.returncode == 1
-    assert "The database has gone back in time: 2 event(s) recorded on this computer" in refused.stderr
+    assert "The database has gone back in time: 2 event(s) are missing: this computer saw" in refused.stderr
     assert "assettrack-admin restore BACKUP" in refused.stderr
     shown = run("show", "AT-SMOKE-0003", db=db)  # reading still works
     assert shown.returncode == 0 and "CART-A/3" in shown.stdout
@@ -156,7 +156,7 @@ def test_accept_rollback_records_the_loss_and_lets_work_go_on(db: Path) -> None:
     conn.close()
     done = run("accept-rollback", "--operator", "supervisor", db=db)
     assert done.returncode == 0, done.stderr
-    assert "Accepted: 2 events recorded on this computer since" in done.stdout
+    assert "Accepted: 2 events are gone for good (the log this computer saw reach event" in done.stdout
     assert "backed up in" in done.stdout
     (event,) = sqlite3.connect(db).execute(
         "SELECT operator, note, details FROM events WHERE event_type = 'ROLLBACK_ACCEPTED'"

@@ -83,7 +83,7 @@ def test_a_lost_wal_is_a_rollback_writes_are_refused_reads_work(
         with pytest.raises(RolledBack) as refused:
             later.commit_stock_out(["AT-SMOKE-0003"], "B-1001")
         words = str(refused.value)
-        assert f"{seen - now} event(s) recorded on this computer since" in words
+        assert f"{seen - now} event(s) are missing: this computer saw the log reach event {seen}" in words
         assert "assettrack-admin restore BACKUP" in words and "accept-rollback" in words
         assert later.preview_stock_out(["AT-SMOKE-0003"], "B-1001").ok  # reading still works
         report = verify(store)

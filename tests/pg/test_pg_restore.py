@@ -181,7 +181,7 @@ def test_accept_rollback_on_a_server_database(
     assert code == 1 and "gone back in time" in err and "2 event(s)" in err
     code, out, err = admin(capsys, "--db", stockroom.uri, "--operator", "supervisor", "accept-rollback")
     assert code == 0, err
-    assert "Accepted: 2 events recorded on this computer since" in out
+    assert "Accepted: 2 events are gone for good (the log this computer saw reach event" in out
     assert "ROLLBACK_ACCEPTED" in out
     code, out, _ = admin(capsys, "--db", stockroom.uri, "stock-out", "--holder", "B-1001", "AT-SMOKE-0003")
     assert code == 0
