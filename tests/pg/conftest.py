@@ -7,8 +7,11 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from assettrack_gui.core.backend import ServerDatabase
+from assettrack_gui.core.backend import ServerDatabase, open_store
+from assettrack_gui.core.engine import Engine
+from assettrack_gui.core.settings import Settings
 from tests.conftest import drop_pg_database, new_pg_database
+from tests.core.conftest import seed
 from tests.pgcluster import Cluster
 
 
@@ -24,3 +27,12 @@ def psql(pg_db: ServerDatabase) -> Iterator[psycopg.Connection]:
     """A plain superuser connection to the test's database, in autocommit (a hand at psql)."""
     with psycopg.connect(pg_db.uri, autocommit=True) as conn:
         yield conn
+
+
+@pytest.fixture
+def stockroom(pg_db: ServerDatabase) -> ServerDatabase:
+    """The test's database seeded like the core tests' ``engine`` (``tests.core.conftest.seed``);
+    a module may define a larger one of its own."""
+    with open_store(pg_db) as store:
+        seed(Engine(store, operator="seed", settings=Settings()))
+    return pg_db

@@ -22,26 +22,10 @@ from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import ReadOnlyDatabase, ServerUnavailable, UsageError
 from assettrack_gui.core.settings import Settings
 from tests.conftest import drop_pg_database, new_pg_database
-from tests.core.conftest import seed
-from tests.pgcluster import REQUIRE_ENV, Cluster
+from tests.pg.tools import admin, require_pg_dump
+from tests.pgcluster import Cluster
 
-if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
-    if os.environ.get(REQUIRE_ENV) == "1":
-        raise RuntimeError("pg_dump/pg_restore are not on PATH")
-    pytest.skip("pg_dump/pg_restore are not on PATH", allow_module_level=True)
-
-
-@pytest.fixture
-def stockroom(pg_db: ServerDatabase) -> ServerDatabase:
-    with open_store(pg_db) as store:
-        seed(Engine(store, operator="seed", settings=Settings()))
-    return pg_db
-
-
-def admin(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+require_pg_dump()
 
 
 def head_of(uri: str) -> tuple[int, str]:

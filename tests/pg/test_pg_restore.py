@@ -9,40 +9,20 @@ back behind its anchor refuses writes until the loss is accepted on the record.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from assettrack_gui import cli
 from assettrack_gui.core import pg_backup
 from assettrack_gui.core.backend import ServerDatabase, open_store
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.settings import Settings
 from assettrack_gui.core.verify import verify
-from tests.core.conftest import seed
-from tests.pgcluster import REQUIRE_ENV
+from tests.pg.tools import admin, require_pg_dump
 
-if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
-    if os.environ.get(REQUIRE_ENV) == "1":  # CI: the PostgreSQL package brings them
-        raise RuntimeError("pg_dump/pg_restore are not on PATH")
-    pytest.skip("pg_dump/pg_restore are not on PATH", allow_module_level=True)
-
-
-@pytest.fixture
-def stockroom(pg_db: ServerDatabase) -> ServerDatabase:
-    with open_store(pg_db) as store:
-        seed(Engine(store, operator="seed", settings=Settings()))
-    return pg_db
-
-
-def admin(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+require_pg_dump()
 
 
 def content(db: ServerDatabase) -> list[tuple]:
