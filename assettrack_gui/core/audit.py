@@ -136,7 +136,6 @@ ASSET, LABEL, UNKNOWN = "asset", "label", "unknown"
 BAD_LABEL = "bad-label"  # a slot label naming no slot of the audited case (an unknown finding)
 KINDS = (ASSET, LABEL, UNKNOWN, BAD_LABEL)
 NOT_PINNED = "Not used as a slot label: the next scan is placed by scan order."
-_SLOT_LABEL = matching.SLOT_LABEL  # the one slot-label parser
 
 
 # -- the words ------------------------------------------------------------------------------------
@@ -661,7 +660,7 @@ def read_scan(engine: Engine, conn: Conn, case: CaseInfo, raw: str) -> ScanRecor
             other_case=other,
             recorded=False,
         )
-    if m.kind == matching.UNKNOWN and (label := _SLOT_LABEL.match(text)) is not None:
+    if m.kind == matching.UNKNOWN and (label := matching.SLOT_LABEL.match(text)) is not None:
         code, pos = label["case"], label["pos"]
         bad: Verdict | None
         if _same_code(code, case.case_code):

@@ -21,6 +21,7 @@ unchanged) but ``narrow_bars`` names it, its module width and what to do: a wide
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -119,12 +120,18 @@ MIN_MODULE_MM = MIN_MODULE_DOTS * DOT_MM  # 0.169 mm: the narrowest bar we call 
 
 def code128_pattern(code: str) -> str:
     """The symbol's modules, "1" a bar and "0" a space (start, check and stop included, no
-    quiet zone), from python-barcode (imported here: only when labels are made).
+    quiet zone), from python-barcode (imported here: only when labels are made)."""
+    (pattern,) = _code128_encoder()(code).build()
+    return str(pattern)
 
-    python-barcode up to 0.16.1 drops a leading "99" (``9912`` scanned back as ``12``:
-    WhyNotHugo/python-barcode#251, fixed by #263 after that release): its start-code folding
-    takes the data value 99 after Start C for a "switch to C". The subclass folds only a real
-    switch (to A or B), as the fix does; with a fixed release it changes nothing."""
+
+@functools.cache
+def _code128_encoder() -> type:
+    """python-barcode's ``Code128``, mended: up to 0.16.1 it drops a leading "99" (``9912``
+    scanned back as ``12``: WhyNotHugo/python-barcode#251, fixed by #263 after that release):
+    its start-code folding takes the data value 99 after Start C for a "switch to C". The
+    subclass folds only a real switch (to A or B), as the fix does; with a fixed release it
+    changes nothing. Made once per process."""
     from barcode import Code128
     from barcode.charsets import code128
 
@@ -136,8 +143,12 @@ def code128_pattern(code: str) -> str:
                 encoded[:2] = [code128.TO[encoded[1]]]
             return encoded
 
-    (pattern,) = _Code128(code).build()
-    return str(pattern)
+    return _Code128
+
+
+def code128_modules(code: str) -> int:
+    """How many modules wide ``code``'s Code 128 symbol is, its quiet zones included."""
+    return len(code128_pattern(code)) + 2 * QUIET_MODULES
 
 
 def module_mm(layout: Layout, modules: int) -> float:
@@ -153,7 +164,7 @@ def module_mm(layout: Layout, modules: int) -> float:
 
 def code128_module_mm(code: str, layout: Layout) -> float:
     """How wide the narrowest bar of ``code``'s Code 128 symbol is drawn on ``layout``."""
-    return module_mm(layout, len(code128_pattern(code)) + 2 * QUIET_MODULES)
+    return module_mm(layout, code128_modules(code))
 
 
 @dataclass(frozen=True)
@@ -187,7 +198,7 @@ def narrow_bars(labels: Sequence[Label], layout: str, symbology: str = "code128"
         return []
     found: list[NarrowBars] = []
     for label in labels:
-        modules = len(code128_pattern(label.code)) + 2 * QUIET_MODULES
+        modules = code128_modules(label.code)
         width = module_mm(LAYOUTS[layout], modules)
         if width < MIN_MODULE_MM - 1e-9:
             wider = tuple(

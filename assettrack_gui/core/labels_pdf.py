@@ -21,8 +21,6 @@ from .receipt import REGULAR_FONT
 __all__ = ["render_labels_pdf"]
 
 _FAMILY = "DejaVu"
-_PAD = PAD
-_QUIET = QUIET_MODULES
 _CODE_PT, _SECOND_PT, _MIN_PT = 7.0, 6.0, 4.0
 _LINE = 0.3528  # mm per point
 
@@ -34,7 +32,7 @@ def _code128_png(code: str) -> tuple[bytes, int]:
     draws it. Its own ImageWriter rounds bar widths to pixels and loses bars at small sizes.
     """
     pattern = code128_pattern(code)
-    modules = "0" * _QUIET + pattern + "0" * _QUIET
+    modules = "0" * QUIET_MODULES + pattern + "0" * QUIET_MODULES
     image = Image.new("1", (len(modules), 1), 1)
     image.putdata([0 if m == "1" else 1 for m in modules])
     out = io.BytesIO()
@@ -77,16 +75,16 @@ class _LabelPDF(FPDF):
         return height
 
     def label(self, label: Label, x: float, y: float, layout: Layout, symbology: str) -> None:
-        inner_w = layout.label_width - 2 * _PAD
-        inner_h = layout.label_height - 2 * _PAD
+        inner_w = layout.label_width - 2 * PAD
+        inner_h = layout.label_height - 2 * PAD
         text_h = (_CODE_PT + _SECOND_PT) * _LINE * 1.15
         if symbology == QR:
             png, _ = _qr_png(label.code)
             side = min(inner_h, inner_w / 2)
-            self.image(io.BytesIO(png), x + _PAD, y + _PAD + (inner_h - side) / 2, side, side)
-            text_x = x + _PAD + side + 0.5
+            self.image(io.BytesIO(png), x + PAD, y + PAD + (inner_h - side) / 2, side, side)
+            text_x = x + PAD + side + 0.5
             text_w = inner_w - side - 0.5
-            top = y + _PAD + max(0.0, (inner_h - text_h) / 2)
+            top = y + PAD + max(0.0, (inner_h - text_h) / 2)
         else:
             png, modules = _code128_png(label.code)
             bar_h = inner_h - text_h
@@ -94,8 +92,8 @@ class _LabelPDF(FPDF):
             # widths on a 300 dpi printer (labels.module_mm; narrow_bars warns below 2 dots).
             bar_w = module_mm(layout, modules) * modules
             left = round((x + (layout.label_width - bar_w) / 2) / DOT_MM) * DOT_MM
-            self.image(io.BytesIO(png), left, y + _PAD, bar_w, bar_h)
-            text_x, text_w, top = x + _PAD, inner_w, y + _PAD + bar_h
+            self.image(io.BytesIO(png), left, y + PAD, bar_w, bar_h)
+            text_x, text_w, top = x + PAD, inner_w, y + PAD + bar_h
         top += self.fitted_text(label.code, text_x, top, text_w, _CODE_PT)
         self.fitted_text(label.second_line, text_x, top, text_w, _SECOND_PT)
 

@@ -30,6 +30,7 @@ KIND_WORDS = {ASSET: "asset", HOLDER: "holder badge", CASE: "case"}
 # ``rules.slot_label_like`` refuses a new code of this shape, so a scan has one meaning.
 SLOT_LABEL = re.compile(r"^(?P<case>.+)/(?P<pos>\d{1,6})$")
 
+
 def normalize_scan(raw: str, settings: Settings | None = None) -> str:
     """Strip what the scanner adds around a code, as configured; never change the code itself."""
     settings = settings or Settings()

@@ -39,7 +39,6 @@ from .text import visible
 # Scans that name no asset still become a (refused) row in Stock-Out and Stock-In, so the clerk
 # sees every scan of the batch and nothing is committed until the bad one is dealt with.
 _REFUSED_ROW_KINDS = (matching.UNKNOWN, matching.AMBIGUOUS, matching.TOO_LONG)
-_SLOT_LABEL = matching.SLOT_LABEL  # CASE/POS
 
 
 @dataclass(frozen=True)
@@ -329,7 +328,7 @@ class Session:
 
     def _slot_scan(self, scan: str) -> ScanOutcome | None:
         """A slot label (``CART-A/3``) or, with a case chosen, a bare position number."""
-        found = _SLOT_LABEL.match(scan)
+        found = matching.SLOT_LABEL.match(scan)
         if found:
             try:
                 case = self.engine.case(found["case"])
