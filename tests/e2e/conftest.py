@@ -20,15 +20,15 @@ Reusable pieces for every e2e test module:
   last ``Popen``; ``start_app.output()`` its stdout+stderr so far. Teardown kills the app.
 - ``wait_for(predicate, timeout=..., what=...)``: poll instead of sleeping. A timeout names the
   visible windows and where the keyboard is, and ends with the app log's last lines.
-- ``window_ready(name) -> window id`` (fixture ``window_ready``): wait until a visible window
-  whose title contains ``name`` is on screen *and* has the keyboard, as a person waits for a
-  dialog before typing into it.
+- ``tests/e2e/driving.py``: scanning like a scanner, committing with Enter, waiting for a dialog
+  to be on screen *and* have the keyboard (``await_window``), and reading the database.
 
 Timing: a hardware scanner keeps its 8 ms a key whatever the PC is doing; xdotool and Xvfb (the
 X server stamps each key's time) are processes competing with the app and pytest for two cores.
 Both are started at a higher priority where the system allows it (``BOOST``: real-time
-round-robin, else ``nice -n -10``) so the key timestamps the wedge sees stay those of a scanner, and a burst and its Enter are one xdotool
-call (a second process could start later than a scanner's Enter would arrive).
+round-robin, else ``nice -n -10``) so the key timestamps the wedge sees stay those of a scanner,
+and a burst and its Enter are one xdotool call (a second process could start later than a
+scanner's Enter would arrive).
 """
 
 from __future__ import annotations
@@ -44,8 +44,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from .driving import await_window
 
 REQUIRE = os.environ.get("ASSETTRACK_REQUIRE_E2E") == "1"
 REPO = Path(__file__).resolve().parents[2]
@@ -334,12 +332,3 @@ def wait_for_fixture(request: pytest.FixtureRequest) -> Callable[..., Any]:
 
     return waiting
 
-
-@pytest.fixture
-def window_ready(xdo: Callable[..., str], wait_for: Callable[..., Any]) -> Callable[..., str]:
-    """:func:`tests.e2e.driving.await_window` with this test's ``xdo`` and ``wait_for``."""
-
-    def ready(name: str, what: str = "", timeout: float = 15.0) -> str:
-        return await_window(xdo, wait_for, name, what, timeout)
-
-    return ready
