@@ -59,9 +59,10 @@ def badge_problem(
     engine: Engine, conn: Conn, badge: str, holder_id: int | None = None
 ) -> Verdict | None:
     """The checks a new badge code passes — it scans as itself and not as a slot label, nothing
-    uses it, it is not a near-duplicate of another code — for a changed badge (``Engine.rebadge_holder``; the holder
-    ``holder_id`` is no conflict with itself). ``validate_holders`` runs the same three checks
-    with an import's extras (repeats in the file, ``--skip-existing``) between them."""
+    uses it, it is not a near-duplicate of another code — for a changed badge
+    (``Engine.rebadge_holder``; the holder ``holder_id`` is no conflict with itself).
+    ``validate_holders`` runs the same three checks with an import's extras (repeats in the
+    file, ``--skip-existing``) between them."""
     verdict = rules.code_problem(badge, "badge code", engine.settings)
     if verdict is None and (users := queries.code_users(conn, badge)):
         verdict = rules.badge_taken(badge, *users[0])
