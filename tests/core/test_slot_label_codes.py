@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assettrack_gui.core import importer, matching, rules, session
+from assettrack_gui.core import importer, matching, rules
 from assettrack_gui.core.engine import Engine
 from assettrack_gui.core.errors import Refused
 from assettrack_gui.core.model import Code, NewAsset, NewCase, NewHolder
@@ -34,10 +34,6 @@ def test_other_codes_pass_but_a_case_code_holds_no_slash(code: str) -> None:
     assert rules.slot_label_like(code, "asset tag") is None
     case = rules.slot_label_like(code, "case code", case_code=True)
     assert (case is not None and case.code == SLOT) == ("/" in code)
-
-
-def test_the_session_reads_slot_labels_with_the_same_parser() -> None:
-    assert session._SLOT_LABEL is matching.SLOT_LABEL
 
 
 def test_holder_add_and_rebadge_refuse_a_badge_like_a_slot_label(engine: Engine) -> None:
